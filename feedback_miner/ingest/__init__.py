@@ -1,0 +1,32 @@
+"""Reading exports into canonical records plus rejects."""
+
+from .columns import ColumnRoles, canonical_name, infer_roles
+from .readers import SUPPORTED_SUFFIXES, RawTable, read_raw_table
+from .records import (
+    RECORD_COLUMNS,
+    REJECT_COLUMNS,
+    SOURCES,
+    FileSummary,
+    IngestOptions,
+    IngestResult,
+    ingest_file,
+    ingest_files,
+    load_non_answers,
+)
+
+__all__ = [
+    "RECORD_COLUMNS",
+    "REJECT_COLUMNS",
+    "SOURCES",
+    "SUPPORTED_SUFFIXES",
+    "ColumnRoles",
+    "FileSummary",
+    "IngestOptions",
+    "IngestResult",
+    "RawTable",
+    "canonical_name",
+    "infer_roles",
+    "ingest_file",
+    "ingest_files",
+    "read_raw_table",
+]

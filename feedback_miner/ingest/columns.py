@@ -1,0 +1,217 @@
+"""Inferring column roles (free text, user id, time, rating) from names and content.
+
+Names are compared after removing survey question numbers (``3、``, ``Q3.``),
+spaces and case. A column the user names with an option always wins; a named
+column that does not exist is an error that lists the columns seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import ColumnError
+
+__all__ = ["ColumnRoles", "canonical_name", "find_column", "infer_roles"]
+
+_QUESTION_PREFIX = re.compile(r"^(?:[qQ]?\d+[、.．:：)）]\s*|第\d+题[:：]?)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+USER_ID_NAMES = (
+    "user_id", "userid", "uid", "user", "customer_id", "customerid", "member_id", "account_id",
+    "用户id", "用户编号", "用户标识", "用户账号", "用户名", "客户id", "客户编号", "客户号", "会员id",
+    "会员号", "会员编号", "账号", "账户",
+)
+TIME_NAMES = (
+    "created_at", "create_time", "created", "timestamp", "datetime", "date", "time", "submit_time",
+    "提交答卷时间", "提交时间", "答题时间", "开始答题时间", "结束答题时间", "创建时间", "发布时间",
+    "评论时间", "评价时间", "反馈时间", "时间", "日期",
+)
+RATING_NAMES = (
+    "rating", "score", "stars", "star", "nps", "csat", "评分", "打分", "星级", "满意度", "推荐度",
+    "推荐意愿", "分数", "推荐",
+)
+TEXT_NAME_HINTS = (
+    "text", "comment", "review", "feedback", "content", "reason", "message", "body", "描述", "内容",
+    "评价", "评论", "原因", "意见", "建议", "反馈", "留言", "问题描述", "为什么", "理由", "吐槽", "正文",
+    "补充", "说明",
+)
+RECORD_ID_NAMES = (
+    "doc_id", "ticket_id", "工单号", "工单编号", "工单id", "会话id", "评论id", "微博id", "response_id",
+    "responseid", "序号", "编号", "id",
+)
+# Content tests for an automatically chosen free-text column.
+_MIN_MEAN_LENGTH = 4.0
+_MIN_DISTINCT_SHARE = 0.5
+_MIN_CJK_SHARE = 0.3
+_MULTI_SELECT = "┋"
+_MULTI_SELECT_SHARE = 0.2
+
+
+def canonical_name(name: str) -> str:
+    """A column name without question number, spaces and case: ``3、性别 `` -> ``性别``."""
+    return re.sub(r"\s+", "", _QUESTION_PREFIX.sub("", name.strip())).lower()
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    """Which input columns play which role.
+
+    Attributes
+    ----------
+    text : tuple of str
+        Free-text columns; several are joined into one document per row.
+    user_id, time, rating, record_id : str or None
+        The column for each role, if any.
+    how : dict
+        Role -> ``"option"`` when named by the user, ``"name"`` or
+        ``"content"`` when inferred; shown to the user.
+    """
+
+    text: tuple[str, ...]
+    user_id: str | None = None
+    time: str | None = None
+    rating: str | None = None
+    record_id: str | None = None
+    how: dict[str, str] = field(default_factory=dict)
+
+    def used(self) -> set[str]:
+        """All columns with a role."""
+        named = {self.user_id, self.time, self.rating, self.record_id}
+        return set(self.text) | {c for c in named if c}
+
+
+def find_column(
+    frame: pd.DataFrame, wanted: str, *, file: str, option: str
+) -> str:
+    """Resolve a column named by the user: exact, then by :func:`canonical_name`.
+
+    Raises
+    ------
+    ColumnError
+        Naming the file, the option and the columns that exist.
+    """
+    if wanted in frame.columns:
+        return wanted
+    target = canonical_name(wanted)
+    matches = [c for c in frame.columns if canonical_name(c) == target]
+    if len(matches) == 1:
+        return str(matches[0])
+    raise ColumnError(
+        f"{file}: {option} {wanted!r} is not a column of this file. "
+        f"The columns are: {_list_columns(frame.columns)}."
+    )
+
+
+def _list_columns(columns: Sequence[object]) -> str:
+    return ", ".join(repr(str(c)) for c in columns)
+
+
+def _by_name(frame: pd.DataFrame, names: Sequence[str], exclude: set[str]) -> str | None:
+    canon = {str(c): canonical_name(str(c)) for c in frame.columns if c not in exclude}
+    for name in names:
+        for column, key in canon.items():
+            if key == name and frame[column].notna().any():
+                return column
+    return None
+
+
+def _text_score(values: pd.Series) -> float:
+    """How much a column looks like free text; 0 when it does not at all."""
+    present = values.dropna().astype(str)
+    if present.empty:
+        return 0.0
+    if present.str.contains(_MULTI_SELECT, regex=False).mean() >= _MULTI_SELECT_SHARE:
+        return 0.0  # 问卷星 joins the options of a multi-select answer with ┋
+    mean_length = present.str.len().mean()
+    distinct = present.nunique() / len(present)
+    cjk = present.map(lambda s: bool(_CJK.search(s))).mean()
+    if mean_length < _MIN_MEAN_LENGTH or distinct < _MIN_DISTINCT_SHARE or cjk < _MIN_CJK_SHARE:
+        return 0.0
+    return float(mean_length * distinct * cjk)
+
+
+def infer_roles(
+    frame: pd.DataFrame,
+    *,
+    file: str,
+    text_cols: Sequence[str] = (),
+    user_id_col: str | None = None,
+    time_col: str | None = None,
+    rating_col: str | None = None,
+) -> ColumnRoles:
+    """Decide the role of each column of ``frame``.
+
+    Raises
+    ------
+    ColumnError
+        When a named column does not exist, or when no column holds free text;
+        the message lists the columns seen and says which option to use.
+    """
+    how: dict[str, str] = {}
+    user = find_column(frame, user_id_col, file=file, option="--id-col") if user_id_col else None
+    when = find_column(frame, time_col, file=file, option="--time-col") if time_col else None
+    rating = find_column(frame, rating_col, file=file, option="--rating-col") if rating_col else None
+    for role, value in (("user_id", user), ("time", when), ("rating", rating)):
+        if value:
+            how[role] = "option"
+    if text_cols:
+        texts = tuple(dict.fromkeys(find_column(frame, c, file=file, option="--text-col") for c in text_cols))
+        how["text"] = "option"
+    else:
+        taken = {c for c in (user, when, rating) if c}
+        scores = {
+            str(c): _text_score(frame[c]) * (2.0 if _has_hint(str(c), TEXT_NAME_HINTS) else 1.0)
+            for c in frame.columns
+            if c not in taken and canonical_name(str(c)) not in USER_ID_NAMES + TIME_NAMES + RECORD_ID_NAMES
+        }
+        best = max(scores.values(), default=0.0)
+        if best <= 0:
+            raise ColumnError(
+                f"{file}: no column holds free text (answers in the customer's own words); "
+                f"the columns are: {_list_columns(frame.columns)}. Choice answers such as "
+                "option labels are not mined. Name the free-text column with --text-col NAME."
+            )
+        texts = (next(c for c, s in scores.items() if s == best),)
+        how["text"] = "content"
+    exclude = set(texts)
+    if user is None:
+        user = _by_name(frame, USER_ID_NAMES, exclude)
+        if user:
+            how["user_id"] = "name"
+    exclude |= {user} if user else set()
+    if when is None:
+        when = _by_name(frame, TIME_NAMES, exclude)
+        if when:
+            how["time"] = "name"
+    exclude |= {when} if when else set()
+    if rating is None:
+        rating = _rating_by_name(frame, exclude)
+        if rating:
+            how["rating"] = "name"
+    exclude |= {rating} if rating else set()
+    record = _by_name(frame, RECORD_ID_NAMES, exclude)
+    if record is not None and frame[record].dropna().duplicated().any():
+        record = None  # not an id if it repeats
+    if record:
+        how["record_id"] = "name"
+    return ColumnRoles(texts, user, when, rating, record, how)
+
+
+def _has_hint(name: str, hints: Sequence[str]) -> bool:
+    key = canonical_name(name)
+    return any(h in key for h in hints)
+
+
+def _rating_by_name(frame: pd.DataFrame, exclude: set[str]) -> str | None:
+    for column in frame.columns:
+        if column in exclude or not _has_hint(str(column), RATING_NAMES):
+            continue
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        present = frame[column].notna().sum()
+        if present and numbers.notna().sum() >= 0.9 * present:
+            return str(column)
+    return None

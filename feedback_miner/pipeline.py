@@ -1,0 +1,295 @@
+"""The end-to-end analysis: ingest, per-chunk text stages, attribution.
+
+The per-chunk stages (clean text is already in the records; clause splitting,
+tokenising, sentiment, theme matching) are one pure function of a chunk of
+records, :func:`analyze_chunk`, so the same code runs in one process or in
+``jobs`` worker processes with identical results.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .attribution import (
+    AttributionResult,
+    ChurnLabels,
+    Exposure,
+    ExposureRule,
+    attribute,
+    build_exposure,
+    load_labels,
+)
+from .ingest import FileSummary, IngestOptions, ingest_files
+from .sentiment import SentimentScorer, label_score
+from .text import ChineseTokenizer
+from .themes import Taxonomy, ThemeMatcher, load_taxonomy, taxonomy_vocabulary
+
+__all__ = [
+    "DOC_COLUMNS",
+    "MENTION_COLUMNS",
+    "AnalysisResult",
+    "AnalyzerSpec",
+    "LabelOptions",
+    "analyze",
+    "analyze_chunk",
+    "analyze_records",
+]
+
+logger = logging.getLogger(__name__)
+
+DOC_COLUMNS = (
+    "doc_id", "user_id", "source", "created_at", "text", "sentiment_score", "sentiment_label", "themes",
+)
+MENTION_COLUMNS = ("doc_id", "user_id", "theme_id", "sentiment_score", "evidence")
+DEFAULT_CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class AnalyzerSpec:
+    """Everything the per-chunk stages need; small, hashable and picklable."""
+
+    taxonomy: Taxonomy
+    neutral_band: float = 0.1
+
+
+@dataclass(frozen=True)
+class LabelOptions:
+    """Where the churn labels are and how to read them."""
+
+    path: Path
+    id_col: str | None = None
+    churn_col: str | None = None
+    date_col: str | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything one analysis produced; the report and exports only format it.
+
+    Attributes
+    ----------
+    docs, mentions, rejects : pandas.DataFrame
+        The tables of DESIGN.md (docs with extra columns after the fixed ones).
+    files : tuple of FileSummary
+        What ingest did with each input file.
+    taxonomy : Taxonomy
+        The taxonomy used.
+    labels : ChurnLabels or None
+        The churn labels, when given.
+    exposure : Exposure or None
+        Users and their exposures, when labels were given.
+    attribution : AttributionResult or None
+        The attribution table, when labels were given.
+    settings : dict
+        Run settings for the method sheet.
+    timings : dict
+        Seconds spent per stage.
+    """
+
+    docs: pd.DataFrame
+    mentions: pd.DataFrame
+    rejects: pd.DataFrame
+    files: tuple[FileSummary, ...]
+    taxonomy: Taxonomy
+    labels: ChurnLabels | None = None
+    exposure: Exposure | None = None
+    attribution: AttributionResult | None = None
+    settings: dict[str, object] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4)
+def _stages(spec: AnalyzerSpec) -> tuple[SentimentScorer, ThemeMatcher]:
+    """Build the scorer and matcher once per process (the dictionary load is the slow part)."""
+    tokenizer = ChineseTokenizer(extra_words=taxonomy_vocabulary(spec.taxonomy))
+    matcher = ThemeMatcher(taxonomy=spec.taxonomy, tokenizer=tokenizer).fit()
+    scorer = SentimentScorer(neutral_band=spec.neutral_band, tokenizer=tokenizer).fit()
+    return scorer, matcher
+
+
+def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score and match one chunk of canonical records.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Canonical records (at least ``doc_id``, ``user_id``, ``text``).
+    spec : AnalyzerSpec
+        Taxonomy and thresholds.
+
+    Returns
+    -------
+    docs, mentions : pandas.DataFrame
+        ``docs`` is ``records`` with ``sentiment_score``, ``sentiment_label``
+        and ``themes`` added; ``mentions`` has :data:`MENTION_COLUMNS`.
+    """
+    scorer, matcher = _stages(spec)
+    scores: list[float | None] = []
+    labels: list[str | None] = []
+    themes: list[str] = []
+    mention_rows: list[tuple[object, ...]] = []
+    for doc_id, user_id, text in zip(records["doc_id"], records["user_id"], records["text"], strict=True):
+        scored = scorer.score_document(text if isinstance(text, str) else "")
+        scores.append(scored.score)
+        labels.append(
+            None if scored.score is None else label_score(scored.score, neutral_band=spec.neutral_band)
+        )
+        found = matcher.mentions(scored)
+        themes.append(";".join(m.theme_id for m in found))
+        mention_rows.extend(
+            (doc_id, user_id, m.theme_id, m.sentiment_score, m.evidence) for m in found
+        )
+    docs = records.copy()
+    docs["sentiment_score"] = pd.array(scores, dtype="Float64").astype(float)
+    docs["sentiment_label"] = pd.Series(labels, index=docs.index, dtype=object)
+    docs["themes"] = pd.Series(themes, index=docs.index, dtype=object)
+    mentions = pd.DataFrame(mention_rows, columns=list(MENTION_COLUMNS))
+    mentions["sentiment_score"] = mentions["sentiment_score"].astype(float)
+    return docs, mentions
+
+
+def _chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), size):
+        yield frame.iloc[start : start + size]
+
+
+def analyze_records(
+    records: pd.DataFrame,
+    spec: AnalyzerSpec,
+    *,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run :func:`analyze_chunk` over ``records`` in chunks, in ``jobs`` processes.
+
+    The result does not depend on ``jobs`` or ``chunk_size``.
+    """
+    if jobs < 1:
+        raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
+    parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    chunks = list(_chunks(records, chunk_size))
+    if jobs == 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            parts.append(analyze_chunk(chunk, spec))
+            if on_progress:
+                on_progress(len(chunk))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for chunk, part in zip(chunks, pool.map(analyze_chunk, chunks, [spec] * len(chunks)), strict=True):
+                parts.append(part)
+                if on_progress:
+                    on_progress(len(chunk))
+    if not parts:
+        empty_docs, empty_mentions = analyze_chunk(records.iloc[:0], spec)
+        return empty_docs, empty_mentions
+    docs = pd.concat([p[0] for p in parts])
+    mentions = pd.concat([p[1] for p in parts], ignore_index=True)
+    return _order_doc_columns(docs.reset_index(drop=True)), mentions
+
+
+def _order_doc_columns(docs: pd.DataFrame) -> pd.DataFrame:
+    first = list(DOC_COLUMNS)
+    return docs[first + [c for c in docs.columns if c not in first]]
+
+
+def analyze(
+    inputs: Sequence[str | Path],
+    *,
+    labels: LabelOptions | None = None,
+    taxonomy: str | Path | Taxonomy | None = None,
+    ingest_options: IngestOptions | None = None,
+    exposure_rule: ExposureRule = "negative",
+    neutral_band: float = 0.1,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> AnalysisResult:
+    """Analyse feedback files end to end.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Survey exports, service logs, social posts (CSV, TSV, Excel).
+    labels : LabelOptions, optional
+        The churn label file; without it there is no attribution.
+    taxonomy : path or Taxonomy, optional
+        The churn-reason taxonomy; the shipped default when not given.
+    ingest_options : IngestOptions, optional
+        Column and source options for the inputs.
+    exposure_rule : {"negative", "any"}
+        Which mentions expose a user to a theme.
+    neutral_band : float
+        Sentiment scores within this distance of 0 are neutral.
+    jobs : int
+        Worker processes for the per-chunk stages.
+    chunk_size : int
+        Records per chunk.
+    on_progress, on_total : callable, optional
+        Called with the number of records done per chunk, and once with the
+        total number of records (for progress bars).
+
+    Returns
+    -------
+    AnalysisResult
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    churn_labels = (
+        load_labels(labels.path, id_col=labels.id_col, churn_col=labels.churn_col, date_col=labels.date_col)
+        if labels
+        else None
+    )
+    ingested = ingest_files(inputs, ingest_options)
+    timings["ingest"] = time.perf_counter() - started
+    if on_total:
+        on_total(len(ingested.records))
+
+    started = time.perf_counter()
+    spec = AnalyzerSpec(taxonomy=chosen, neutral_band=neutral_band)
+    docs, mentions = analyze_records(
+        ingested.records, spec, jobs=jobs, chunk_size=chunk_size, on_progress=on_progress
+    )
+    timings["text"] = time.perf_counter() - started
+
+    exposure = attribution = None
+    if churn_labels is not None:
+        started = time.perf_counter()
+        exposure = build_exposure(
+            docs, mentions, churn_labels, chosen.ids, rule=exposure_rule, neutral_band=neutral_band
+        )
+        attribution = attribute(exposure, chosen, covariates=churn_labels.covariates)
+        timings["attribution"] = time.perf_counter() - started
+    settings: dict[str, object] = {
+        "version": __version__,
+        "taxonomy": f"{chosen.name} {chosen.version} ({chosen.source})",
+        "exposure": exposure_rule,
+        "neutral_band": neutral_band,
+        "jobs": jobs,
+        "chunk_size": chunk_size,
+        "inputs": [str(p) for p in inputs],
+        "labels": str(labels.path) if labels else None,
+    }
+    return AnalysisResult(
+        docs=docs,
+        mentions=mentions,
+        rejects=ingested.rejects,
+        files=ingested.files,
+        taxonomy=chosen,
+        labels=churn_labels,
+        exposure=exposure,
+        attribution=attribution,
+        settings=settings,
+        timings=timings,
+    )

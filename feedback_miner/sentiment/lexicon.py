@@ -1,0 +1,90 @@
+"""The sentiment lexicon: weighted words, negators, degree adverbs, contrast markers, emoticons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..errors import LexiconError
+from ..resources import lexicon_file, read_table
+
+__all__ = ["ContrastKind", "SentimentLexicon", "load_sentiment_lexicon"]
+
+ContrastKind = Literal["but", "although"]
+
+
+@dataclass(frozen=True)
+class SentimentLexicon:
+    """All word lists the rule scorer uses, loaded once and then read-only.
+
+    Attributes
+    ----------
+    words : dict
+        Word or phrase -> signed weight (about -3 to +3).
+    negators : dict
+        Word that flips the polarity of what follows -> how much of the
+        weight survives the flip: 0.8 for 不, 没有, 并非; 0.45 for the
+        softening 不太, 不怎么, 算不上.
+    degrees : dict
+        Degree adverb -> multiplier (非常 1.7, 有点 0.6 ...).
+    contrast : dict
+        Contrast or concession marker -> ``"but"`` or ``"although"``.
+    emoticons : dict
+        Bracket emoticon, emoji or ASCII face -> signed weight.
+    max_phrase_tokens : int
+        How many tokens a lexicon phrase may span when joined.
+    """
+
+    words: dict[str, float]
+    negators: dict[str, float]
+    degrees: dict[str, float]
+    contrast: dict[str, ContrastKind]
+    emoticons: dict[str, float]
+    max_phrase_tokens: int = 4
+
+    def vocabulary(self) -> list[str]:
+        """Words that the tokenizer should keep whole (multi-character entries)."""
+        keep = [w for w in self.words if len(w) >= 2]
+        keep += [w for w in self.negators if len(w) >= 2]
+        keep += [w for w in self.degrees if len(w) >= 2]
+        return sorted(set(keep))
+
+
+def _float(row: dict[str, str], column: str, source: str) -> float:
+    try:
+        return float(row[column])
+    except ValueError:
+        raise LexiconError(
+            f"{source}: {column} of {row[next(iter(row))]!r} is {row[column]!r}; it must be a number."
+        ) from None
+
+
+def load_sentiment_lexicon() -> SentimentLexicon:
+    """Load the shipped lexicon files (see ``lexicons/README.md``)."""
+    words = {
+        r["word"].lower(): _float(r, "weight", "sentiment_words.tsv")
+        for r in read_table(lexicon_file("sentiment_words.tsv"), ["word", "weight"])
+    }
+    negators = {
+        r["word"]: _float(r, "scale", "negators.tsv")
+        for r in read_table(lexicon_file("negators.tsv"), ["word", "scale"])
+    }
+    degrees = {
+        r["word"]: _float(r, "multiplier", "degree_adverbs.tsv")
+        for r in read_table(lexicon_file("degree_adverbs.tsv"), ["word", "multiplier"])
+    }
+    contrast: dict[str, ContrastKind] = {}
+    for r in read_table(lexicon_file("contrast.tsv"), ["word", "kind"]):
+        kind = r["kind"]
+        if kind not in ("but", "although"):
+            raise LexiconError(
+                f"contrast.tsv: kind of {r['word']!r} is {kind!r}; use 'but' or 'although'."
+            )
+        contrast[r["word"]] = "but" if kind == "but" else "although"
+    emoticons = {
+        r["token"]: _float(r, "weight", "emoticons.tsv")
+        for r in read_table(lexicon_file("emoticons.tsv"), ["token", "weight"])
+    }
+    return SentimentLexicon(
+        words=words, negators=negators, degrees=degrees, contrast=contrast, emoticons=emoticons
+    )

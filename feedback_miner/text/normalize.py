@@ -1,0 +1,74 @@
+"""Normalisation of customer text: small pure ``str -> str`` functions.
+
+Full-width letters, digits and spaces become half-width, but Chinese
+punctuation (，。！？) is kept: it is part of what the customer wrote and it is
+what quotes in the report should show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["collapse_repeats", "normalize_text", "to_halfwidth"]
+
+# Zero-width characters, BOMs and C0/C1 controls other than tab and newline.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+# A punctuation mark or emoticon-free symbol repeated more than three times.
+_REPEATS = re.compile(r"([!！?？。.,，~～…、;；\-—=*])\1{3,}")
+
+
+def to_halfwidth(text: str) -> str:
+    """Turn full-width ASCII letters, digits and symbols (U+FF01-FF5E) into half-width.
+
+    Chinese punctuation that has a full-width form (，！？：；（）) is kept as is.
+
+    Examples
+    --------
+    >>> to_halfwidth("ＡＰＰ卡顿，５Ｇ信号差！")
+    'APP卡顿，5G信号差！'
+    """
+    keep = "，！？：；（）"
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E and ch not in keep:
+            out.append(chr(code - 0xFEE0))
+        elif code == 0x3000:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def collapse_repeats(text: str, *, keep: int = 3) -> str:
+    """Shorten runs of one punctuation mark to at most ``keep`` characters.
+
+    Examples
+    --------
+    >>> collapse_repeats("太慢了！！！！！！")
+    '太慢了！！！'
+    """
+    return _REPEATS.sub(lambda m: m.group(1) * keep, text)
+
+
+def normalize_text(text: str) -> str:
+    """Normalise one text for analysis and display.
+
+    Removes invisible and control characters, applies Unicode NFC, turns
+    full-width ASCII into half-width, folds runs of spaces, trims each line and
+    collapses long runs of punctuation.
+
+    Examples
+    --------
+    >>> normalize_text("  资费\u3000太贵了！！！！！\u200b ")
+    '资费 太贵了！！！'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = to_halfwidth(text)
+    text = _SPACES.sub(" ", text)
+    text = _NEWLINES.sub("\n", text)
+    return collapse_repeats(text).strip()

@@ -1,0 +1,16 @@
+"""Churn-reason themes: the taxonomy and the matcher."""
+
+from .matcher import Mention, ThemeMatcher, taxonomy_vocabulary
+from .taxonomy import CHURN_TYPES, ChurnType, Taxonomy, Theme, load_taxonomy, parse_taxonomy
+
+__all__ = [
+    "CHURN_TYPES",
+    "ChurnType",
+    "Mention",
+    "Taxonomy",
+    "Theme",
+    "ThemeMatcher",
+    "load_taxonomy",
+    "parse_taxonomy",
+    "taxonomy_vocabulary",
+]

@@ -1,0 +1,184 @@
+"""Matching taxonomy themes in clauses, with the aspect sentiment of each mention.
+
+Keywords are matched as whole tokens or token sequences, never as raw
+substrings: the taxonomy's keywords join the tokenizer's dictionary, so 贵宾
+stays one token and the keyword 贵 cannot match inside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ..sentiment.scorer import ScoredDocument
+from ..text import ChineseTokenizer, normalize_text, split_clauses
+from .taxonomy import Taxonomy, load_taxonomy
+
+__all__ = ["Mention", "ThemeMatcher", "taxonomy_vocabulary"]
+
+_SENTENCE_END = tuple("。！？!?\n")
+_NEIGHBOUR_SCALE = 0.8
+_MAX_EVIDENCE_CLAUSES = 3
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One theme in one document.
+
+    Attributes
+    ----------
+    theme_id : str
+        The theme.
+    sentiment_score : float
+        Mean aspect sentiment of the matched clauses, in (-1, 1).
+    evidence : str
+        The matched clauses (up to three, joined by `` | ``).
+    keywords : tuple of str
+        The keywords that matched.
+    """
+
+    theme_id: str
+    sentiment_score: float
+    evidence: str
+    keywords: tuple[str, ...]
+
+
+def taxonomy_vocabulary(taxonomy: Taxonomy) -> list[str]:
+    """Every keyword, exclude phrase and competitor name: words the tokenizer keeps whole."""
+    words: list[str] = []
+    for theme in taxonomy.themes:
+        words.extend(theme.keywords)
+        words.extend(theme.exclude)
+    words.extend(taxonomy.competitors)
+    return list(dict.fromkeys(words))
+
+
+class ThemeMatcher(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+    """Find taxonomy themes in texts.
+
+    Parameters
+    ----------
+    taxonomy : Taxonomy, optional
+        The themes; the shipped default taxonomy when not given.
+    tokenizer : ChineseTokenizer, optional
+        A tokenizer that already knows the taxonomy's words (see
+        :func:`taxonomy_vocabulary`); made in :meth:`fit` when not given.
+
+    Attributes
+    ----------
+    taxonomy_ : Taxonomy
+        The taxonomy in use.
+    tokenizer_ : ChineseTokenizer
+        The tokenizer in use.
+
+    Examples
+    --------
+    >>> matcher = ThemeMatcher().fit()
+    >>> matcher.transform(["套餐太贵了", "VIP贵宾厅不错"])[["price"]].to_numpy().ravel().tolist()
+    [1, 0]
+    """
+
+    def __init__(self, *, taxonomy: Taxonomy | None = None, tokenizer: ChineseTokenizer | None = None):
+        self.taxonomy = taxonomy
+        self.tokenizer = tokenizer
+
+    def fit(self, X: Iterable[str] | None = None, y: object = None) -> ThemeMatcher:
+        """Index the keywords; ``X`` and ``y`` are not used."""
+        self.taxonomy_: Taxonomy = self.taxonomy or load_taxonomy()
+        self.tokenizer_: ChineseTokenizer = self.tokenizer or ChineseTokenizer(
+            extra_words=taxonomy_vocabulary(self.taxonomy_)
+        )
+        index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        excludes: list[list[tuple[str, ...]]] = []
+        for theme_index, theme in enumerate(self.taxonomy_.themes):
+            for keyword in theme.keywords:
+                tokens = tuple(self.tokenizer_.cut(keyword))
+                if tokens:
+                    index.setdefault(tokens[0], []).append((tokens, theme_index))
+            excludes.append([tuple(self.tokenizer_.cut(e)) for e in theme.exclude])
+        for entries in index.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        self.keyword_index_ = index
+        self.exclude_tokens_ = excludes
+        return self
+
+    def match_clause(self, tokens: Sequence[str]) -> dict[int, list[str]]:
+        """Themes found in one clause's tokens: theme index -> matched keywords."""
+        found: dict[int, list[str]] = {}
+        for i, token in enumerate(tokens):
+            for keyword, theme_index in self.keyword_index_.get(token, ()):
+                if tuple(tokens[i : i + len(keyword)]) == keyword:
+                    found.setdefault(theme_index, []).append("".join(keyword))
+        return {
+            t: kws
+            for t, kws in found.items()
+            if not any(_contains(tokens, e) for e in self.exclude_tokens_[t])
+        }
+
+    def mentions(self, doc: ScoredDocument) -> list[Mention]:
+        """The mentions of a scored document, one per theme, in taxonomy order."""
+        per_theme: dict[int, list[tuple[int, list[str]]]] = {}
+        for clause_index, tokens in enumerate(doc.tokens):
+            for theme_index, keywords in self.match_clause(tokens).items():
+                per_theme.setdefault(theme_index, []).append((clause_index, keywords))
+        result = []
+        for theme_index in sorted(per_theme):
+            hits = per_theme[theme_index]
+            scores = [_aspect_score(doc, c) for c, _ in hits]
+            evidence = " | ".join(doc.clauses[c] for c, _ in hits[:_MAX_EVIDENCE_CLAUSES])
+            keywords = tuple(dict.fromkeys(k for _, kws in hits for k in kws))
+            result.append(
+                Mention(
+                    theme_id=self.taxonomy_.themes[theme_index].id,
+                    sentiment_score=float(np.mean(scores)),
+                    evidence=evidence,
+                    keywords=keywords,
+                )
+            )
+        return result
+
+    def transform(self, X: Iterable[str]) -> pd.DataFrame:
+        """A 0/1 matrix: one row per text, one column per theme id."""
+        rows = []
+        for text in X:
+            row = np.zeros(len(self.taxonomy_.themes), dtype=int)
+            if isinstance(text, str):
+                for clause in split_clauses(normalize_text(text)):
+                    for theme_index in self.match_clause(self.tokenizer_.cut(clause)):
+                        row[theme_index] = 1
+            rows.append(row)
+        matrix = np.vstack(rows) if rows else np.zeros((0, len(self.taxonomy_.themes)), dtype=int)
+        return pd.DataFrame(matrix, columns=list(self.taxonomy_.ids))
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """Theme ids, the columns of :meth:`transform`."""
+        return np.asarray(self.taxonomy_.ids, dtype=object)
+
+
+def _contains(tokens: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
+
+
+def _aspect_score(doc: ScoredDocument, clause_index: int) -> float:
+    """Sentiment of the clause that mentions the theme, or of its neighbour when neutral.
+
+    "客服的态度，真的很差" splits into a neutral clause that names the theme and
+    a negative one that judges it: the judgement belongs to the theme.
+    """
+    own = doc.clause_scores[clause_index]
+    if own != 0.0:
+        return own
+    clause = doc.clauses[clause_index]
+    following = clause_index + 1
+    if following < len(doc.clauses) and not clause.endswith(_SENTENCE_END):
+        if doc.clause_scores[following] != 0.0:
+            return _NEIGHBOUR_SCALE * doc.clause_scores[following]
+    previous = clause_index - 1
+    if previous >= 0 and not doc.clauses[previous].endswith(_SENTENCE_END):
+        return _NEIGHBOUR_SCALE * doc.clause_scores[previous]
+    return 0.0
