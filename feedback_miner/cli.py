@@ -35,22 +35,39 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_column_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("input columns (inferred from names and content when left out)")
-    group.add_argument("--text-col", action="append", default=[], metavar="NAME",
-                       help="free-text column; repeat for several (joined per row)")
+    group = parser.add_argument_group(
+        "input columns (inferred from names and content when left out)"
+    )
+    group.add_argument(
+        "--text-col",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="free-text column; repeat for several (joined per row)",
+    )
     group.add_argument("--id-col", metavar="NAME", help="user id column of the inputs")
     group.add_argument("--time-col", metavar="NAME", help="time the text was written")
-    group.add_argument("--source", default="auto", choices=["survey", "service", "social", "auto"],
-                       help="kind of input (default: auto, from the columns)")
+    group.add_argument(
+        "--source",
+        default="auto",
+        choices=["survey", "service", "social", "auto"],
+        help="kind of input (default: auto, from the columns)",
+    )
 
 
 def _add_label_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("churn labels")
-    group.add_argument("--labels", type=Path, metavar="FILE",
-                       help="churn table: user id, churned (1/0, 是/否 ...), optional churn date, covariates")
+    group.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="churn table: user id, churned (1/0, 是/否 ...), optional churn date, covariates",
+    )
     group.add_argument("--label-col", metavar="NAME", help="column saying whether the user churned")
     group.add_argument("--label-id-col", metavar="NAME", help="user id column of the label file")
-    group.add_argument("--churn-date-col", metavar="NAME", help="churn date column of the label file")
+    group.add_argument(
+        "--churn-date-col", metavar="NAME", help="churn date column of the label file"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,48 +77,103 @@ def build_parser() -> argparse.ArgumentParser:
         description="流失原因挖掘: find why customers leave from Chinese feedback and churn labels.",
     )
     parser.add_argument("--version", action="version", version=f"feedback-miner {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
-    analyze = commands.add_parser("analyze", help="full analysis: Excel reason report and tables",
-                                  description="Analyse feedback exports end to end and write the reason report.")
-    analyze.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="CSV, TSV or Excel exports")
-    analyze.add_argument("-o", "--output", type=Path, default=Path("report.xlsx"), metavar="REPORT.xlsx",
-                         help="the Excel report (default: report.xlsx)")
-    analyze.add_argument("--taxonomy", type=Path, metavar="FILE.toml", help="churn-reason taxonomy (default: built in)")
+    analyze = commands.add_parser(
+        "analyze",
+        help="full analysis: Excel reason report and tables",
+        description="Analyse feedback exports end to end and write the reason report.",
+    )
+    analyze.add_argument(
+        "inputs", nargs="+", type=Path, metavar="INPUT", help="CSV, TSV or Excel exports"
+    )
+    analyze.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("report.xlsx"),
+        metavar="REPORT.xlsx",
+        help="the Excel report (default: report.xlsx)",
+    )
+    analyze.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE.toml",
+        help="churn-reason taxonomy (default: built in)",
+    )
     _add_column_options(analyze)
     _add_label_options(analyze)
     outputs = analyze.add_argument_group("tables (.csv or .parquet by suffix)")
     outputs.add_argument("--docs", type=Path, metavar="FILE", help="one row per document")
-    outputs.add_argument("--mentions", type=Path, metavar="FILE", help="one row per document and theme")
-    outputs.add_argument("--attribution", type=Path, metavar="FILE", help="one row per theme (needs --labels)")
-    analyze.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    outputs.add_argument(
+        "--mentions", type=Path, metavar="FILE", help="one row per document and theme"
+    )
+    outputs.add_argument(
+        "--attribution", type=Path, metavar="FILE", help="one row per theme (needs --labels)"
+    )
+    analyze.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
+    )
     analyze.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     analyze.set_defaults(run=_run_analyze)
 
-    ingest = commands.add_parser("ingest", help="read exports into canonical records",
-                                 description="Read exports into canonical records plus rejected rows.")
+    ingest = commands.add_parser(
+        "ingest",
+        help="read exports into canonical records",
+        description="Read exports into canonical records plus rejected rows.",
+    )
     ingest.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
-    ingest.add_argument("-o", "--output", type=Path, required=True, metavar="RECORDS",
-                        help="records table (.csv or .parquet)")
-    ingest.add_argument("--rejects", type=Path, metavar="FILE", help="rejected rows with their reason")
+    ingest.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="RECORDS",
+        help="records table (.csv or .parquet)",
+    )
+    ingest.add_argument(
+        "--rejects", type=Path, metavar="FILE", help="rejected rows with their reason"
+    )
     _add_column_options(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no summary")
     ingest.set_defaults(run=_run_ingest)
 
-    sentiment = commands.add_parser("sentiment", help="score the sentiment of a text column",
-                                    description="Add sentiment_score and sentiment_label to every row of a file.")
+    sentiment = commands.add_parser(
+        "sentiment",
+        help="score the sentiment of a text column",
+        description="Add sentiment_score and sentiment_label to every row of a file.",
+    )
     sentiment.add_argument("input", type=Path, metavar="INPUT")
     sentiment.add_argument("--text-col", required=True, metavar="NAME", help="the column to score")
-    sentiment.add_argument("-o", "--output", type=Path, required=True, metavar="SCORED",
-                           help="scored table (.csv or .parquet)")
+    sentiment.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="SCORED",
+        help="scored table (.csv or .parquet)",
+    )
     sentiment.add_argument("--quiet", action="store_true", help="no progress bar")
     sentiment.set_defaults(run=_run_sentiment)
 
-    demo = commands.add_parser("demo", help="analyse the bundled sample data",
-                               description="Copy the bundled samples to a folder and analyse them.")
-    demo.add_argument("-o", "--output", type=Path, default=Path("feedback-miner-demo"), metavar="DIR",
-                      help="folder for the samples and results (default: feedback-miner-demo)")
-    demo.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    demo = commands.add_parser(
+        "demo",
+        help="analyse the bundled sample data",
+        description="Copy the bundled samples to a folder and analyse them.",
+    )
+    demo.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("feedback-miner-demo"),
+        metavar="DIR",
+        help="folder for the samples and results (default: feedback-miner-demo)",
+    )
+    demo.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
+    )
     demo.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     demo.set_defaults(run=_run_demo)
     return parser
@@ -112,7 +184,9 @@ def _say(args: argparse.Namespace, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def _progress(args: argparse.Namespace, unit: str) -> tuple[AbstractContextManager[Any], Callable[[int], None], Callable[[int], None]]:
+def _progress(
+    args: argparse.Namespace, unit: str
+) -> tuple[AbstractContextManager[Any], Callable[[int], None], Callable[[int], None]]:
     """A tqdm bar on a terminal (unless --quiet); callbacks to size and advance it."""
     if getattr(args, "quiet", False) or not sys.stderr.isatty():
         return nullcontext(), lambda n: None, lambda n: None
@@ -131,7 +205,10 @@ def _ingest_options(args: argparse.Namespace) -> Any:
     from .ingest import IngestOptions
 
     return IngestOptions(
-        text_cols=tuple(args.text_col), user_id_col=args.id_col, time_col=args.time_col, source=args.source
+        text_cols=tuple(args.text_col),
+        user_id_col=args.id_col,
+        time_col=args.time_col,
+        source=args.source,
     )
 
 
@@ -146,30 +223,49 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
     _check_jobs(args.jobs)
     if args.output.suffix.lower() != ".xlsx":
-        raise FeedbackMinerError(f"-o {args.output}: the report is an Excel workbook; give a name ending in .xlsx.")
+        raise FeedbackMinerError(
+            f"-o {args.output}: the report is an Excel workbook; give a name ending in .xlsx."
+        )
     if not args.output.parent.exists():
-        raise FeedbackMinerError(f"-o {args.output}: the folder {args.output.parent} does not exist; create it first.")
+        raise FeedbackMinerError(
+            f"-o {args.output}: the folder {args.output.parent} does not exist; create it first."
+        )
     tables = {"--docs": args.docs, "--mentions": args.mentions, "--attribution": args.attribution}
     for option, path in tables.items():
         if path is not None:
             check_table_path(path, option)
     if args.attribution is not None and args.labels is None:
-        raise FeedbackMinerError("--attribution needs --labels: attribution joins themes to a churn label file.")
+        raise FeedbackMinerError(
+            "--attribution needs --labels: attribution joins themes to a churn label file."
+        )
     labels = (
-        LabelOptions(args.labels, id_col=args.label_id_col, churn_col=args.label_col, date_col=args.churn_date_col)
+        LabelOptions(
+            args.labels,
+            id_col=args.label_id_col,
+            churn_col=args.label_col,
+            date_col=args.churn_date_col,
+        )
         if args.labels
         else None
     )
     bar, set_total, advance = _progress(args, "doc")
     with bar:
         result = analyze(
-            args.inputs, labels=labels, taxonomy=args.taxonomy, ingest_options=_ingest_options(args),
-            jobs=args.jobs, on_progress=advance, on_total=set_total,
+            args.inputs,
+            labels=labels,
+            taxonomy=args.taxonomy,
+            ingest_options=_ingest_options(args),
+            jobs=args.jobs,
+            on_progress=advance,
+            on_total=set_total,
         )
     for summary in result.files:
-        _say(args, f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
-                   f"{summary.rows_read} rows -> {summary.records} records, "
-                   f"{summary.rows_read - summary.records} rejected; columns: {summary.describe_roles()}")
+        _say(
+            args,
+            f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
+            f"{summary.rows_read} rows -> {summary.records} records, "
+            f"{summary.rows_read - summary.records} rejected; columns: {summary.describe_roles()}",
+        )
     from .pipeline import DOC_COLUMNS, MENTION_COLUMNS
 
     if args.docs:
@@ -189,15 +285,22 @@ def _docs_table(docs: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
 
 def _summarise(args: argparse.Namespace, result: Any) -> None:
     docs = result.docs
-    _say(args, f"{len(docs)} documents, {int((docs['sentiment_label'] == 'negative').sum())} negative, "
-               f"{len(result.mentions)} theme mentions.")
+    _say(
+        args,
+        f"{len(docs)} documents, {int((docs['sentiment_label'] == 'negative').sum())} negative, "
+        f"{len(result.mentions)} theme mentions.",
+    )
     if result.attribution is not None:
         top = result.attribution.table.dropna(subset=["impact"]).head(3)
         reasons = ", ".join(
-            f"{r.theme_name} ({r.impact:.1%} of churn, OR {r.odds_ratio:.2f})" for r in top.itertuples()
+            f"{r.theme_name} ({r.impact:.1%} of churn, OR {r.odds_ratio:.2f})"
+            for r in top.itertuples()
         )
-        _say(args, f"{result.attribution.n_users} users analysed, {result.attribution.n_churned} churned. "
-                   f"Top reasons: {reasons or 'none with enough users'}.")
+        _say(
+            args,
+            f"{result.attribution.n_users} users analysed, {result.attribution.n_churned} churned. "
+            f"Top reasons: {reasons or 'none with enough users'}.",
+        )
     _say(args, f"Report: {args.output}")
 
 
@@ -213,10 +316,13 @@ def _run_ingest(args: argparse.Namespace) -> int:
     if args.rejects is not None:
         write_table_file(result.rejects, args.rejects)
     for summary in result.files:
-        _say(args, f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
-                   f"{summary.rows_read} rows -> {summary.records} records, "
-                   f"{summary.rows_read - summary.records} rejected {summary.rejected or ''}; "
-                   f"columns: {summary.describe_roles()}")
+        _say(
+            args,
+            f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
+            f"{summary.rows_read} rows -> {summary.records} records, "
+            f"{summary.rows_read - summary.records} rejected {summary.rejected or ''}; "
+            f"columns: {summary.describe_roles()}",
+        )
     return 0
 
 
@@ -240,7 +346,9 @@ def _run_sentiment(args: argparse.Namespace) -> int:
             advance(1)
     out = raw.frame.copy()
     out["sentiment_score"] = pd.array(scores, dtype="Float64")
-    out["sentiment_label"] = [None if s is None else label_score(s, neutral_band=scorer.neutral_band) for s in scores]
+    out["sentiment_label"] = [
+        None if s is None else label_score(s, neutral_band=scorer.neutral_band) for s in scores
+    ]
     write_table_file(out, args.output)
     _say(args, f"{len(out)} rows scored -> {args.output}")
     return 0
@@ -256,14 +364,30 @@ def _run_demo(args: argparse.Namespace) -> int:
         with samples.joinpath(name).open("rb") as source, (folder / name).open("wb") as target:
             shutil.copyfileobj(source, target)
     _say(args, f"Sample data of a fictional video app copied to {folder}/")
-    analyze_args = build_parser().parse_args([
-        "analyze", *[str(folder / n) for n in SAMPLE_INPUTS], "--labels", str(folder / SAMPLE_LABELS),
-        "-o", str(folder / "report.xlsx"), "--docs", str(folder / "docs.csv"),
-        "--mentions", str(folder / "mentions.csv"), "--attribution", str(folder / "attribution.csv"),
-        "--jobs", str(args.jobs), *(["--quiet"] if args.quiet else []),
-    ])
+    analyze_args = build_parser().parse_args(
+        [
+            "analyze",
+            *[str(folder / n) for n in SAMPLE_INPUTS],
+            "--labels",
+            str(folder / SAMPLE_LABELS),
+            "-o",
+            str(folder / "report.xlsx"),
+            "--docs",
+            str(folder / "docs.csv"),
+            "--mentions",
+            str(folder / "mentions.csv"),
+            "--attribution",
+            str(folder / "attribution.csv"),
+            "--jobs",
+            str(args.jobs),
+            *(["--quiet"] if args.quiet else []),
+        ]
+    )
     code = _run_analyze(analyze_args)
-    _say(args, f"Tables: {folder / 'docs.csv'}, {folder / 'mentions.csv'}, {folder / 'attribution.csv'}")
+    _say(
+        args,
+        f"Tables: {folder / 'docs.csv'}, {folder / 'mentions.csv'}, {folder / 'attribution.csv'}",
+    )
     return code
 
 

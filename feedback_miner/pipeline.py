@@ -29,7 +29,7 @@ from .attribution import (
     load_labels,
 )
 from .ingest import FileSummary, IngestOptions, ingest_files
-from .sentiment import SentimentScorer, label_score
+from .sentiment import SentimentScorer, label_score, load_sentiment_lexicon
 from .text import ChineseTokenizer
 from .themes import Taxonomy, ThemeMatcher, load_taxonomy, taxonomy_vocabulary
 
@@ -47,7 +47,14 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 DOC_COLUMNS = (
-    "doc_id", "user_id", "source", "created_at", "text", "sentiment_score", "sentiment_label", "themes",
+    "doc_id",
+    "user_id",
+    "source",
+    "created_at",
+    "text",
+    "sentiment_score",
+    "sentiment_label",
+    "themes",
 )
 MENTION_COLUMNS = ("doc_id", "user_id", "theme_id", "sentiment_score", "evidence")
 DEFAULT_CHUNK_SIZE = 2000
@@ -110,7 +117,11 @@ class AnalysisResult:
 @lru_cache(maxsize=4)
 def _stages(spec: AnalyzerSpec) -> tuple[SentimentScorer, ThemeMatcher]:
     """Build the scorer and matcher once per process (the dictionary load is the slow part)."""
-    tokenizer = ChineseTokenizer(extra_words=taxonomy_vocabulary(spec.taxonomy))
+    vocabulary = taxonomy_vocabulary(spec.taxonomy)
+    lexicon = load_sentiment_lexicon()
+    tokenizer = ChineseTokenizer(
+        extra_words=vocabulary, split_words=[*vocabulary, *lexicon.split_vocabulary()]
+    )
     matcher = ThemeMatcher(taxonomy=spec.taxonomy, tokenizer=tokenizer).fit()
     scorer = SentimentScorer(neutral_band=spec.neutral_band, tokenizer=tokenizer).fit()
     return scorer, matcher
@@ -137,11 +148,15 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
     labels: list[str | None] = []
     themes: list[str] = []
     mention_rows: list[tuple[object, ...]] = []
-    for doc_id, user_id, text in zip(records["doc_id"], records["user_id"], records["text"], strict=True):
+    for doc_id, user_id, text in zip(
+        records["doc_id"], records["user_id"], records["text"], strict=True
+    ):
         scored = scorer.score_document(text if isinstance(text, str) else "")
         scores.append(scored.score)
         labels.append(
-            None if scored.score is None else label_score(scored.score, neutral_band=spec.neutral_band)
+            None
+            if scored.score is None
+            else label_score(scored.score, neutral_band=spec.neutral_band)
         )
         found = matcher.mentions(scored)
         themes.append(";".join(m.theme_id for m in found))
@@ -185,7 +200,9 @@ def analyze_records(
                 on_progress(len(chunk))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk, part in zip(chunks, pool.map(analyze_chunk, chunks, [spec] * len(chunks)), strict=True):
+            for chunk, part in zip(
+                chunks, pool.map(analyze_chunk, chunks, [spec] * len(chunks)), strict=True
+            ):
                 parts.append(part)
                 if on_progress:
                     on_progress(len(chunk))
@@ -247,7 +264,9 @@ def analyze(
     started = time.perf_counter()
     chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     churn_labels = (
-        load_labels(labels.path, id_col=labels.id_col, churn_col=labels.churn_col, date_col=labels.date_col)
+        load_labels(
+            labels.path, id_col=labels.id_col, churn_col=labels.churn_col, date_col=labels.date_col
+        )
         if labels
         else None
     )

@@ -83,13 +83,15 @@ def read_table(source: Traversable | Path, columns: Sequence[str]) -> list[dict[
         the file and the line.
     """
     text = source.read_text(encoding="utf-8")
-    name = getattr(source, "name", str(source))
+    name = str(source) if isinstance(source, Path) else source.name
     lines = text.splitlines()
     header_index = next(
         (i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None
     )
     if header_index is None:
-        raise LexiconError(f"{name}: the file is empty; it needs a header line: {' '.join(columns)}.")
+        raise LexiconError(
+            f"{name}: the file is empty; it needs a header line: {' '.join(columns)}."
+        )
     header = lines[header_index].lstrip("\ufeff").split("\t")
     if header[: len(columns)] != list(columns):
         raise LexiconError(

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import tomllib
 from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
@@ -75,7 +75,10 @@ def make_users(rng: np.random.Generator, n_users: int) -> list[User]:
     for i in range(n_users):
         plan = PLANS[int(rng.choice(3, p=[0.5, 0.33, 0.17]))]
         tenure = int(rng.integers(1, 49))
-        spend = round({"基础会员": 15.0, "标准会员": 25.0, "高级会员": 40.0}[plan] + float(rng.normal(0, 3)), 1)
+        spend = round(
+            {"基础会员": 15.0, "标准会员": 25.0, "高级会员": 40.0}[plan] + float(rng.normal(0, 3)),
+            1,
+        )
         themes = []
         for theme, (share, _) in THEMES.items():
             if theme == "price" and plan == "高级会员":
@@ -83,7 +86,11 @@ def make_users(rng: np.random.Generator, n_users: int) -> list[User]:
             if rng.random() < share:
                 themes.append(theme)
         user = User(f"U{10001 + i}", tenure, plan, spend, themes)
-        logit = INTERCEPT + TENURE_SLOPE * (tenure - 24) + (PREMIUM_EFFECT if plan == "高级会员" else 0.0)
+        logit = (
+            INTERCEPT
+            + TENURE_SLOPE * (tenure - 24)
+            + (PREMIUM_EFFECT if plan == "高级会员" else 0.0)
+        )
         logit += sum(THEMES[t][1] for t in themes)
         user.churned = bool(rng.random() < 1 / (1 + np.exp(-logit)))
         if user.churned:
@@ -92,7 +99,9 @@ def make_users(rng: np.random.Generator, n_users: int) -> list[User]:
     return users
 
 
-def compose(rng: np.random.Generator, text: dict, themes: list[str], positive_of: str | None) -> str:
+def compose(
+    rng: np.random.Generator, text: dict, themes: list[str], positive_of: str | None
+) -> str:
     parts = [_pick(rng, text["negative"][t]["lines"]) for t in themes]
     if positive_of:
         parts.append(_pick(rng, text["positive"][positive_of]["lines"]))
@@ -121,17 +130,25 @@ def write_documents(rng: np.random.Generator, users: list[User], text: dict) -> 
                 options = [t for t in text["positive"] if t not in group]
                 positive = _pick(rng, options) if options else None
             source = _pick(rng, list(sources))
-            user.docs.append((source, compose(rng, text, group, positive), _time_between(rng, START, last)))
+            user.docs.append(
+                (source, compose(rng, text, group, positive), _time_between(rng, START, last))
+            )
         if user.churned and user.churn_date and rng.random() < 0.35:
             after = _pick(rng, text["negative"]["competitor"]["lines"])
             if rng.random() < 0.6:
                 after += "，" + _pick(rng, text["negative"]["marketing"]["lines"])
-            when = _time_between(rng, user.churn_date + timedelta(days=1), user.churn_date + timedelta(days=20))
+            when = _time_between(
+                rng, user.churn_date + timedelta(days=1), user.churn_date + timedelta(days=20)
+            )
             user.docs.append(("social", after + "。", when))
 
 
 def _phone(rng: np.random.Generator) -> str:
-    return "1" + str(int(rng.choice([3, 5, 7, 8, 9]))) + "".join(str(int(d)) for d in rng.integers(0, 10, 9))
+    return (
+        "1"
+        + str(int(rng.choice([3, 5, 7, 8, 9])))
+        + "".join(str(int(d)) for d in rng.integers(0, 10, 9))
+    )
 
 
 def survey_rows(rng: np.random.Generator, users: list[User], text: dict) -> list[list[object]]:
@@ -142,17 +159,43 @@ def survey_rows(rng: np.random.Generator, users: list[User], text: dict) -> list
             if source != "survey":
                 continue
             nps = int(np.clip(round(rng.normal(4 if user.themes else 8, 2)), 0, 10))
-            picked = sorted(set(_pick(rng, devices) for _ in range(1 + int(rng.integers(3)))), key=devices.index)
-            rows.append([
-                0, when.strftime("%Y/%m/%d %H:%M:%S"), f"{int(rng.integers(40, 400))}秒",
-                _pick(rng, ["手机提交", "微信", "链接"]), None,
-                f"113.{int(rng.integers(1, 255))}.{int(rng.integers(1, 255))}.{int(rng.integers(1, 255))}(广东-深圳)",
-                user.user_id, _pick(rng, ["不到3个月", "3-12个月", "1-2年", "2年以上"]), nps, body,
-                "┋".join(picked),
-            ])
+            picked = sorted(
+                set(_pick(rng, devices) for _ in range(1 + int(rng.integers(3)))), key=devices.index
+            )
+            rows.append(
+                [
+                    0,
+                    when.strftime("%Y/%m/%d %H:%M:%S"),
+                    f"{int(rng.integers(40, 400))}秒",
+                    _pick(rng, ["手机提交", "微信", "链接"]),
+                    None,
+                    f"113.{int(rng.integers(1, 255))}.{int(rng.integers(1, 255))}.{int(rng.integers(1, 255))}(广东-深圳)",
+                    user.user_id,
+                    _pick(rng, ["不到3个月", "3-12个月", "1-2年", "2年以上"]),
+                    nps,
+                    body,
+                    "┋".join(picked),
+                ]
+            )
     for filler in text["general"]["non_answers"][:5]:
-        rows.append([0, "2026/06/01 10:00:00", "35秒", "微信", None, "(未知)", _pick(rng, [u.user_id for u in users]), "1-2年", 7, filler, "手机"])
-    rows.append([0, "2026/06/02 11:00:00", "20秒", "微信", None, "(未知)", None, "1-2年", 5, None, "电视"])
+        rows.append(
+            [
+                0,
+                "2026/06/01 10:00:00",
+                "35秒",
+                "微信",
+                None,
+                "(未知)",
+                _pick(rng, [u.user_id for u in users]),
+                "1-2年",
+                7,
+                filler,
+                "手机",
+            ]
+        )
+    rows.append(
+        [0, "2026/06/02 11:00:00", "20秒", "微信", None, "(未知)", None, "1-2年", 5, None, "电视"]
+    )
     order = rng.permutation(len(rows))
     ordered = [rows[i] for i in order]
     for number, row in enumerate(ordered, start=1):
@@ -162,9 +205,17 @@ def survey_rows(rng: np.random.Generator, users: list[User], text: dict) -> list
 
 def write_survey(path: Path, rows: list[list[object]]) -> None:
     header = [
-        "序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、用户ID",
-        "2、您使用悦看视频多久了？", "3、您向朋友推荐悦看视频的可能性有多大？(0-10分)",
-        "4、您考虑停用或已经停用悦看视频的主要原因是什么？(填空题 *必答)", "5、您平时在哪些设备上观看？",
+        "序号",
+        "提交答卷时间",
+        "所用时间",
+        "来源",
+        "来源详情",
+        "来自IP",
+        "1、用户ID",
+        "2、您使用悦看视频多久了？",
+        "3、您向朋友推荐悦看视频的可能性有多大？(0-10分)",
+        "4、您考虑停用或已经停用悦看视频的主要原因是什么？(填空题 *必答)",
+        "5、您平时在哪些设备上观看？",
     ]
     book = Workbook()
     sheet = book.active
@@ -179,20 +230,34 @@ def write_survey(path: Path, rows: list[list[object]]) -> None:
 
 def ticket_rows(rng: np.random.Generator, users: list[User], text: dict) -> list[list[object]]:
     rows: list[list[object]] = []
-    category = {"billing": "扣费问题", "bugs": "播放问题", "account_security": "账号问题", "content": "内容咨询"}
+    category = {
+        "billing": "扣费问题",
+        "bugs": "播放问题",
+        "account_security": "账号问题",
+        "content": "内容咨询",
+    }
     docs = [(u, body, when) for u in users for source, body, when in u.docs if source == "service"]
     docs.sort(key=lambda d: d[2])
     for number, (user, body, when) in enumerate(docs, start=1):
         themes = [t for t in user.themes if t in category]
         if rng.random() < 0.08:
             pii = _pick(rng, text["ticket"]["pii"])
-            body += pii.format(phone=_phone(rng), email=f"user{int(rng.integers(100, 999))}@example.com")
+            body += pii.format(
+                phone=_phone(rng), email=f"user{int(rng.integers(100, 999))}@example.com"
+            )
         satisfaction = int(np.clip(round(rng.normal(2.5 if user.themes else 4.2, 1)), 1, 5))
-        rows.append([
-            f"T2026{number:05d}", user.user_id, when.strftime("%Y-%m-%d %H:%M"),
-            _pick(rng, text["ticket"]["channels"]), category[themes[0]] if themes else "其他", body,
-            _pick(rng, text["ticket"]["statuses"]), satisfaction,
-        ])
+        rows.append(
+            [
+                f"T2026{number:05d}",
+                user.user_id,
+                when.strftime("%Y-%m-%d %H:%M"),
+                _pick(rng, text["ticket"]["channels"]),
+                category[themes[0]] if themes else "其他",
+                body,
+                _pick(rng, text["ticket"]["statuses"]),
+                satisfaction,
+            ]
+        )
     return rows
 
 
@@ -209,17 +274,33 @@ def social_rows(rng: np.random.Generator, users: list[User], text: dict) -> list
     rows: list[list[object]] = []
     for number, (user, body, when) in enumerate(docs, start=1):
         linked = rng.random() < 0.85  # the rest posted from accounts not linked to a user id
-        post = _pick(rng, text["social"]["prefixes"]) + body + _pick(rng, text["social"]["suffixes"])
-        rows.append([
-            f"W{4900000 + number * 7}", user.user_id if linked else "", when.strftime("%Y-%m-%d %H:%M:%S"),
-            post, int(rng.poisson(3)), int(rng.poisson(5)), int(rng.poisson(20)),
-        ])
+        post = (
+            _pick(rng, text["social"]["prefixes"]) + body + _pick(rng, text["social"]["suffixes"])
+        )
+        rows.append(
+            [
+                f"W{4900000 + number * 7}",
+                user.user_id if linked else "",
+                when.strftime("%Y-%m-%d %H:%M:%S"),
+                post,
+                int(rng.poisson(3)),
+                int(rng.poisson(5)),
+                int(rng.poisson(20)),
+            ]
+        )
     return rows
 
 
 def label_rows(users: list[User]) -> list[list[object]]:
     return [
-        [u.user_id, int(u.churned), u.churn_date.strftime("%Y-%m-%d") if u.churn_date else "", u.tenure, u.plan, u.spend]
+        [
+            u.user_id,
+            int(u.churned),
+            u.churn_date.strftime("%Y-%m-%d") if u.churn_date else "",
+            u.tenure,
+            u.plan,
+            u.spend,
+        ]
         for u in users
     ]
 
@@ -255,7 +336,9 @@ def main() -> None:
         "utf-8",
     )
     churned = sum(u.churned for u in users)
-    print(f"{len(users)} users, {churned} churned, {sum(len(u.docs) for u in users)} texts -> {args.out}")
+    print(
+        f"{len(users)} users, {churned} churned, {sum(len(u.docs) for u in users)} texts -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -16,15 +16,63 @@ from ..ingest.readers import read_raw_table
 __all__ = ["ChurnLabels", "load_labels", "parse_churn_value"]
 
 CHURN_NAMES = (
-    "churned", "churn", "is_churn", "is_churned", "churn_flag", "label", "是否流失", "流失",
-    "已流失", "流失标记", "流失状态", "是否注销", "状态",
+    "churned",
+    "churn",
+    "is_churn",
+    "is_churned",
+    "churn_flag",
+    "label",
+    "是否流失",
+    "流失",
+    "已流失",
+    "流失标记",
+    "流失状态",
+    "是否注销",
+    "状态",
 )
 CHURN_DATE_NAMES = (
-    "churn_date", "churned_at", "churn_time", "流失日期", "流失时间", "注销日期", "注销时间",
-    "退订日期", "离网日期",
+    "churn_date",
+    "churned_at",
+    "churn_time",
+    "流失日期",
+    "流失时间",
+    "注销日期",
+    "注销时间",
+    "退订日期",
+    "离网日期",
 )
-_TRUE = {"1", "1.0", "true", "yes", "y", "t", "是", "已流失", "流失", "churned", "churn", "离网", "注销", "已注销"}
-_FALSE = {"0", "0.0", "false", "no", "n", "f", "否", "未流失", "留存", "retained", "active", "在网", "正常", "活跃"}
+_TRUE = {
+    "1",
+    "1.0",
+    "true",
+    "yes",
+    "y",
+    "t",
+    "是",
+    "已流失",
+    "流失",
+    "churned",
+    "churn",
+    "离网",
+    "注销",
+    "已注销",
+}
+_FALSE = {
+    "0",
+    "0.0",
+    "false",
+    "no",
+    "n",
+    "f",
+    "否",
+    "未流失",
+    "留存",
+    "retained",
+    "active",
+    "在网",
+    "正常",
+    "活跃",
+}
 _MAX_CATEGORY_LEVELS = 20
 _DATE_LIKE = re.compile(r"\d{4}[-/年.]\d{1,2}")
 
@@ -100,19 +148,31 @@ def load_labels(
     raw = read_raw_table(path)
     frame, file = raw.frame, str(raw.path)
     columns = ", ".join(repr(str(c)) for c in frame.columns)
-    user = find_column(frame, id_col, file=file, option="--label-id-col") if id_col else _detect(frame, USER_ID_NAMES)
+    user = (
+        find_column(frame, id_col, file=file, option="--label-id-col")
+        if id_col
+        else _detect(frame, USER_ID_NAMES)
+    )
     if user is None:
         raise LabelError(
             f"{file}: cannot tell which column holds the user id; the columns are: {columns}. "
             "Name it with --label-id-col NAME."
         )
-    churn = find_column(frame, churn_col, file=file, option="--label-col") if churn_col else _detect(frame, CHURN_NAMES)
+    churn = (
+        find_column(frame, churn_col, file=file, option="--label-col")
+        if churn_col
+        else _detect(frame, CHURN_NAMES)
+    )
     if churn is None:
         raise LabelError(
             f"{file}: cannot tell which column says whether a user churned; the columns are: "
             f"{columns}. Name it with --label-col NAME (values 1/0, true/false, 是/否, 已流失/未流失)."
         )
-    when = find_column(frame, date_col, file=file, option="--churn-date-col") if date_col else _detect(frame, CHURN_DATE_NAMES)
+    when = (
+        find_column(frame, date_col, file=file, option="--churn-date-col")
+        if date_col
+        else _detect(frame, CHURN_DATE_NAMES)
+    )
 
     churned = frame[churn].map(parse_churn_value)
     bad = churned.isna()
@@ -128,7 +188,9 @@ def load_labels(
     users = frame[user]
     if users.isna().any():
         row = int(users[users.isna()].index[0]) + 1
-        raise LabelError(f"{file}: column {user!r} is empty in row {row}; every row needs a user id.")
+        raise LabelError(
+            f"{file}: column {user!r} is empty in row {row}; every row needs a user id."
+        )
     out = pd.DataFrame({"user_id": users.astype(str).str.strip(), "churned": churned.astype(int)})
     out["churn_date"] = (
         pd.to_datetime(frame[when], errors="coerce", format="mixed") if when else pd.NaT
@@ -150,7 +212,9 @@ def load_labels(
     return ChurnLabels(out.reset_index(drop=True), file, user, churn, when, covariates, skipped)
 
 
-def _covariates(frame: pd.DataFrame, exclude: set[str | None]) -> tuple[tuple[str, ...], dict[str, str]]:
+def _covariates(
+    frame: pd.DataFrame, exclude: set[str | None]
+) -> tuple[tuple[str, ...], dict[str, str]]:
     """Columns usable as covariates: numeric ones, and categories with few levels."""
     kept: list[str] = []
     skipped: dict[str, str] = {}
@@ -173,6 +237,8 @@ def _covariates(frame: pd.DataFrame, exclude: set[str | None]) -> tuple[tuple[st
             kept.append(column)
         else:
             skipped[column] = (
-                "constant" if values.nunique() < 2 else f"more than {_MAX_CATEGORY_LEVELS} categories"
+                "constant"
+                if values.nunique() < 2
+                else f"more than {_MAX_CATEGORY_LEVELS} categories"
             )
     return tuple(kept), skipped

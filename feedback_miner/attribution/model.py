@@ -88,9 +88,7 @@ def fit_logistic(X: pd.DataFrame, y: np.ndarray) -> LogisticFit:
     events = int(min(y.sum(), len(y) - y.sum()))
     reason: str | None = None
     if events < _MIN_EVENTS_PER_PARAMETER * X.shape[1]:
-        reason = (
-            f"only {events} users in the smaller outcome group for {X.shape[1]} parameters"
-        )
+        reason = f"only {events} users in the smaller outcome group for {X.shape[1]} parameters"
     else:
         try:
             with warnings.catch_warnings():

@@ -16,8 +16,18 @@ from .model import LogisticFit, design_matrix, fit_logistic
 __all__ = ["ATTRIBUTION_COLUMNS", "AttributionResult", "attribute"]
 
 ATTRIBUTION_COLUMNS = (
-    "theme_id", "theme_name", "n_users", "churn_rate_with", "churn_rate_without", "lift",
-    "odds_ratio", "ci_low", "ci_high", "p_value", "q_value", "impact",
+    "theme_id",
+    "theme_name",
+    "n_users",
+    "churn_rate_with",
+    "churn_rate_without",
+    "lift",
+    "odds_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "q_value",
+    "impact",
 )
 _Z95 = 1.959963984540054
 
@@ -71,8 +81,7 @@ def attribute(
     n_churned = int(y.sum())
     exposed_counts = matrix.sum()
     modelled = [
-        t for t in taxonomy.ids
-        if min_exposed <= exposed_counts[t] <= len(matrix) - min_exposed
+        t for t in taxonomy.ids if min_exposed <= exposed_counts[t] <= len(matrix) - min_exposed
     ]
     fit: LogisticFit | None = None
     X = None
@@ -95,8 +104,12 @@ def attribute(
             "churn_rate_with": rate_with,
             "churn_rate_without": rate_without,
             "lift": rate_with / rate_without if rate_without and n_exposed else np.nan,
-            "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-            "p_value": np.nan, "q_value": np.nan, "impact": np.nan,
+            "odds_ratio": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "p_value": np.nan,
+            "q_value": np.nan,
+            "impact": np.nan,
             "crude_odds_ratio": _crude_odds_ratio(exposed, y),
             "churn_type": theme.churn_type,
             "note": "",
@@ -120,9 +133,13 @@ def attribute(
     table = pd.DataFrame(rows)
     tested = table["p_value"].notna()
     if tested.any():
-        table.loc[tested, "q_value"] = multipletests(table.loc[tested, "p_value"], method="fdr_bh")[1]
+        table.loc[tested, "q_value"] = multipletests(table.loc[tested, "p_value"], method="fdr_bh")[
+            1
+        ]
     table = table.sort_values(
-        ["impact", "n_users", "theme_id"], ascending=[False, False, True], na_position="last",
+        ["impact", "n_users", "theme_id"],
+        ascending=[False, False, True],
+        na_position="last",
         kind="mergesort",
     ).reset_index(drop=True)
     return AttributionResult(table, len(matrix), n_churned, fit, tuple(covariates), min_exposed)

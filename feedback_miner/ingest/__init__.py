@@ -28,5 +28,6 @@ __all__ = [
     "infer_roles",
     "ingest_file",
     "ingest_files",
+    "load_non_answers",
     "read_raw_table",
 ]

@@ -8,7 +8,7 @@ column that does not exist is an error that lists the columns seen.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,33 +21,115 @@ _QUESTION_PREFIX = re.compile(r"^(?:[qQ]?\d+[、.．:：)）]\s*|第\d+题[:：]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 USER_ID_NAMES = (
-    "user_id", "userid", "uid", "user", "customer_id", "customerid", "member_id", "account_id",
-    "用户id", "用户编号", "用户标识", "用户账号", "用户名", "客户id", "客户编号", "客户号", "会员id",
-    "会员号", "会员编号", "账号", "账户",
+    "user_id",
+    "userid",
+    "uid",
+    "user",
+    "customer_id",
+    "customerid",
+    "member_id",
+    "account_id",
+    "用户id",
+    "用户编号",
+    "用户标识",
+    "用户账号",
+    "用户名",
+    "客户id",
+    "客户编号",
+    "客户号",
+    "会员id",
+    "会员号",
+    "会员编号",
+    "账号",
+    "账户",
 )
 TIME_NAMES = (
-    "created_at", "create_time", "created", "timestamp", "datetime", "date", "time", "submit_time",
-    "提交答卷时间", "提交时间", "答题时间", "开始答题时间", "结束答题时间", "创建时间", "发布时间",
-    "评论时间", "评价时间", "反馈时间", "时间", "日期",
+    "created_at",
+    "create_time",
+    "created",
+    "timestamp",
+    "datetime",
+    "date",
+    "time",
+    "submit_time",
+    "提交答卷时间",
+    "提交时间",
+    "答题时间",
+    "开始答题时间",
+    "结束答题时间",
+    "创建时间",
+    "发布时间",
+    "评论时间",
+    "评价时间",
+    "反馈时间",
+    "时间",
+    "日期",
 )
 RATING_NAMES = (
-    "rating", "score", "stars", "star", "nps", "csat", "评分", "打分", "星级", "满意度", "推荐度",
-    "推荐意愿", "分数", "推荐",
+    "rating",
+    "score",
+    "stars",
+    "star",
+    "nps",
+    "csat",
+    "评分",
+    "打分",
+    "星级",
+    "满意度",
+    "推荐度",
+    "推荐意愿",
+    "分数",
+    "推荐",
 )
 TEXT_NAME_HINTS = (
-    "text", "comment", "review", "feedback", "content", "reason", "message", "body", "描述", "内容",
-    "评价", "评论", "原因", "意见", "建议", "反馈", "留言", "问题描述", "为什么", "理由", "吐槽", "正文",
-    "补充", "说明",
+    "text",
+    "comment",
+    "review",
+    "feedback",
+    "content",
+    "reason",
+    "message",
+    "body",
+    "描述",
+    "内容",
+    "评价",
+    "评论",
+    "原因",
+    "意见",
+    "建议",
+    "反馈",
+    "留言",
+    "问题描述",
+    "为什么",
+    "理由",
+    "吐槽",
+    "正文",
+    "补充",
+    "说明",
 )
 RECORD_ID_NAMES = (
-    "doc_id", "ticket_id", "工单号", "工单编号", "工单id", "会话id", "评论id", "微博id", "response_id",
-    "responseid", "序号", "编号", "id",
+    "doc_id",
+    "ticket_id",
+    "工单号",
+    "工单编号",
+    "工单id",
+    "会话id",
+    "评论id",
+    "微博id",
+    "response_id",
+    "responseid",
+    "序号",
+    "编号",
+    "id",
 )
 # Content tests for an automatically chosen free-text column.
 _MIN_MEAN_LENGTH = 4.0
+_MIN_MEAN_LENGTH_NAMED = 2.0
 _MIN_DISTINCT_SHARE = 0.5
 _MIN_CJK_SHARE = 0.3
 _MULTI_SELECT = "┋"
+# A score scale in a question: (1-5分), 0~10分, 打几分
+_SCALE = re.compile(r"\d+\s*[-~～到至]\s*\d+\s*分|几分")
 _MULTI_SELECT_SHARE = 0.2
 
 
@@ -84,9 +166,7 @@ class ColumnRoles:
         return set(self.text) | {c for c in named if c}
 
 
-def find_column(
-    frame: pd.DataFrame, wanted: str, *, file: str, option: str
-) -> str:
+def find_column(frame: pd.DataFrame, wanted: str, *, file: str, option: str) -> str:
     """Resolve a column named by the user: exact, then by :func:`canonical_name`.
 
     Raises
@@ -106,7 +186,7 @@ def find_column(
     )
 
 
-def _list_columns(columns: Sequence[object]) -> str:
+def _list_columns(columns: Iterable[object]) -> str:
     return ", ".join(repr(str(c)) for c in columns)
 
 
@@ -119,8 +199,12 @@ def _by_name(frame: pd.DataFrame, names: Sequence[str], exclude: set[str]) -> st
     return None
 
 
-def _text_score(values: pd.Series) -> float:
-    """How much a column looks like free text; 0 when it does not at all."""
+def _text_score(values: pd.Series, *, named: bool = False) -> float:
+    """How much a column looks like free text; 0 when it does not at all.
+
+    A column whose name says it holds text (内容, 原因, comment ...) may hold
+    shorter answers than one recognised by content alone.
+    """
     present = values.dropna().astype(str)
     if present.empty:
         return 0.0
@@ -129,9 +213,10 @@ def _text_score(values: pd.Series) -> float:
     mean_length = present.str.len().mean()
     distinct = present.nunique() / len(present)
     cjk = present.map(lambda s: bool(_CJK.search(s))).mean()
-    if mean_length < _MIN_MEAN_LENGTH or distinct < _MIN_DISTINCT_SHARE or cjk < _MIN_CJK_SHARE:
+    min_length = _MIN_MEAN_LENGTH_NAMED if named else _MIN_MEAN_LENGTH
+    if mean_length < min_length or distinct < _MIN_DISTINCT_SHARE or cjk < _MIN_CJK_SHARE:
         return 0.0
-    return float(mean_length * distinct * cjk)
+    return float(mean_length * distinct * cjk * (2.0 if named else 1.0))
 
 
 def infer_roles(
@@ -154,19 +239,24 @@ def infer_roles(
     how: dict[str, str] = {}
     user = find_column(frame, user_id_col, file=file, option="--id-col") if user_id_col else None
     when = find_column(frame, time_col, file=file, option="--time-col") if time_col else None
-    rating = find_column(frame, rating_col, file=file, option="--rating-col") if rating_col else None
+    rating = (
+        find_column(frame, rating_col, file=file, option="--rating-col") if rating_col else None
+    )
     for role, value in (("user_id", user), ("time", when), ("rating", rating)):
         if value:
             how[role] = "option"
     if text_cols:
-        texts = tuple(dict.fromkeys(find_column(frame, c, file=file, option="--text-col") for c in text_cols))
+        texts = tuple(
+            dict.fromkeys(find_column(frame, c, file=file, option="--text-col") for c in text_cols)
+        )
         how["text"] = "option"
     else:
         taken = {c for c in (user, when, rating) if c}
         scores = {
-            str(c): _text_score(frame[c]) * (2.0 if _has_hint(str(c), TEXT_NAME_HINTS) else 1.0)
+            str(c): _text_score(frame[c], named=_has_hint(str(c), TEXT_NAME_HINTS))
             for c in frame.columns
-            if c not in taken and canonical_name(str(c)) not in USER_ID_NAMES + TIME_NAMES + RECORD_ID_NAMES
+            if c not in taken
+            and canonical_name(str(c)) not in USER_ID_NAMES + TIME_NAMES + RECORD_ID_NAMES
         }
         best = max(scores.values(), default=0.0)
         if best <= 0:
@@ -208,7 +298,9 @@ def _has_hint(name: str, hints: Sequence[str]) -> bool:
 
 def _rating_by_name(frame: pd.DataFrame, exclude: set[str]) -> str | None:
     for column in frame.columns:
-        if column in exclude or not _has_hint(str(column), RATING_NAMES):
+        if column in exclude or not (
+            _has_hint(str(column), RATING_NAMES) or _SCALE.search(str(column))
+        ):
             continue
         numbers = pd.to_numeric(frame[column], errors="coerce")
         present = frame[column].notna().sum()

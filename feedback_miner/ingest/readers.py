@@ -21,7 +21,7 @@ from charset_normalizer import from_bytes
 
 from ..errors import EmptyInputError, InputFileError
 
-__all__ = ["RawTable", "read_raw_table", "SUPPORTED_SUFFIXES"]
+__all__ = ["SUPPORTED_SUFFIXES", "RawTable", "read_raw_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,9 @@ def read_raw_table(path: str | Path) -> RawTable:
     if file.is_dir():
         raise InputFileError(f"{file}: this is a folder; give the export file inside it.")
     if file.stat().st_size == 0:
-        raise EmptyInputError(f"{file}: the file is empty (0 bytes). Export it again from the source system.")
+        raise EmptyInputError(
+            f"{file}: the file is empty (0 bytes). Export it again from the source system."
+        )
     with file.open("rb") as handle:
         head = handle.read(8)
     suffix = file.suffix.lower()
@@ -179,7 +181,7 @@ def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
         {name: [_cell(v) for v in frame.iloc[:, i]] for i, name in enumerate(names)},
         dtype=object,
     )
-    out.index = range(len(out))
+    out.index = pd.RangeIndex(len(out))
     return out
 
 

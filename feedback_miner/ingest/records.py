@@ -108,7 +108,9 @@ class IngestResult:
 
 def load_non_answers() -> frozenset[str]:
     """Answers that say nothing (无, 不知道, 。。。): ``lexicons/non_answers.tsv``."""
-    return frozenset(r["text"].lower() for r in read_table(lexicon_file("non_answers.tsv"), ["text"]))
+    return frozenset(
+        r["text"].lower() for r in read_table(lexicon_file("non_answers.tsv"), ["text"])
+    )
 
 
 def ingest_files(paths: Sequence[str | Path], options: IngestOptions | None = None) -> IngestResult:
@@ -214,7 +216,9 @@ def _build(
         doc_ids = doc_ids.where(frame[roles.record_id].notna(), stem + ":" + _row_numbers(frame))
     else:
         doc_ids = stem + ":" + _row_numbers(frame)
-    user_ids = frame[roles.user_id] if roles.user_id else pd.Series([None] * len(frame), dtype=object)
+    user_ids = (
+        frame[roles.user_id] if roles.user_id else pd.Series([None] * len(frame), dtype=object)
+    )
     reasons = cleaned.map(lambda t: _reject_reason(t, non_answers))
     empty_rows = frame.isna().all(axis=1)
     reasons = reasons.where(~empty_rows, "empty_row")
@@ -262,9 +266,13 @@ def _row_numbers(frame: pd.DataFrame) -> pd.Series:
 
 def _joined_text(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     parts = frame[list(columns)]
-    return parts.apply(
-        lambda row: "\n".join(str(v) for v in row if isinstance(v, str) and v.strip()), axis=1
-    ).astype(object) if len(frame) else pd.Series([], dtype=object)
+    return (
+        parts.apply(
+            lambda row: "\n".join(str(v) for v in row if isinstance(v, str) and v.strip()), axis=1
+        ).astype(object)
+        if len(frame)
+        else pd.Series([], dtype=object)
+    )
 
 
 def _reject_reason(text: str, non_answers: frozenset[str]) -> str | None:

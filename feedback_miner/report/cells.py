@@ -43,7 +43,9 @@ def _plain(value: object) -> object:
     return value
 
 
-def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> None:
+def put(
+    sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None
+) -> None:
     """Write one value; strings always as text cells."""
     value = _plain(value)
     cell = sheet.cell(row=row, column=column)

@@ -27,7 +27,9 @@ def check_table_path(path: str | Path, option: str) -> Path:
             f"{option} {out}: the file name must end in .csv or .parquet (the suffix chooses the format)."
         )
     if not out.parent.exists():
-        raise FeedbackMinerError(f"{option} {out}: the folder {out.parent} does not exist; create it first.")
+        raise FeedbackMinerError(
+            f"{option} {out}: the folder {out.parent} does not exist; create it first."
+        )
     if out.suffix.lower() == ".parquet":
         try:
             import pyarrow  # noqa: F401

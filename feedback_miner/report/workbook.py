@@ -46,9 +46,16 @@ REASON_HEADERS = {
     "note": "备注",
 }
 _REASON_FORMATS = {
-    "churn_rate_with": _PERCENT, "churn_rate_without": _PERCENT, "impact": _PERCENT,
-    "lift": "0.00", "odds_ratio": "0.00", "ci_low": "0.00", "ci_high": "0.00",
-    "crude_odds_ratio": "0.00", "p_value": "0.0000", "q_value": "0.0000",
+    "churn_rate_with": _PERCENT,
+    "churn_rate_without": _PERCENT,
+    "impact": _PERCENT,
+    "lift": "0.00",
+    "odds_ratio": "0.00",
+    "ci_low": "0.00",
+    "ci_high": "0.00",
+    "crude_odds_ratio": "0.00",
+    "p_value": "0.0000",
+    "q_value": "0.0000",
 }
 _CHURN_TYPE_NAMES = {"natural": "自然流失", "active": "主动流失", "passive": "被动流失"}
 _REJECT_REASONS = {"empty_text": "空文本", "non_answer": "无效回答", "empty_row": "空行"}
@@ -87,15 +94,17 @@ def _theme_summary(result: AnalysisResult) -> pd.DataFrame:
     for theme in result.taxonomy.themes:
         own = mentions[mentions["theme_id"] == theme.id]
         negative = own[own["sentiment_score"] <= -band]
-        rows.append({
-            "theme_id": theme.id,
-            "theme_name": theme.name,
-            "churn_type": _CHURN_TYPE_NAMES[theme.churn_type],
-            "mentions": len(own),
-            "negative": len(negative),
-            "share": len(own) / n_docs,
-            "mean_sentiment": own["sentiment_score"].mean() if len(own) else None,
-        })
+        rows.append(
+            {
+                "theme_id": theme.id,
+                "theme_name": theme.name,
+                "churn_type": _CHURN_TYPE_NAMES[theme.churn_type],
+                "mentions": len(own),
+                "negative": len(negative),
+                "share": len(own) / n_docs,
+                "mean_sentiment": own["sentiment_score"].mean() if len(own) else None,
+            }
+        )
     return pd.DataFrame(rows).sort_values(["negative", "theme_id"], ascending=[False, True])
 
 
@@ -107,7 +116,11 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
     figures: list[tuple[str, object, str | None]] = [
         ("分析文档数", len(docs), None),
         ("涉及用户数", int(docs["user_id"].dropna().nunique()), None),
-        ("负面文档占比", float((docs["sentiment_label"] == "negative").mean()) if len(docs) else 0.0, _PERCENT),
+        (
+            "负面文档占比",
+            float((docs["sentiment_label"] == "negative").mean()) if len(docs) else 0.0,
+            _PERCENT,
+        ),
         ("被剔除的行", len(result.rejects), None),
     ]
     attribution = result.attribution
@@ -116,7 +129,11 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
             ("标签文件用户数", result.exposure.users_in_labels, None),
             ("纳入归因的用户数(有流失前反馈)", attribution.n_users, None),
             ("其中流失用户", attribution.n_churned, None),
-            ("流失率(纳入归因的用户)", attribution.n_churned / max(attribution.n_users, 1), _PERCENT),
+            (
+                "流失率(纳入归因的用户)",
+                attribution.n_churned / max(attribution.n_users, 1),
+                _PERCENT,
+            ),
         ]
     put(sheet, 3, 1, "关键数字")
     sheet.cell(row=3, column=1).font = _BOLD
@@ -163,7 +180,9 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
     chart.type = "col"
     chart.title = "文档情感分布"
     chart.legend = None
-    chart.add_data(Reference(sheet, min_col=2, min_row=chart_top, max_row=chart_top + 3), titles_from_data=True)
+    chart.add_data(
+        Reference(sheet, min_col=2, min_row=chart_top, max_row=chart_top + 3), titles_from_data=True
+    )
     chart.set_categories(Reference(sheet, min_col=1, min_row=chart_top + 1, max_row=chart_top + 3))
     chart.height, chart.width = 7, 12
     sheet.add_chart(chart, "E3")
@@ -174,7 +193,14 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
     for key, value in result.settings.items():
         row += 1
         put(sheet, row, 1, key)
-        put(sheet, row, 2, "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value)))
+        put(
+            sheet,
+            row,
+            2,
+            "; ".join(map(str, value))
+            if isinstance(value, list)
+            else ("" if value is None else str(value)),
+        )
     set_widths(sheet, [34, 40, 16])
 
 
@@ -184,8 +210,18 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
         put(sheet, 1, 1, "未提供流失标签文件(--labels)：下表为各主题的提及情况，不含归因统计。")
         summary = _theme_summary(result)
         last = write_table(
-            sheet, summary, start_row=3,
-            headers=["主题ID", "主题", "流失类型", "提及文档数", "负面提及数", "提及占比", "平均情感"],
+            sheet,
+            summary,
+            start_row=3,
+            headers=[
+                "主题ID",
+                "主题",
+                "流失类型",
+                "提及文档数",
+                "负面提及数",
+                "提及占比",
+                "平均情感",
+            ],
             formats={"share": _PERCENT, "mean_sentiment": "0.00"},
         )
         _header_style(sheet, 3, 7)
@@ -193,18 +229,41 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
     else:
         table = attribution.table.copy()
         table["churn_type"] = table["churn_type"].map(_CHURN_TYPE_NAMES)
-        order = ["theme_id", "theme_name", "churn_type", "n_users", "churn_rate_with",
-                 "churn_rate_without", "lift", "odds_ratio", "ci_low", "ci_high", "p_value",
-                 "q_value", "impact", "crude_odds_ratio", "note"]
-        put(sheet, 1, 1, "按归因流失占比排序；比值比已对其他主题和标签文件中的协变量做调整。定义见“方法说明”。")
+        order = [
+            "theme_id",
+            "theme_name",
+            "churn_type",
+            "n_users",
+            "churn_rate_with",
+            "churn_rate_without",
+            "lift",
+            "odds_ratio",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "q_value",
+            "impact",
+            "crude_odds_ratio",
+            "note",
+        ]
+        put(
+            sheet,
+            1,
+            1,
+            "按归因流失占比排序；比值比已对其他主题和标签文件中的协变量做调整。定义见“方法说明”。",
+        )
         last = write_table(
-            sheet, table[order], start_row=3, headers=[REASON_HEADERS[c] for c in order],
+            sheet,
+            table[order],
+            start_row=3,
+            headers=[REASON_HEADERS[c] for c in order],
             formats=_REASON_FORMATS,
         )
         _header_style(sheet, 3, len(order))
         if last > 3:
             sheet.conditional_formatting.add(
-                f"M4:M{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="F4B183")
+                f"M4:M{last}",
+                DataBarRule(start_type="num", start_value=0, end_type="max", color="F4B183"),
             )
         value_col, title = 13, "归因流失占比(按原因)"
     sheet.freeze_panes = "C4"
@@ -213,7 +272,9 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
         chart.type = "bar"
         chart.title = title
         chart.legend = None
-        chart.add_data(Reference(sheet, min_col=value_col, min_row=3, max_row=last), titles_from_data=True)
+        chart.add_data(
+            Reference(sheet, min_col=value_col, min_row=3, max_row=last), titles_from_data=True
+        )
         chart.set_categories(Reference(sheet, min_col=2, min_row=4, max_row=last))
         chart.y_axis.majorGridlines = None
         chart.height, chart.width = 10, 16
@@ -229,7 +290,9 @@ def _quotes(sheet: Worksheet, result: AnalysisResult) -> None:
     docs = result.docs.set_index("doc_id")
     names = {t.id: t.name for t in result.taxonomy.themes}
     order = (
-        list(result.attribution.table["theme_id"]) if result.attribution is not None else list(result.taxonomy.ids)
+        list(result.attribution.table["theme_id"])
+        if result.attribution is not None
+        else list(result.taxonomy.ids)
     )
     rows = []
     for theme_id in order:
@@ -238,20 +301,24 @@ def _quotes(sheet: Worksheet, result: AnalysisResult) -> None:
         )
         for _, mention in own.head(QUOTES_PER_THEME).iterrows():
             doc = docs.loc[mention["doc_id"]]
-            rows.append({
-                "theme": names[theme_id],
-                "sentiment": mention["sentiment_score"],
-                "evidence": mention["evidence"],
-                "text": doc["text"],
-                "source": doc["source"],
-                "created_at": doc["created_at"],
-                "doc_id": mention["doc_id"],
-                "user_id": mention["user_id"],
-            })
+            rows.append(
+                {
+                    "theme": names[theme_id],
+                    "sentiment": mention["sentiment_score"],
+                    "evidence": mention["evidence"],
+                    "text": doc["text"],
+                    "source": doc["source"],
+                    "created_at": doc["created_at"],
+                    "doc_id": mention["doc_id"],
+                    "user_id": mention["user_id"],
+                }
+            )
     put(sheet, 1, 1, f"每个原因最负面的 {QUOTES_PER_THEME} 条原声(按情感分从低到高)。")
     frame = pd.DataFrame(rows)
     last = write_table(
-        sheet, frame, start_row=3,
+        sheet,
+        frame,
+        start_row=3,
         headers=["原因", "情感分", "命中子句", "原文", "来源", "时间", "文档ID", "用户ID"],
         formats={"sentiment": "0.00", "created_at": "yyyy-mm-dd hh:mm"},
     )
@@ -268,10 +335,14 @@ def _documents(sheet: Worksheet, result: AnalysisResult) -> None:
     limit = EXCEL_MAX_ROWS - 1
     shown = docs.iloc[:limit]
     last = write_table(
-        sheet, shown, formats={"sentiment_score": "0.00", "created_at": "yyyy-mm-dd hh:mm"},
+        sheet,
+        shown,
+        formats={"sentiment_score": "0.00", "created_at": "yyyy-mm-dd hh:mm"},
     )
     _header_style(sheet, 1, len(shown.columns))
-    sheet.auto_filter.ref = f"A1:{sheet.cell(row=max(last, 1), column=len(shown.columns)).coordinate}"
+    sheet.auto_filter.ref = (
+        f"A1:{sheet.cell(row=max(last, 1), column=len(shown.columns)).coordinate}"
+    )
     sheet.freeze_panes = "A2"
     if len(docs) > limit:
         logger.warning("documents sheet holds the first %d of %d documents", limit, len(docs))
@@ -281,8 +352,18 @@ def _documents(sheet: Worksheet, result: AnalysisResult) -> None:
 def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
     put(sheet, 1, 1, "每个输入文件读取了多少行、保留多少、剔除多少及原因。读取行数 = 保留 + 剔除。")
     reasons = sorted({r for f in result.files for r in f.rejected})
-    headers = ["文件", "格式", "编码", "来源类型", "渠道", "读取行数", "保留", "剔除",
-               *[_REJECT_REASONS.get(r, r) for r in reasons], "列映射"]
+    headers = [
+        "文件",
+        "格式",
+        "编码",
+        "来源类型",
+        "渠道",
+        "读取行数",
+        "保留",
+        "剔除",
+        *[_REJECT_REASONS.get(r, r) for r in reasons],
+        "列映射",
+    ]
     for j, name in enumerate(headers, start=1):
         put(sheet, 3, j, name)
     _header_style(sheet, 3, len(headers))
@@ -290,9 +371,15 @@ def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
     for summary in result.files:
         row += 1
         values = [
-            summary.file, summary.file_format, summary.encoding or "", summary.source,
-            summary.channel or "", summary.rows_read, summary.records,
-            sum(summary.rejected.values()), *[summary.rejected.get(r, 0) for r in reasons],
+            summary.file,
+            summary.file_format,
+            summary.encoding or "",
+            summary.source,
+            summary.channel or "",
+            summary.rows_read,
+            summary.records,
+            sum(summary.rejected.values()),
+            *[summary.rejected.get(r, 0) for r in reasons],
             summary.describe_roles(),
         ]
         for j, value in enumerate(values, start=1):
@@ -305,10 +392,15 @@ def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
         facts = [
             ("标签文件", result.labels.file),
             ("标签文件用户数", exposure.users_in_labels),
-            ("用户ID列 / 流失列 / 流失日期列",
-             f"{result.labels.id_col} / {result.labels.churn_col} / {result.labels.date_col or '(无)'}"),
+            (
+                "用户ID列 / 流失列 / 流失日期列",
+                f"{result.labels.id_col} / {result.labels.churn_col} / {result.labels.date_col or '(无)'}",
+            ),
             ("协变量", ", ".join(result.labels.covariates) or "(无)"),
-            ("未用作协变量的列", "; ".join(f"{k}: {v}" for k, v in result.labels.skipped.items()) or "(无)"),
+            (
+                "未用作协变量的列",
+                "; ".join(f"{k}: {v}" for k, v in result.labels.skipped.items()) or "(无)",
+            ),
             ("计入归因的文档(流失前写的)", exposure.docs_used),
             ("流失之后写的文档(不计入)", exposure.docs_after_churn),
             ("无法匹配到标签用户的文档", exposure.docs_unlabelled),
@@ -321,9 +413,15 @@ def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
         row += 2
         put(sheet, row, 1, "被剔除的行(前 1000 行)")
         sheet.cell(row=row, column=1).font = _BOLD
-        rejects = result.rejects.head(1000).assign(reason=lambda f: f["reason"].map(lambda r: _REJECT_REASONS.get(r, r)))
-        last = write_table(sheet, rejects, start_row=row + 1,
-                           headers=["文件", "行号", "文档ID", "用户ID", "原因", "原文"])
+        rejects = result.rejects.head(1000).assign(
+            reason=lambda f: f["reason"].map(lambda r: _REJECT_REASONS.get(r, r))
+        )
+        last = write_table(
+            sheet,
+            rejects,
+            start_row=row + 1,
+            headers=["文件", "行号", "文档ID", "用户ID", "原因", "原文"],
+        )
         _header_style(sheet, row + 1, 6)
         row = last
     set_widths(sheet, [34, 30, 10, 10, 10, 10, 8, 8, 10, 10, 60])
@@ -334,20 +432,38 @@ def _method(sheet: Worksheet, result: AnalysisResult) -> None:
     min_exposed = result.attribution.min_exposed if result.attribution is not None else 5
     model = result.attribution.model if result.attribution is not None else None
     lines = [
-        ("情感分", f"每个子句按情感词典打分(否定词翻转、程度副词加权、转折后句加重、感叹号加强)，合并后压缩到 [-1, 1]。"
-                 f"≤ -{band} 为负面，≥ {band} 为正面，其余为中性。"),
-        ("主题提及", "分类(taxonomy)中的关键词按整词或词序列在子句中匹配(“贵”不会匹配“贵宾”)；含 exclude 词的子句不计。"
-                  "提及的情感分是命中子句的情感分(子句本身中性时取同一句中相邻子句)。"),
-        ("暴露", "用户在流失日期之前写的反馈中，以负面情感提及该主题，即视为暴露于该原因。流失之后写的反馈不计入。"),
-        ("纳入归因的用户", "标签文件中、至少有一条流失前反馈的用户。这样“是否写过反馈”对暴露与未暴露用户相同。"),
+        (
+            "情感分",
+            f"每个子句按情感词典打分(否定词翻转、程度副词加权、转折后句加重、感叹号加强)，合并后压缩到 [-1, 1]。"
+            f"≤ -{band} 为负面，≥ {band} 为正面，其余为中性。",
+        ),
+        (
+            "主题提及",
+            "分类(taxonomy)中的关键词按整词或词序列在子句中匹配(“贵”不会匹配“贵宾”)；含 exclude 词的子句不计。"
+            "提及的情感分是命中子句的情感分(子句本身中性时取同一句中相邻子句)。",
+        ),
+        (
+            "暴露",
+            "用户在流失日期之前写的反馈中，以负面情感提及该主题，即视为暴露于该原因。流失之后写的反馈不计入。",
+        ),
+        (
+            "纳入归因的用户",
+            "标签文件中、至少有一条流失前反馈的用户。这样“是否写过反馈”对暴露与未暴露用户相同。",
+        ),
         ("提及者流失率 / 未提及者流失率", "暴露用户中流失的比例；其余纳入用户中流失的比例。"),
         ("提升度 (lift)", "提及者流失率 ÷ 未提及者流失率。"),
-        ("调整后比值比 (odds_ratio)", "对所有主题暴露和标签文件中的其他列(协变量：数值列标准化，类别列取哑变量)做多元逻辑回归，"
-                                  "该主题系数的指数；95% 置信区间为 exp(系数 ± 1.96 × 标准误)，p 值为 Wald 检验。"
-                                  f"暴露用户少于 {min_exposed} 人的主题不进入模型。"),
+        (
+            "调整后比值比 (odds_ratio)",
+            "对所有主题暴露和标签文件中的其他列(协变量：数值列标准化，类别列取哑变量)做多元逻辑回归，"
+            "该主题系数的指数；95% 置信区间为 exp(系数 ± 1.96 × 标准误)，p 值为 Wald 检验。"
+            f"暴露用户少于 {min_exposed} 人的主题不进入模型。",
+        ),
         ("q 值", "对各主题 p 值做 Benjamini-Hochberg 多重比较校正。"),
-        ("归因流失占比 (impact)", "模型预测的暴露用户流失人数，减去假设这些用户没有暴露于该主题时的预测流失人数，再除以实际流失总人数。"
-                               "表示该原因“多带来”的流失占全部流失的份额；数值越大，该原因解释的流失越多。各主题之和不一定等于 100%。"),
+        (
+            "归因流失占比 (impact)",
+            "模型预测的暴露用户流失人数，减去假设这些用户没有暴露于该主题时的预测流失人数，再除以实际流失总人数。"
+            "表示该原因“多带来”的流失占全部流失的份额；数值越大，该原因解释的流失越多。各主题之和不一定等于 100%。",
+        ),
         ("未调整比值比", "2×2 表的比值比(各格加 0.5 校正)，供与调整后比值比对比。"),
         ("模型", model.method if model is not None else "(未拟合)"),
         ("模型备注", (model.note or "") if model is not None else ""),

@@ -42,12 +42,9 @@ class SentimentLexicon:
     emoticons: dict[str, float]
     max_phrase_tokens: int = 4
 
-    def vocabulary(self) -> list[str]:
-        """Words that the tokenizer should keep whole (multi-character entries)."""
-        keep = [w for w in self.words if len(w) >= 2]
-        keep += [w for w in self.negators if len(w) >= 2]
-        keep += [w for w in self.degrees if len(w) >= 2]
-        return sorted(set(keep))
+    def split_vocabulary(self) -> list[str]:
+        """Words, negators and degree adverbs: what a jieba compound may be split into."""
+        return sorted({*self.words, *self.negators, *self.degrees})
 
 
 def _float(row: dict[str, str], column: str, source: str) -> float:

@@ -38,7 +38,7 @@ class ScoredDocument:
     score: float | None
 
 
-class SentimentScorer(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+class SentimentScorer(BaseEstimator, TransformerMixin):
     """Score Chinese texts in [-1, 1] with the rule model.
 
     Parameters
@@ -74,7 +74,9 @@ class SentimentScorer(BaseEstimator, TransformerMixin):  # type: ignore[misc]
                 invalid_choice_message("neutral_band", self.neutral_band, ["a number in [0, 1)"])
             )
         self.lexicon_: SentimentLexicon = load_sentiment_lexicon()
-        self.tokenizer_: ChineseTokenizer = self.tokenizer or ChineseTokenizer()
+        self.tokenizer_: ChineseTokenizer = self.tokenizer or ChineseTokenizer(
+            split_words=self.lexicon_.split_vocabulary()
+        )
         return self
 
     def score_tokens(

@@ -13,7 +13,9 @@ import unicodedata
 __all__ = ["collapse_repeats", "normalize_text", "to_halfwidth"]
 
 # Zero-width characters, BOMs and C0/C1 controls other than tab and newline.
-_INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile(
+    "[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 # A punctuation mark or emoticon-free symbol repeated more than three times.

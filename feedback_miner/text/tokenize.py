@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 _SPACE_OR_PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
 # Frequency given to added words so that jieba keeps them whole.
 _ADDED_WORD_FREQ = 2000
+_MIN_SPLIT_LENGTH = 3
 
 
 def load_stopwords() -> frozenset[str]:
@@ -39,6 +40,11 @@ class ChineseTokenizer:
     ----------
     extra_words : iterable of str, optional
         Words to keep whole, such as taxonomy keywords.
+    split_words : iterable of str, optional
+        Our own vocabulary (taxonomy keywords, sentiment words, negators).
+        jieba's dictionary holds compounds such as 价格便宜 or 客服态度差; a
+        token of three or more characters made entirely of these words is
+        split into them, so that 价格 and 便宜 are both seen.
     user_dict : Path, optional
         An extra user dictionary in the same TSV format as
         ``lexicons/userdict.tsv`` (columns ``word``, ``freq``, ``tag``).
@@ -48,10 +54,21 @@ class ChineseTokenizer:
     >>> tok = ChineseTokenizer(extra_words=["携号转网"])
     >>> tok.cut("我要携号转网")
     ['我要', '携号转网']
+    >>> ChineseTokenizer(split_words=["价格", "便宜"]).cut("价格便宜")
+    ['价格', '便宜']
     """
 
-    def __init__(self, *, extra_words: Iterable[str] = (), user_dict: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        extra_words: Iterable[str] = (),
+        split_words: Iterable[str] = (),
+        user_dict: Path | None = None,
+    ) -> None:
         self._jieba = jieba.Tokenizer()
+        self._split_words = frozenset(w.lower() for w in split_words if w)
+        self._longest_split_word = max((len(w) for w in self._split_words), default=0)
+        self._splits: dict[str, tuple[str, ...]] = {}
         self.stopwords = load_stopwords()
         for row in read_table(lexicon_file("userdict.tsv"), ["word", "freq", "tag"]):
             self._add(row["word"], row["freq"], row["tag"], "userdict.tsv")
@@ -76,14 +93,45 @@ class ChineseTokenizer:
 
         ASCII letters are lower-cased so that ``BUG`` and ``bug`` match alike.
         """
-        return [
-            token.lower()
-            for token in self._jieba.lcut(text, HMM=True)
-            if token.strip() and not _SPACE_OR_PUNCT.match(token)
-        ]
+        tokens: list[str] = []
+        for token in self._jieba.lcut(text, HMM=True):
+            if not token.strip() or _SPACE_OR_PUNCT.match(token):
+                continue
+            token = token.lower()
+            if len(token) >= _MIN_SPLIT_LENGTH and self._split_words:
+                tokens.extend(self._split(token))
+            else:
+                tokens.append(token)
+        return tokens
+
+    def _split(self, token: str) -> tuple[str, ...]:
+        """``token`` as the fewest of our words that make it up exactly, or itself."""
+        cached = self._splits.get(token)
+        if cached is not None:
+            return cached
+        n = len(token)
+        # best[i]: fewest parts covering token[:i]; back[i]: where the last part starts
+        best = [0] + [n + 1] * n
+        back = [0] * (n + 1)
+        for end in range(1, n + 1):
+            for start in range(max(0, end - self._longest_split_word), end):
+                if best[start] + 1 < best[end] and token[start:end] in self._split_words:
+                    best[end], back[end] = best[start] + 1, start
+        parts: tuple[str, ...] = (token,)
+        if 2 <= best[n] <= n:
+            pieces = []
+            end = n
+            while end > 0:
+                pieces.append(token[back[end] : end])
+                end = back[end]
+            parts = tuple(reversed(pieces))
+        self._splits[token] = parts
+        return parts
 
     def content_tokens(self, text: str) -> list[str]:
         """Return :meth:`cut` without stopwords and single non-Chinese characters."""
         return [
-            t for t in self.cut(text) if t not in self.stopwords and not (len(t) == 1 and t.isascii())
+            t
+            for t in self.cut(text)
+            if t not in self.stopwords and not (len(t) == 1 and t.isascii())
         ]

@@ -2,7 +2,9 @@
 
 Keywords are matched as whole tokens or token sequences, never as raw
 substrings: the taxonomy's keywords join the tokenizer's dictionary, so 贵宾
-stays one token and the keyword 贵 cannot match inside it.
+stays one token and the keyword 贵 cannot match inside it. A token that is a
+keyword with negators or degree adverbs glued in front (太贵, 不贵, 没信号)
+does match, since jieba often keeps those whole.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ..sentiment.lexicon import load_sentiment_lexicon
 from ..sentiment.scorer import ScoredDocument
 from ..text import ChineseTokenizer, normalize_text, split_clauses
 from .taxonomy import Taxonomy, load_taxonomy
@@ -57,7 +60,7 @@ def taxonomy_vocabulary(taxonomy: Taxonomy) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-class ThemeMatcher(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+class ThemeMatcher(BaseEstimator, TransformerMixin):
     """Find taxonomy themes in texts.
 
     Parameters
@@ -82,15 +85,18 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):  # type: ignore[misc]
     [1, 0]
     """
 
-    def __init__(self, *, taxonomy: Taxonomy | None = None, tokenizer: ChineseTokenizer | None = None):
+    def __init__(
+        self, *, taxonomy: Taxonomy | None = None, tokenizer: ChineseTokenizer | None = None
+    ):
         self.taxonomy = taxonomy
         self.tokenizer = tokenizer
 
     def fit(self, X: Iterable[str] | None = None, y: object = None) -> ThemeMatcher:
         """Index the keywords; ``X`` and ``y`` are not used."""
         self.taxonomy_: Taxonomy = self.taxonomy or load_taxonomy()
+        vocabulary = taxonomy_vocabulary(self.taxonomy_)
         self.tokenizer_: ChineseTokenizer = self.tokenizer or ChineseTokenizer(
-            extra_words=taxonomy_vocabulary(self.taxonomy_)
+            extra_words=vocabulary, split_words=vocabulary
         )
         index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         excludes: list[list[tuple[str, ...]]] = []
@@ -104,14 +110,37 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):  # type: ignore[misc]
             entries.sort(key=lambda e: -len(e[0]))
         self.keyword_index_ = index
         self.exclude_tokens_ = excludes
+        lexicon = load_sentiment_lexicon()
+        self.modifiers_ = frozenset({*lexicon.negators, *lexicon.degrees})
+        self._stripped: dict[str, str] = {}
         return self
+
+    def _strip_modifiers(self, token: str) -> str:
+        """``token`` without negators and degree adverbs glued in front (太贵 -> 贵)."""
+        stripped = self._stripped.get(token)
+        if stripped is None:
+            stripped = token
+            changed = True
+            while changed and len(stripped) >= 2:
+                changed = False
+                for size in (2, 1):
+                    if len(stripped) > size and stripped[:size] in self.modifiers_:
+                        stripped = stripped[size:]
+                        changed = True
+                        break
+            self._stripped[token] = stripped
+        return stripped
 
     def match_clause(self, tokens: Sequence[str]) -> dict[int, list[str]]:
         """Themes found in one clause's tokens: theme index -> matched keywords."""
         found: dict[int, list[str]] = {}
         for i, token in enumerate(tokens):
-            for keyword, theme_index in self.keyword_index_.get(token, ()):
-                if tuple(tokens[i : i + len(keyword)]) == keyword:
+            candidates = self.keyword_index_.get(token)
+            if candidates is None:
+                token = self._strip_modifiers(token)
+                candidates = self.keyword_index_.get(token, [])
+            for keyword, theme_index in candidates:
+                if (token, *tokens[i + 1 : i + len(keyword)]) == keyword:
                     found.setdefault(theme_index, []).append("".join(keyword))
         return {
             t: kws
@@ -123,8 +152,8 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):  # type: ignore[misc]
         """The mentions of a scored document, one per theme, in taxonomy order."""
         per_theme: dict[int, list[tuple[int, list[str]]]] = {}
         for clause_index, tokens in enumerate(doc.tokens):
-            for theme_index, keywords in self.match_clause(tokens).items():
-                per_theme.setdefault(theme_index, []).append((clause_index, keywords))
+            for theme_index, matched in self.match_clause(tokens).items():
+                per_theme.setdefault(theme_index, []).append((clause_index, matched))
         result = []
         for theme_index in sorted(per_theme):
             hits = per_theme[theme_index]
@@ -175,9 +204,12 @@ def _aspect_score(doc: ScoredDocument, clause_index: int) -> float:
         return own
     clause = doc.clauses[clause_index]
     following = clause_index + 1
-    if following < len(doc.clauses) and not clause.endswith(_SENTENCE_END):
-        if doc.clause_scores[following] != 0.0:
-            return _NEIGHBOUR_SCALE * doc.clause_scores[following]
+    if (
+        following < len(doc.clauses)
+        and not clause.endswith(_SENTENCE_END)
+        and doc.clause_scores[following] != 0.0
+    ):
+        return _NEIGHBOUR_SCALE * doc.clause_scores[following]
     previous = clause_index - 1
     if previous >= 0 and not doc.clauses[previous].endswith(_SENTENCE_END):
         return _NEIGHBOUR_SCALE * doc.clause_scores[previous]

@@ -27,7 +27,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -132,7 +132,9 @@ def parse_taxonomy(text: str, *, source: str = "<string>") -> Taxonomy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise TaxonomyError(f"{source}: not valid TOML: {err}. Fix the syntax at that line.") from None
+        raise TaxonomyError(
+            f"{source}: not valid TOML: {err}. Fix the syntax at that line."
+        ) from None
     lines = text.splitlines()
     header = data.get("taxonomy", {})
     if not isinstance(header, dict):
@@ -165,7 +167,9 @@ def _theme(raw: Any, index: int, lines: list[str], source: str) -> Theme:
 
     def fail(field: str, problem: str) -> TaxonomyError:
         line = _line_of_key(lines, field, start)
-        return TaxonomyError(f"{source}, line {line}: theme #{index + 1}, field {field!r}: {problem}")
+        return TaxonomyError(
+            f"{source}, line {line}: theme #{index + 1}, field {field!r}: {problem}"
+        )
 
     if not isinstance(raw, dict):
         raise TaxonomyError(f"{source}, line {start}: theme #{index + 1} must be a table.")
@@ -235,7 +239,7 @@ def _check_ids(themes: list[Theme], lines: list[str], source: str) -> None:
             current = parents[current]
 
 
-def _is_str_list(value: Any) -> bool:
+def _is_str_list(value: Any) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 

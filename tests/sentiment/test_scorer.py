@@ -1,0 +1,45 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from feedback_miner.sentiment import SentimentScorer
+
+
+def test_transform_gives_a_column_with_nan_for_missing(scorer) -> None:
+    scores = scorer.transform(["很好", None, "", "太差"])
+    assert scores.shape == (4, 1)
+    assert scores[0, 0] > 0 and scores[3, 0] < 0
+    assert np.isnan(scores[1, 0]) and np.isnan(scores[2, 0])
+
+
+def test_predict_labels(scorer) -> None:
+    assert scorer.predict(["很好", "", "太差"]).tolist() == ["positive", "", "negative"]
+
+
+def test_fits_in_a_scikit_learn_pipeline(scorer) -> None:
+    pipe = make_pipeline(
+        FunctionTransformer(lambda s: list(s)), SentimentScorer(tokenizer=scorer.tokenizer_)
+    )
+    out = pipe.fit_transform(pd.Series(["满意", "失望"]))
+    assert out[0, 0] > 0 > out[1, 0]
+    assert pipe[-1].get_feature_names_out().tolist() == ["sentiment_score"]
+
+
+def test_parameters_are_stored_unchanged_and_validated_in_fit() -> None:
+    scorer = SentimentScorer(neutral_band=1.5)
+    assert scorer.get_params()["neutral_band"] == 1.5
+    with pytest.raises(ValueError) as info:
+        scorer.fit()
+    assert (
+        str(info.value)
+        == "neutral_band is 1.5, which is not valid; use one of: a number in [0, 1)."
+    )
+
+
+def test_document_keeps_clauses_tokens_and_scores(scorer) -> None:
+    doc = scorer.score_document("价格便宜，客服太差！")
+    assert doc.clauses == ("价格便宜，", "客服太差！")
+    assert doc.tokens[1] == ("客服", "太差")
+    assert doc.clause_scores[0] > 0 > doc.clause_scores[1]
