@@ -1,0 +1,173 @@
+"""Attribution on simulated users whose churn follows a known logistic model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+
+from feedback_miner.attribution import ATTRIBUTION_COLUMNS, ChurnLabels, attribute, build_exposure
+from feedback_miner.errors import LabelError
+from feedback_miner.themes import Taxonomy, Theme
+
+TRUE_LOG_OR = {"a": 1.6, "b": 1.1, "c": 0.6, "d": 0.0}
+SHARES = {"a": 0.15, "b": 0.2, "c": 0.25, "d": 0.3, "confounded": None}
+
+
+def taxonomy() -> Taxonomy:
+    ids = [*TRUE_LOG_OR, "confounded", "rare"]
+    return Taxonomy("sim", "1", tuple(Theme(i, f"主题{i}", (i,)) for i in ids))
+
+
+def simulate(seed: int = 7, n: int = 4000):
+    rng = np.random.default_rng(seed)
+    tenure = rng.uniform(0, 48, n)
+    exposures = {t: rng.random(n) < s for t, s in SHARES.items() if s is not None}
+    # complaints about "confounded" come from short-tenure users, but do not cause churn
+    exposures["confounded"] = rng.random(n) < np.where(tenure < 12, 0.6, 0.1)
+    exposures["rare"] = np.zeros(n, dtype=bool)
+    exposures["rare"][:3] = True
+    logit = -1.0 - 0.06 * (tenure - 24) + sum(TRUE_LOG_OR[t] * exposures[t] for t in TRUE_LOG_OR)
+    churned = rng.random(n) < 1 / (1 + np.exp(-logit))
+    users = [f"u{i}" for i in range(n)]
+    start = pd.Timestamp("2026-01-01")
+    churn_date = [start + pd.Timedelta(days=200) if c else pd.NaT for c in churned]
+    docs, mentions = [], []
+    for i, user in enumerate(users):
+        doc = f"d{i}"
+        docs.append(
+            {
+                "doc_id": doc,
+                "user_id": user,
+                "created_at": start + pd.Timedelta(days=int(rng.integers(1, 199))),
+            }
+        )
+        for theme, flags in exposures.items():
+            if flags[i]:
+                mentions.append(
+                    {"doc_id": doc, "user_id": user, "theme_id": theme, "sentiment_score": -0.6}
+                )
+    labels = pd.DataFrame(
+        {
+            "user_id": users,
+            "churned": churned.astype(int),
+            "churn_date": churn_date,
+            "tenure": tenure,
+        }
+    )
+    labels["churn_date"] = pd.to_datetime(labels["churn_date"])
+    churn_labels = ChurnLabels(
+        labels, "sim.csv", "user_id", "churned", "churn_date", ("tenure",), {}
+    )
+    return pd.DataFrame(docs), pd.DataFrame(mentions), churn_labels
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    docs, mentions, labels = simulate()
+    exposure = build_exposure(docs, mentions, labels, taxonomy().ids)
+    return docs, mentions, labels, attribute(exposure, taxonomy(), covariates=labels.covariates)
+
+
+def test_table_has_the_contract_columns(simulated) -> None:
+    table = simulated[3].table
+    assert list(table.columns[: len(ATTRIBUTION_COLUMNS)]) == list(ATTRIBUTION_COLUMNS)
+
+
+def test_adjusted_odds_ratios_recover_the_truth(simulated) -> None:
+    table = simulated[3].table.set_index("theme_id")
+    estimated = [np.log(table.loc[t, "odds_ratio"]) for t in TRUE_LOG_OR]
+    assert spearmanr(estimated, list(TRUE_LOG_OR.values())).statistic >= 0.9
+    covered = [
+        table.loc[t, "ci_low"] <= np.exp(v) <= table.loc[t, "ci_high"]
+        for t, v in TRUE_LOG_OR.items()
+    ]
+    assert sum(covered) >= 3
+
+
+def test_a_theme_that_only_tracks_a_covariate_has_no_adjusted_effect(simulated) -> None:
+    row = simulated[3].table.set_index("theme_id").loc["confounded"]
+    assert row["crude_odds_ratio"] > 1.5  # looks like a driver when counted naively
+    assert row["ci_low"] < 1 < row["ci_high"]
+
+
+def test_rates_lift_and_q_values(simulated) -> None:
+    table = simulated[3].table.set_index("theme_id")
+    row = table.loc["a"]
+    assert row["lift"] == pytest.approx(row["churn_rate_with"] / row["churn_rate_without"])
+    assert table["q_value"].dropna().ge(table["p_value"].dropna()).all()
+    assert table.loc["a", "impact"] > table.loc["d", "impact"]
+    assert set(simulated[3].table["theme_id"][:2]) == {"a", "b"}  # impact weighs prevalence too
+
+
+def test_rare_theme_is_reported_not_modelled(simulated) -> None:
+    row = simulated[3].table.set_index("theme_id").loc["rare"]
+    assert row["n_users"] == 3
+    assert np.isnan(row["odds_ratio"])
+    assert row["note"] == "too few exposed users to model (3 < 5)"
+
+
+def test_feedback_after_churn_never_changes_the_result(simulated) -> None:
+    docs, mentions, labels, result = simulated
+    churned = labels.frame[labels.frame["churned"] == 1]["user_id"].tolist()
+    late_docs = pd.DataFrame(
+        {
+            "doc_id": [f"late{i}" for i in range(len(churned))],
+            "user_id": churned,
+            "created_at": pd.Timestamp("2026-12-01"),
+        }
+    )
+    late_mentions = pd.DataFrame(
+        {
+            "doc_id": late_docs["doc_id"],
+            "user_id": churned,
+            "theme_id": "d",
+            "sentiment_score": -0.9,
+        }
+    )
+    exposure = build_exposure(
+        pd.concat([docs, late_docs]), pd.concat([mentions, late_mentions]), labels, taxonomy().ids
+    )
+    again = attribute(exposure, taxonomy(), covariates=labels.covariates)
+    assert exposure.docs_after_churn == len(churned)
+    pd.testing.assert_frame_equal(again.table, result.table)
+
+
+def test_positive_mentions_do_not_expose_by_default(simulated) -> None:
+    docs, mentions, labels, _ = simulated
+    positive = mentions.assign(sentiment_score=0.7)
+    exposure = build_exposure(docs, positive, labels, taxonomy().ids)
+    assert exposure.matrix.to_numpy().sum() == 0
+    assert (
+        build_exposure(docs, positive, labels, taxonomy().ids, rule="any").matrix.to_numpy().sum()
+        > 0
+    )
+
+
+def test_separation_falls_back_to_a_penalised_fit() -> None:
+    docs, mentions, labels = simulate(n=600)
+    frame = labels.frame.copy()
+    exposed = set(mentions.loc[mentions["theme_id"] == "a", "user_id"])
+    frame.loc[frame["user_id"].isin(exposed), "churned"] = 1  # every exposed user churned
+    frame.loc[frame["user_id"].isin(exposed), "churn_date"] = pd.Timestamp("2026-12-31")
+    labels = ChurnLabels(frame, "sim.csv", "user_id", "churned", "churn_date", ("tenure",), {})
+    result = attribute(
+        build_exposure(docs, mentions, labels, taxonomy().ids), taxonomy(), covariates=("tenure",)
+    )
+    assert result.model is not None and result.model.method.startswith("ridge")
+    row = result.table.set_index("theme_id").loc["a"]
+    assert np.isfinite(row["odds_ratio"]) and row["odds_ratio"] > 1
+    assert row["note"].startswith("penalised fit: ")
+
+
+def test_no_matching_users_is_a_clear_error() -> None:
+    docs, mentions, labels = simulate(n=50)
+    docs = docs.assign(user_id="X" + docs["user_id"])
+    with pytest.raises(LabelError) as info:
+        build_exposure(docs, mentions, labels, taxonomy().ids)
+    assert str(info.value) == (
+        "sim.csv: none of its 50 user ids matches a user id in the feedback (50 users, e.g. 'Xu0', "
+        "'Xu1', 'Xu2'; label ids look like 'u0', 'u1', 'u2'). Check that --id-col names the user id "
+        "column of the feedback and --label-id-col that of the label file, and that both use the same ids."
+    )

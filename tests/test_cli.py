@@ -1,0 +1,213 @@
+"""The command line end to end: outputs, their columns, and exit 2 with a clear message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from feedback_miner.cli import main
+from feedback_miner.pipeline import DOC_COLUMNS, MENTION_COLUMNS
+from feedback_miner.attribution import ATTRIBUTION_COLUMNS
+from feedback_miner.report import SHEETS
+
+INPUTS = ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
+
+
+@pytest.fixture(scope="module")
+def analyzed(samples_dir: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli")
+    code = main(
+        [
+            "analyze",
+            *[str(samples_dir / n) for n in INPUTS],
+            "--labels",
+            str(samples_dir / "churn_labels.csv"),
+            "-o",
+            str(out / "r.xlsx"),
+            "--docs",
+            str(out / "d.csv"),
+            "--mentions",
+            str(out / "m.parquet"),
+            "--attribution",
+            str(out / "a.csv"),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    return out
+
+
+def test_analyze_writes_all_outputs_with_contract_columns(analyzed: Path) -> None:
+    docs = pd.read_csv(analyzed / "d.csv")
+    mentions = pd.read_parquet(analyzed / "m.parquet")
+    attribution = pd.read_csv(analyzed / "a.csv")
+    assert list(docs.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
+    assert list(mentions.columns) == list(MENTION_COLUMNS)
+    assert list(attribution.columns[: len(ATTRIBUTION_COLUMNS)]) == list(ATTRIBUTION_COLUMNS)
+    assert set(attribution["theme_id"][:3]) == {"billing", "bugs", "service"}
+    assert load_workbook(analyzed / "r.xlsx").sheetnames == list(SHEETS)
+
+
+def test_report_figures_equal_the_csv(analyzed: Path) -> None:
+    attribution = pd.read_csv(analyzed / "a.csv")
+    sheet = load_workbook(analyzed / "r.xlsx")["流失原因"]
+    for i, row in enumerate(attribution.itertuples(), start=4):
+        assert sheet.cell(row=i, column=1).value == row.theme_id
+        if pd.notna(row.impact):
+            assert sheet.cell(row=i, column=13).value == pytest.approx(row.impact)
+
+
+def test_outputs_are_reproducible(samples_dir: Path, analyzed: Path, tmp_path: Path) -> None:
+    code = main(
+        [
+            "analyze",
+            *[str(samples_dir / n) for n in INPUTS],
+            "--labels",
+            str(samples_dir / "churn_labels.csv"),
+            "-o",
+            str(tmp_path / "r.xlsx"),
+            "--docs",
+            str(tmp_path / "d.csv"),
+            "--attribution",
+            str(tmp_path / "a.csv"),
+            "--jobs",
+            "2",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    assert (tmp_path / "d.csv").read_bytes() == (analyzed / "d.csv").read_bytes()
+    assert (tmp_path / "a.csv").read_bytes() == (analyzed / "a.csv").read_bytes()
+
+
+def test_ingest_and_rejects(samples_dir: Path, tmp_path: Path, capsys) -> None:
+    code = main(
+        [
+            "ingest",
+            str(samples_dir / "survey_wjx.xlsx"),
+            "-o",
+            str(tmp_path / "r.csv"),
+            "--rejects",
+            str(tmp_path / "x.csv"),
+        ]
+    )
+    assert code == 0
+    records, rejects = pd.read_csv(tmp_path / "r.csv"), pd.read_csv(tmp_path / "x.csv")
+    assert len(records) + len(rejects) == 490
+    assert set(rejects["reason"]) == {"non_answer", "empty_text"}
+    assert "text=4、您考虑停用或已经停用悦看视频的主要原因是什么？" in capsys.readouterr().err
+
+
+def test_sentiment_keeps_every_row_in_order(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,评价\n1,非常满意\n2,\n3,太差了\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "sentiment",
+                str(source),
+                "--text-col",
+                "评价",
+                "-o",
+                str(tmp_path / "out.csv"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert out["id"].tolist() == [1, 2, 3]
+    assert list(out.columns) == ["id", "评价", "sentiment_score", "sentiment_label"]
+    assert out["sentiment_score"].iloc[0] > 0 and pd.isna(out["sentiment_score"].iloc[1])
+    assert out["sentiment_label"].tolist()[0::2] == ["positive", "negative"]
+
+
+def test_demo(tmp_path: Path) -> None:
+    assert main(["demo", "-o", str(tmp_path / "demo"), "--quiet"]) == 0
+    for name in ("report.xlsx", "docs.csv", "mentions.csv", "attribution.csv", *INPUTS):
+        assert (tmp_path / "demo" / name).is_file()
+
+
+def run_error(argv: list[str], capsys) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err.strip()
+
+
+def test_missing_file(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "nope.csv"
+    assert run_error(["analyze", str(missing), "-o", str(tmp_path / "r.xlsx")], capsys) == (
+        f"feedback-miner: error: {missing}: file not found. Check the path and the current directory."
+    )
+
+
+def test_empty_file(tmp_path: Path, capsys) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert run_error(["analyze", str(empty), "-o", str(tmp_path / "r.xlsx")], capsys) == (
+        f"feedback-miner: error: {empty}: the file is empty (0 bytes). Export it again from the source system."
+    )
+
+
+def test_text_column_that_does_not_exist(samples_dir: Path, tmp_path: Path, capsys) -> None:
+    posts = samples_dir / "social_posts.csv"
+    assert run_error(
+        ["analyze", str(posts), "--text-col", "正文", "-o", str(tmp_path / "r.xlsx")], capsys
+    ) == (
+        f"feedback-miner: error: {posts}: --text-col '正文' is not a column of this file. The columns are: "
+        "'微博ID', '用户ID', '发布时间', '微博内容', '转发数', '评论数', '点赞数'."
+    )
+
+
+def test_label_file_with_no_matching_users(samples_dir: Path, tmp_path: Path, capsys) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("user_id,churned\nX1,1\nX2,0\n", encoding="utf-8")
+    err = run_error(
+        [
+            "analyze",
+            str(samples_dir / "service_tickets.csv"),
+            "--labels",
+            str(labels),
+            "-o",
+            str(tmp_path / "r.xlsx"),
+        ],
+        capsys,
+    )
+    assert err.startswith(
+        f"feedback-miner: error: {labels}: none of its 2 user ids matches a user id in the feedback ("
+    )
+    assert err.endswith("and that both use the same ids.")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["-o", "r.pdf"],
+            "-o r.pdf: the report is an Excel workbook; give a name ending in .xlsx.",
+        ),
+        (
+            ["--docs", "d.json"],
+            "--docs d.json: the file name must end in .csv or .parquet (the suffix chooses the format).",
+        ),
+        (
+            ["--attribution", "a.csv"],
+            "--attribution needs --labels: attribution joins themes to a churn label file.",
+        ),
+        (["--jobs", "0"], "--jobs is 0; use 1 or more worker processes."),
+    ],
+)
+def test_bad_options(samples_dir: Path, capsys, extra: list[str], message: str) -> None:
+    argv = ["analyze", str(samples_dir / "social_posts.csv"), *extra]
+    assert run_error(argv, capsys) == f"feedback-miner: error: {message}"
+
+
+def test_usage_error_exits_2(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["analyze"])
+    assert info.value.code == 2
+    assert "the following arguments are required: INPUT" in capsys.readouterr().err

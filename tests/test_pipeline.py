@@ -1,0 +1,72 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from feedback_miner.ingest import ingest_files
+from feedback_miner.pipeline import (
+    DOC_COLUMNS,
+    MENTION_COLUMNS,
+    AnalyzerSpec,
+    LabelOptions,
+    analyze,
+    analyze_records,
+)
+from feedback_miner.themes import load_taxonomy
+
+
+@pytest.fixture(scope="module")
+def records(samples_dir: Path) -> pd.DataFrame:
+    return ingest_files(
+        [samples_dir / "service_tickets.csv", samples_dir / "social_posts.csv"]
+    ).records
+
+
+def test_results_do_not_depend_on_jobs_or_chunks(records: pd.DataFrame) -> None:
+    spec = AnalyzerSpec(taxonomy=load_taxonomy())
+    docs1, mentions1 = analyze_records(records, spec, jobs=1, chunk_size=5000)
+    docs2, mentions2 = analyze_records(records, spec, jobs=2, chunk_size=97)
+    pd.testing.assert_frame_equal(docs1, docs2)
+    pd.testing.assert_frame_equal(mentions1, mentions2)
+    assert list(docs1.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
+    assert list(mentions1.columns) == list(MENTION_COLUMNS)
+
+
+def test_docs_and_mentions_agree(records: pd.DataFrame) -> None:
+    docs, mentions = analyze_records(records, AnalyzerSpec(taxonomy=load_taxonomy()))
+    from_mentions = mentions.groupby("doc_id")["theme_id"].apply(set).to_dict()
+    for doc_id, themes in zip(docs["doc_id"], docs["themes"], strict=True):
+        assert set(filter(None, themes.split(";"))) == from_mentions.get(doc_id, set())
+    assert docs["sentiment_score"].between(-1, 1).all()
+    assert set(docs["sentiment_label"]) <= {"negative", "neutral", "positive"}
+
+
+def test_progress_callbacks_count_every_record(records: pd.DataFrame) -> None:
+    seen: list[int] = []
+    analyze_records(
+        records, AnalyzerSpec(taxonomy=load_taxonomy()), chunk_size=300, on_progress=seen.append
+    )
+    assert sum(seen) == len(records)
+
+
+def test_bad_jobs(records: pd.DataFrame) -> None:
+    with pytest.raises(ValueError) as info:
+        analyze_records(records, AnalyzerSpec(taxonomy=load_taxonomy()), jobs=0)
+    assert str(info.value) == "--jobs is 0; it must be 1 or more."
+
+
+def test_planted_drivers_rank_at_the_top(samples_dir: Path) -> None:
+    """The sample data are generated with billing, bugs and service driving churn (samples/README.md)."""
+    result = analyze(
+        [samples_dir / n for n in ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")],
+        labels=LabelOptions(samples_dir / "churn_labels.csv"),
+    )
+    assert result.attribution is not None
+    top3 = set(result.attribution.table["theme_id"][:3])
+    assert top3 == {"billing", "bugs", "service"}
+    marketing = result.attribution.table.set_index("theme_id").loc["marketing"]
+    assert (
+        marketing["n_users"] == result.attribution.table["n_users"].max()
+    )  # most frequent complaint ...
+    assert marketing["ci_low"] < 1 < marketing["ci_high"]  # ... but no effect on churn
+    assert result.exposure is not None and result.exposure.docs_after_churn > 0
