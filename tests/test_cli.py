@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from feedback_miner.attribution import ATTRIBUTION_COLUMNS
 from feedback_miner.cli import main
 from feedback_miner.pipeline import DOC_COLUMNS, MENTION_COLUMNS
-from feedback_miner.attribution import ATTRIBUTION_COLUMNS
 from feedback_miner.report import SHEETS
 
 INPUTS = ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
