@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
+from scipy import special
 
 __all__ = ["LogisticFit", "design_matrix", "fit_logistic"]
 
@@ -42,8 +41,8 @@ class LogisticFit:
 
     def pvalues(self) -> pd.Series:
         """Two-sided Wald p-values."""
-        z = self.params / self.bse
-        return pd.Series(2 * stats.norm.sf(np.abs(z)), index=self.params.index)
+        z = (self.params / self.bse).to_numpy(dtype=float)
+        return pd.Series(special.erfc(np.abs(z) / np.sqrt(2.0)), index=self.params.index)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Churn probabilities for the rows of ``X`` (same columns as the fit)."""
@@ -90,10 +89,13 @@ def fit_logistic(X: pd.DataFrame, y: np.ndarray) -> LogisticFit:
     if events < _MIN_EVENTS_PER_PARAMETER * X.shape[1]:
         reason = f"only {events} users in the smaller outcome group for {X.shape[1]} parameters"
     else:
+        # statsmodels takes a second and a half to import: only when a model is fitted
+        from statsmodels.discrete.discrete_model import Logit
+
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                result = sm.Logit(y, X).fit(disp=0, maxiter=200)
+                result = Logit(y, X).fit(disp=0, maxiter=200)
             params = pd.Series(result.params, index=X.columns)
             bse = pd.Series(result.bse, index=X.columns)
             if not result.mle_retvals.get("converged", True):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from ..themes import Taxonomy
 from .exposure import Exposure
@@ -133,6 +132,8 @@ def attribute(
     table = pd.DataFrame(rows)
     tested = table["p_value"].notna()
     if tested.any():
+        from statsmodels.stats.multitest import multipletests
+
         table.loc[tested, "q_value"] = multipletests(table.loc[tested, "p_value"], method="fdr_bh")[
             1
         ]

@@ -72,10 +72,21 @@ def build_report(result: AnalysisResult, path: str | Path) -> Path:
     _documents(book.create_sheet(SHEETS[3]), result)
     _quality(book.create_sheet(SHEETS[4]), result)
     _method(book.create_sheet(SHEETS[5]), result)
+    for sheet in book.worksheets:
+        _print_setup(sheet)
     out = Path(path)
     book.save(out)
     logger.info("report written to %s", out)
     return out
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape, one page wide: the report is printed and turned into PDF too."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
 
 
 def _header_style(sheet: Worksheet, row: int, n_columns: int) -> None:
@@ -226,6 +237,7 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
         )
         _header_style(sheet, 3, 7)
         value_col, title = 5, "各主题负面提及数"
+        charted = last
     else:
         table = attribution.table.copy()
         table["churn_type"] = table["churn_type"].map(_CHURN_TYPE_NAMES)
@@ -266,18 +278,23 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
                 DataBarRule(start_type="num", start_value=0, end_type="max", color="F4B183"),
             )
         value_col, title = 13, "归因流失占比(按原因)"
+        charted = 3 + int(table["impact"].notna().sum())  # modelled themes come first
     sheet.freeze_panes = "C4"
-    if last > 3:
+    if charted > 3:
         chart = BarChart()
         chart.type = "bar"
         chart.title = title
         chart.legend = None
         chart.add_data(
-            Reference(sheet, min_col=value_col, min_row=3, max_row=last), titles_from_data=True
+            Reference(sheet, min_col=value_col, min_row=3, max_row=charted), titles_from_data=True
         )
-        chart.set_categories(Reference(sheet, min_col=2, min_row=4, max_row=last))
+        chart.set_categories(Reference(sheet, min_col=2, min_row=4, max_row=charted))
+        chart.x_axis.scaling.orientation = "maxMin"  # the first reason on top, as in the table
+        chart.x_axis.tickLblPos = "low"  # names stay clear of negative bars
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
         chart.y_axis.majorGridlines = None
-        chart.height, chart.width = 10, 16
+        chart.height, chart.width = max(7.5, 0.8 * (charted - 3)), 18
         sheet.add_chart(chart, f"B{last + 3}")
     set_widths(sheet, [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 13, 36])
 
@@ -296,8 +313,10 @@ def _quotes(sheet: Worksheet, result: AnalysisResult) -> None:
     )
     rows = []
     for theme_id in order:
-        own = mentions[mentions["theme_id"] == theme_id].sort_values(
-            ["sentiment_score", "doc_id"], kind="mergesort"
+        own = (
+            mentions[mentions["theme_id"] == theme_id]
+            .sort_values(["sentiment_score", "doc_id"], kind="mergesort")
+            .drop_duplicates("evidence")  # reposts and copy-paste would crowd out other voices
         )
         for _, mention in own.head(QUOTES_PER_THEME).iterrows():
             doc = docs.loc[mention["doc_id"]]
@@ -313,7 +332,7 @@ def _quotes(sheet: Worksheet, result: AnalysisResult) -> None:
                     "user_id": mention["user_id"],
                 }
             )
-    put(sheet, 1, 1, f"每个原因最负面的 {QUOTES_PER_THEME} 条原声(按情感分从低到高)。")
+    put(sheet, 1, 1, f"每个原因最负面的 {QUOTES_PER_THEME} 条不同原声(按情感分从低到高)。")
     frame = pd.DataFrame(rows)
     last = write_table(
         sheet,

@@ -128,3 +128,9 @@ def test_report_without_labels_says_why(tmp_path: Path, samples_dir: Path) -> No
     book = load_workbook(path)
     assert book["流失原因"]["A1"].value.startswith("未提供流失标签文件(--labels)")
     assert len(book["流失原因"]._charts) == 1
+
+
+def test_quotes_are_distinct_within_a_theme(workbook) -> None:
+    rows = [r for r in workbook["原声"].iter_rows(min_row=4, values_only=True) if r[0]]
+    pairs = [(r[0], r[2]) for r in rows]
+    assert len(pairs) == len(set(pairs))
