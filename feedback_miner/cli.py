@@ -201,6 +201,17 @@ def _progress(
     return bar, set_total, bar.update
 
 
+def _describe_file(summary: Any) -> str:
+    """One line per input: format, encoding, source, counts, rejects by reason, column roles."""
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.rejected.items()))
+    return (
+        f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
+        f"{summary.rows_read} rows -> {summary.records} records, "
+        f"{summary.rows_read - summary.records} rejected{f' ({reasons})' if reasons else ''}; "
+        f"columns: {summary.describe_roles()}"
+    )
+
+
 def _ingest_options(args: argparse.Namespace) -> Any:
     from .ingest import IngestOptions
 
@@ -260,12 +271,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
             on_total=set_total,
         )
     for summary in result.files:
-        _say(
-            args,
-            f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
-            f"{summary.rows_read} rows -> {summary.records} records, "
-            f"{summary.rows_read - summary.records} rejected; columns: {summary.describe_roles()}",
-        )
+        _say(args, _describe_file(summary))
     from .pipeline import DOC_COLUMNS, MENTION_COLUMNS
 
     if args.docs:
@@ -316,13 +322,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
     if args.rejects is not None:
         write_table_file(result.rejects, args.rejects)
     for summary in result.files:
-        _say(
-            args,
-            f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
-            f"{summary.rows_read} rows -> {summary.records} records, "
-            f"{summary.rows_read - summary.records} rejected {summary.rejected or ''}; "
-            f"columns: {summary.describe_roles()}",
-        )
+        _say(args, _describe_file(summary))
     return 0
 
 

@@ -12,6 +12,7 @@ from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..attribution import ATTRIBUTION_COLUMNS
 from ..pipeline import DOC_COLUMNS, AnalysisResult
 from .cells import put, set_widths, write_table
 
@@ -241,20 +242,11 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
     else:
         table = attribution.table.copy()
         table["churn_type"] = table["churn_type"].map(_CHURN_TYPE_NAMES)
+        # churn type beside the name, the extra columns after the contract's
         order = [
-            "theme_id",
-            "theme_name",
+            *ATTRIBUTION_COLUMNS[:2],
             "churn_type",
-            "n_users",
-            "churn_rate_with",
-            "churn_rate_without",
-            "lift",
-            "odds_ratio",
-            "ci_low",
-            "ci_high",
-            "p_value",
-            "q_value",
-            "impact",
+            *ATTRIBUTION_COLUMNS[2:],
             "crude_odds_ratio",
             "note",
         ]
