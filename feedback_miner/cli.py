@@ -205,9 +205,9 @@ def _describe_file(summary: Any) -> str:
     """One line per input: format, encoding, source, counts, rejects by reason, column roles."""
     reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.rejected.items()))
     return (
-        f"{summary.file}: {summary.file_format}, {summary.encoding or '-'}, {summary.source}; "
-        f"{summary.rows_read} rows -> {summary.records} records, "
-        f"{summary.rows_read - summary.records} rejected{f' ({reasons})' if reasons else ''}; "
+        f"{summary.file}: {summary.file_format}, {summary.platform}, {summary.encoding or '-'}, "
+        f"{summary.source}; {summary.rows_read} rows -> {summary.records} records, "
+        f"{sum(summary.rejected.values())} rejected{f' ({reasons})' if reasons else ''}; "
         f"columns: {summary.describe_roles()}"
     )
 

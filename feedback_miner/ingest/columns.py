@@ -8,7 +8,7 @@ column that does not exist is an error that lists the columns seen.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,6 +29,9 @@ USER_ID_NAMES = (
     "customerid",
     "member_id",
     "account_id",
+    "externaldatareference",
+    "externalreference",
+    "external_reference",
     "用户id",
     "用户编号",
     "用户标识",
@@ -52,6 +55,11 @@ TIME_NAMES = (
     "date",
     "time",
     "submit_time",
+    "recordeddate",
+    "enddate",
+    "startdate",
+    "发送时间",
+    "消息时间",
     "提交答卷时间",
     "提交时间",
     "答题时间",
@@ -118,6 +126,7 @@ RECORD_ID_NAMES = (
     "微博id",
     "response_id",
     "responseid",
+    "respondentid",
     "序号",
     "编号",
     "id",
@@ -125,6 +134,8 @@ RECORD_ID_NAMES = (
 # Content tests for an automatically chosen free-text column.
 _MIN_MEAN_LENGTH = 4.0
 _MIN_MEAN_LENGTH_NAMED = 2.0
+_MIN_ANSWERS = 3
+_MIN_FILLED_SHARE = 0.05
 _MIN_DISTINCT_SHARE = 0.5
 _MIN_CJK_SHARE = 0.3
 _MULTI_SELECT = "┋"
@@ -166,8 +177,15 @@ class ColumnRoles:
         return set(self.text) | {c for c in named if c}
 
 
-def find_column(frame: pd.DataFrame, wanted: str, *, file: str, option: str) -> str:
-    """Resolve a column named by the user: exact, then by :func:`canonical_name`.
+def find_column(
+    frame: pd.DataFrame,
+    wanted: str,
+    *,
+    file: str,
+    option: str,
+    aliases: Mapping[str, str] | None = None,
+) -> str:
+    """Resolve a column named by the user: exact, an alias, then by :func:`canonical_name`.
 
     Raises
     ------
@@ -176,6 +194,8 @@ def find_column(frame: pd.DataFrame, wanted: str, *, file: str, option: str) -> 
     """
     if wanted in frame.columns:
         return wanted
+    if aliases and wanted in aliases:
+        return aliases[wanted]
     target = canonical_name(wanted)
     matches = [c for c in frame.columns if canonical_name(c) == target]
     if len(matches) == 1:
@@ -206,8 +226,10 @@ def _text_score(values: pd.Series, *, named: bool = False) -> float:
     shorter answers than one recognised by content alone.
     """
     present = values.dropna().astype(str)
-    if present.empty:
-        return 0.0
+    if len(present) < min(_MIN_ANSWERS, len(values)) or len(present) < _MIN_FILLED_SHARE * len(
+        values
+    ):
+        return 0.0  # almost nobody answered: an "other, please specify" box, not the text column
     if present.str.contains(_MULTI_SELECT, regex=False).mean() >= _MULTI_SELECT_SHARE:
         return 0.0  # 问卷星 joins the options of a multi-select answer with ┋
     mean_length = present.str.len().mean()
@@ -227,6 +249,7 @@ def infer_roles(
     user_id_col: str | None = None,
     time_col: str | None = None,
     rating_col: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> ColumnRoles:
     """Decide the role of each column of ``frame``.
 
@@ -237,17 +260,30 @@ def infer_roles(
         the message lists the columns seen and says which option to use.
     """
     how: dict[str, str] = {}
-    user = find_column(frame, user_id_col, file=file, option="--id-col") if user_id_col else None
-    when = find_column(frame, time_col, file=file, option="--time-col") if time_col else None
+    user = (
+        find_column(frame, user_id_col, file=file, option="--id-col", aliases=aliases)
+        if user_id_col
+        else None
+    )
+    when = (
+        find_column(frame, time_col, file=file, option="--time-col", aliases=aliases)
+        if time_col
+        else None
+    )
     rating = (
-        find_column(frame, rating_col, file=file, option="--rating-col") if rating_col else None
+        find_column(frame, rating_col, file=file, option="--rating-col", aliases=aliases)
+        if rating_col
+        else None
     )
     for role, value in (("user_id", user), ("time", when), ("rating", rating)):
         if value:
             how[role] = "option"
     if text_cols:
         texts = tuple(
-            dict.fromkeys(find_column(frame, c, file=file, option="--text-col") for c in text_cols)
+            dict.fromkeys(
+                find_column(frame, c, file=file, option="--text-col", aliases=aliases)
+                for c in text_cols
+            )
         )
         how["text"] = "option"
     else:

@@ -1,36 +1,49 @@
 """Reading input files into raw tables of strings.
 
-Supported now: CSV and TSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GBK/GB18030,
-detected by content), Excel .xlsx/.xlsm and the old .xls (via python-calamine).
-Every cell comes back as a ``str`` or ``None``; typing happens later, per role.
+Supported: CSV and TSV (UTF-8, UTF-8 with BOM, UTF-16, GBK/GB18030, detected by
+content), Excel .xlsx/.xlsm and the old .xls (via python-calamine), JSON Lines
+and JSON arrays of objects, and Parquet. The type is decided by the file's
+content where it can be (a zip or OLE container is a workbook whatever its
+name), else by its extension. Every cell comes back as a ``str`` or ``None``;
+typing happens later, per role.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import math
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
 from ..errors import EmptyInputError, InputFileError
+from .encoding import decode_text
+from .safety import check_cells, check_ole, check_zip
 
 __all__ = ["SUPPORTED_SUFFIXES", "RawTable", "read_raw_table"]
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
-_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUPPORTED_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".jsonl",
+    ".json",
+    ".parquet",
+)
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-# Encodings tried strictly, in order, before asking charset-normalizer.
-_CANDIDATE_ENCODINGS = ("utf-8", "gb18030")
+_PARQUET_MAGIC = b"PAR1"
 
 
 @dataclass(frozen=True)
@@ -44,9 +57,9 @@ class RawTable:
     frame : pandas.DataFrame
         All cells as ``str`` or ``None``; column names stripped of spaces.
     file_format : str
-        ``csv``, ``tsv``, ``xlsx`` or ``xls``.
+        ``csv``, ``tsv``, ``xlsx``, ``xls``, ``jsonl``, ``json`` or ``parquet``.
     encoding : str or None
-        The text encoding for CSV/TSV; ``None`` for Excel files.
+        The text encoding for CSV/TSV/JSON; ``None`` for binary formats.
     """
 
     path: Path
@@ -61,7 +74,8 @@ def read_raw_table(path: str | Path) -> RawTable:
     Raises
     ------
     InputFileError
-        If the file does not exist, has an unsupported type or cannot be decoded.
+        If the file does not exist, has an unsupported type, is damaged,
+        password-protected, a zip bomb, or cannot be decoded.
     EmptyInputError
         If it holds no data rows.
     """
@@ -77,9 +91,22 @@ def read_raw_table(path: str | Path) -> RawTable:
     with file.open("rb") as handle:
         head = handle.read(8)
     suffix = file.suffix.lower()
-    if suffix in _EXCEL_SUFFIXES or head.startswith((_OLE_MAGIC, _ZIP_MAGIC)):
-        table = _read_excel(file, head)
-    elif suffix in (".csv", ".tsv", ".txt"):
+    if head.startswith(_ZIP_MAGIC):
+        check_zip(file)
+        table = _read_excel(file, "xlsx")
+    elif head.startswith(_OLE_MAGIC):
+        check_ole(file)
+        table = _read_excel(file, "xls")
+    elif head.startswith(_PARQUET_MAGIC) or suffix == ".parquet":
+        table = _read_parquet(file)
+    elif suffix in (".xlsx", ".xlsm", ".xls"):
+        raise InputFileError(
+            f"{file}: the name says Excel but the content is not a workbook (damaged, or another "
+            "file renamed). Open it in Excel or WPS and save it again, or export as CSV."
+        )
+    elif suffix in (".jsonl", ".json"):
+        table = _read_json(file, suffix)
+    elif suffix in _TEXT_SUFFIXES:
         table = _read_delimited(file)
     else:
         raise InputFileError(
@@ -90,34 +117,83 @@ def read_raw_table(path: str | Path) -> RawTable:
         raise EmptyInputError(
             f"{file}: the file has a header but no data rows. Check that the export holds responses."
         )
+    check_cells(file, table.frame)
     return table
 
 
-def _read_excel(file: Path, head: bytes) -> RawTable:
-    if head.startswith(_ZIP_MAGIC) and not _is_workbook_zip(file):
-        raise InputFileError(f"{file}: this is a zip archive but not an Excel workbook.")
-    file_format = "xls" if head.startswith(_OLE_MAGIC) else "xlsx"
+def _read_excel(file: Path, file_format: str) -> RawTable:
     try:
-        frame = pd.read_excel(file, engine="calamine", header=0, dtype=object)
+        sheets = pd.read_excel(file, engine="calamine", header=0, dtype=object, sheet_name=None)
     except Exception as err:  # calamine raises its own error types for damaged files
         raise InputFileError(
             f"{file}: cannot read this Excel file ({type(err).__name__}: {err}). "
             "Open it in Excel or WPS and save it again as .xlsx, or export as CSV."
         ) from None
+    # The first sheet that holds data: exports sometimes start with a cover sheet.
+    frame = next((f for f in sheets.values() if not f.dropna(how="all").empty), None)
+    if frame is None:
+        frame = next(iter(sheets.values()), pd.DataFrame())
     return RawTable(file, _as_strings(frame), file_format, None)
 
 
-def _is_workbook_zip(file: Path) -> bool:
+def _read_parquet(file: Path) -> RawTable:
     try:
-        with zipfile.ZipFile(file) as archive:
-            return "[Content_Types].xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise InputFileError(
+            f"{file}: reading Parquet needs pyarrow; install it with: "
+            "pip install 'feedback-miner[parquet]'."
+        ) from None
+    try:
+        frame = pd.read_parquet(file)
+    except Exception as err:  # pyarrow's errors for damaged files
+        raise InputFileError(
+            f"{file}: cannot read this Parquet file ({type(err).__name__}: {err})."
+        ) from None
+    return RawTable(file, _as_strings(frame), "parquet", None)
+
+
+def _read_json(file: Path, suffix: str) -> RawTable:
+    text, encoding = decode_text(file, file.read_bytes())
+    stripped = text.lstrip()
+    rows: list[object]
+    if suffix == ".json" and stripped.startswith("["):
+        try:
+            rows = json.loads(stripped)
+        except json.JSONDecodeError as err:
+            raise InputFileError(
+                f"{file}: not valid JSON at line {err.lineno}: {err.msg}."
+            ) from None
+        file_format = "json"
+    else:
+        rows = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise InputFileError(
+                    f"{file}: line {number} is not a JSON object ({err.msg}). JSON Lines files "
+                    "hold one object per line."
+                ) from None
+        file_format = "jsonl"
+    bad = next((i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)), None)
+    if bad is not None:
+        raise InputFileError(f"{file}: record {bad} is not a JSON object with named fields.")
+    records = [
+        {
+            k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+            for k, v in r.items()
+        }
+        for r in rows
+        if isinstance(r, dict)
+    ]
+    return RawTable(file, _as_strings(pd.DataFrame.from_records(records)), file_format, encoding)
 
 
 def _read_delimited(file: Path) -> RawTable:
-    data = file.read_bytes()
-    text, encoding = _decode(file, data)
+    text, encoding = decode_text(file, file.read_bytes())
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     file_format = "tsv" if delimiter == "\t" else "csv"
@@ -137,34 +213,7 @@ def _read_delimited(file: Path) -> RawTable:
         ) from None
     except pd.errors.EmptyDataError:
         raise EmptyInputError(f"{file}: the file holds no rows.") from None
-    frame = frame.replace("", None)
     return RawTable(file, _as_strings(frame), file_format, encoding)
-
-
-def _decode(file: Path, data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: BOMs first, then strict UTF-8 and GB18030, then detection."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
-        raise InputFileError(
-            f"{file}: the file contains NUL bytes and is not a text export. "
-            "If it is a spreadsheet, give it the .xlsx or .xls extension."
-        )
-    for encoding in _CANDIDATE_ENCODINGS:
-        try:
-            return data.decode(encoding), "gbk" if encoding == "gb18030" else encoding
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise InputFileError(
-            f"{file}: cannot tell the text encoding (not UTF-8, not GBK). "
-            "Save the file as 'CSV UTF-8' in Excel or WPS and try again."
-        )
-    logger.info("%s: detected encoding %s", file, best.encoding)
-    return str(best), best.encoding
 
 
 def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:

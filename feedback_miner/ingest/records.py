@@ -1,7 +1,7 @@
 """From raw tables to canonical records and rejects.
 
-Every input row ends in exactly one of the two tables: a record (the canonical
-columns of DESIGN.md) or a reject with a reason.
+Every input row ends in exactly one place: in a record (a chat session's
+customer messages share one record), or among the rejects with a reason.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -17,13 +17,24 @@ import pandas as pd
 
 from ..errors import invalid_choice_message
 from ..resources import lexicon_file, read_table
-from ..text import mask_pii, normalize_text
+from ..text import mask_pii, normalize_text, to_simplified
+from .chat import (
+    MessageLayout,
+    customer_text,
+    find_message_layout,
+    is_transcript_column,
+    merge_sessions,
+)
 from .columns import ColumnRoles, canonical_name, infer_roles
-from .readers import RawTable, read_raw_table
+from .dedupe import find_duplicates
+from .platforms import PlatformTable, detect_platform
+from .readers import read_raw_table
+from .social import clean_social_post
 
 __all__ = [
     "RECORD_COLUMNS",
     "REJECT_COLUMNS",
+    "REJECT_REASONS",
     "SOURCES",
     "FileSummary",
     "IngestOptions",
@@ -39,12 +50,31 @@ logger = logging.getLogger(__name__)
 Source = Literal["survey", "service", "social"]
 SOURCES: tuple[str, ...] = ("survey", "service", "social", "auto")
 RECORD_COLUMNS = ("doc_id", "user_id", "source", "channel", "created_at", "text", "rating")
-REJECT_COLUMNS = ("file", "row", "doc_id", "user_id", "reason", "text")
+REJECT_COLUMNS = ("file", "row", "doc_id", "user_id", "reason", "duplicate_of", "text")
+REJECT_REASONS = {
+    "empty_row": "the row is empty",
+    "empty_text": "no free text in the row",
+    "non_answer": "the answer says nothing (无, 不知道, 。。。)",
+    "repost_only": "a repost with no words of the author's own",
+    "agent_turn": "a chat message written by an agent",
+    "stock_phrase": "a greeting or boilerplate chat message (在吗, 好的)",
+    "no_customer_text": "a chat transcript with no customer words",
+    "duplicate": "the same text as an earlier record (see duplicate_of)",
+}
 
-_WJX_COLUMNS = {"序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自ip"}
-_TENCENT_COLUMNS = {"编号", "开始答题时间", "结束答题时间", "答题时长", "用户标识"}
 _SERVICE_HINTS = ("工单", "客服", "会话", "ticket", "session", "坐席", "处理人")
-_SOCIAL_HINTS = ("微博", "转发", "点赞", "评论数", "粉丝", "repost", "likes", "小红书", "话题")
+_SOCIAL_HINTS = (
+    "微博",
+    "转发",
+    "点赞",
+    "评论数",
+    "粉丝",
+    "repost",
+    "likes",
+    "小红书",
+    "话题",
+    "笔记",
+)
 _PUNCTUATION_ONLY = re.compile(r"^[\W_]+$")
 
 
@@ -75,16 +105,23 @@ class IngestOptions:
 
 @dataclass(frozen=True)
 class FileSummary:
-    """What ingest did with one file, for the data-quality sheet."""
+    """What ingest did with one file, for the data-quality sheet.
+
+    ``rows_read == rows_in_records + sum(rejected.values())`` always; for chat
+    exports several rows (messages) make one record, elsewhere
+    ``rows_in_records == records``.
+    """
 
     file: str
     file_format: str
     encoding: str | None
+    platform: str
     source: str
     channel: str | None
     roles: ColumnRoles
     rows_read: int
     records: int
+    rows_in_records: int
     rejected: dict[str, int] = field(default_factory=dict)
 
     def describe_roles(self) -> str:
@@ -114,22 +151,28 @@ def load_non_answers() -> frozenset[str]:
 
 
 def ingest_files(paths: Sequence[str | Path], options: IngestOptions | None = None) -> IngestResult:
-    """Read several files into one set of records and rejects (see :func:`ingest_file`)."""
+    """Read several files into one set of records and rejects, then flag duplicates.
+
+    Duplicates are looked for across all the files (a post reposted in two
+    exports is one voice); see :mod:`feedback_miner.ingest.dedupe`.
+    """
     options = options or IngestOptions()
     non_answers = load_non_answers()
-    parts = [ingest_file(p, options, non_answers=non_answers) for p in paths]
+    parts = [ingest_file(p, options, non_answers=non_answers, dedupe=False) for p in paths]
     records = pd.concat([p.records for p in parts], ignore_index=True)
     rejects = pd.concat([p.rejects for p in parts], ignore_index=True)
+    files = [f for p in parts for f in p.files]
+    owner = pd.Series(
+        [i for i, p in enumerate(parts) for _ in range(len(p.records))], index=records.index
+    )
     duplicated = records["doc_id"].duplicated(keep=False)
     if duplicated.any():
         # Two inputs share a file stem and ids: make ids unique by input position.
-        position = pd.Series(
-            [i for i, p in enumerate(parts) for _ in range(len(p.records))], index=records.index
-        )
         records.loc[duplicated, "doc_id"] = (
-            records.loc[duplicated, "doc_id"] + "#" + (position[duplicated] + 1).astype(str)
+            records.loc[duplicated, "doc_id"] + "#" + (owner[duplicated] + 1).astype(str)
         )
-    return IngestResult(records, rejects, tuple(f for p in parts for f in p.files))
+    records, rejects, files = _drop_duplicates(records, rejects, files, owner)
+    return IngestResult(records, rejects, tuple(files))
 
 
 def ingest_file(
@@ -137,151 +180,305 @@ def ingest_file(
     options: IngestOptions | None = None,
     *,
     non_answers: frozenset[str] | None = None,
+    dedupe: bool = True,
 ) -> IngestResult:
     """Read one file into canonical records and rejects.
 
     Parameters
     ----------
     path : str or Path
-        A CSV, TSV or Excel export.
+        A survey export, service log or social-post export.
     options : IngestOptions, optional
         Column and source options.
     non_answers : frozenset of str, optional
         Texts rejected as ``non_answer``; the shipped list when not given.
+    dedupe : bool, default True
+        Flag duplicate texts (see :mod:`feedback_miner.ingest.dedupe`).
 
     Returns
     -------
     IngestResult
-        ``records`` with the columns of :data:`RECORD_COLUMNS` plus ``meta:``
-        columns, ``rejects`` with :data:`REJECT_COLUMNS`.
+        ``records`` with :data:`RECORD_COLUMNS` plus ``meta:`` columns,
+        ``rejects`` with :data:`REJECT_COLUMNS`.
     """
     options = options or IngestOptions()
     non_answers = load_non_answers() if non_answers is None else non_answers
     raw = read_raw_table(path)
+    table = detect_platform(raw)
+    frame = table.frame
     roles = infer_roles(
-        raw.frame,
+        frame,
         file=str(raw.path),
         text_cols=options.text_cols,
         user_id_col=options.user_id_col,
         time_col=options.time_col,
         rating_col=options.rating_col,
+        aliases=table.aliases,
     )
-    source, channel = _detect_source(raw, roles, options.source)
-    records, rejects = _build(raw, roles, source, channel, non_answers)
-    counts = rejects["reason"].value_counts().to_dict() if len(rejects) else {}
+    layout = find_message_layout(frame, roles.text[0]) if len(roles.text) == 1 else None
+    transcript = (
+        layout is None and len(roles.text) == 1 and is_transcript_column(frame[roles.text[0]])
+    )
+    source, channel = _detect_source(table, layout is not None or transcript, options.source)
+    builder = _Builder(raw.path, frame, roles, source, channel, non_answers)
+    records, rejects, rows_in_records = (
+        builder.from_messages(layout) if layout else builder.from_rows(transcript=transcript)
+    )
     summary = FileSummary(
         file=str(raw.path),
         file_format=raw.file_format,
         encoding=raw.encoding,
+        platform=table.platform,
         source=source,
         channel=channel,
         roles=roles,
-        rows_read=len(raw.frame),
+        rows_read=len(frame),
         records=len(records),
-        rejected={str(k): int(v) for k, v in counts.items()},
+        rows_in_records=rows_in_records,
+        rejected=_count_reasons(rejects),
     )
     logger.info("%s: %s", raw.path, summary.describe_roles())
+    if dedupe:
+        owner = pd.Series(0, index=records.index)
+        records, rejects, files = _drop_duplicates(records, rejects, [summary], owner)
+        summary = files[0]
     return IngestResult(records, rejects, (summary,))
 
 
-def _detect_source(raw: RawTable, roles: ColumnRoles, wanted: str) -> tuple[str, str | None]:
-    names = {canonical_name(str(c)) for c in raw.frame.columns}
-    if len(names & _WJX_COLUMNS) >= 3:
-        channel: str | None = "wjx"
-    elif len(names & {canonical_name(c) for c in _TENCENT_COLUMNS}) >= 3:
-        channel = "tencent"
+def _count_reasons(rejects: pd.DataFrame) -> dict[str, int]:
+    return {str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()}
+
+
+def _detect_source(table: PlatformTable, chat: bool, wanted: str) -> tuple[str, str | None]:
+    platform_channel = table.platform if table.platform != "generic" else None
+    names = " ".join(canonical_name(str(c)) for c in table.frame.columns)
+    channel: str | None
+    if chat:
+        guess, channel = "service", "chat"
+    elif platform_channel:
+        guess, channel = "survey", platform_channel
+    elif any(h in names for h in _SERVICE_HINTS):
+        guess, channel = "service", "ticket"
+    elif any(h in names for h in _SOCIAL_HINTS):
+        guess, channel = "social", "weibo" if "微博" in names or "转发" in names else None
     else:
-        channel = None
-    joined = " ".join(names)
-    if wanted != "auto":
-        return wanted, channel
-    if channel:
-        return "survey", channel
-    if any(h in joined for h in _SERVICE_HINTS):
-        return "service", "ticket"
-    if any(h in joined for h in _SOCIAL_HINTS):
-        return "social", "weibo" if "微博" in joined or "转发" in joined else None
-    return "survey", None
+        guess, channel = "survey", None
+    return (guess if wanted == "auto" else wanted), channel
 
 
-def _build(
-    raw: RawTable, roles: ColumnRoles, source: str, channel: str | None, non_answers: frozenset[str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = raw.frame
-    stem = raw.path.stem
-    texts = _joined_text(frame, roles.text)
-    cleaned = texts.map(lambda t: mask_pii(normalize_text(t)) if t else "")
-    if roles.record_id:
-        doc_ids = stem + ":" + frame[roles.record_id].fillna("").astype(str)
-        doc_ids = doc_ids.where(frame[roles.record_id].notna(), stem + ":" + _row_numbers(frame))
-    else:
-        doc_ids = stem + ":" + _row_numbers(frame)
-    user_ids = (
-        frame[roles.user_id] if roles.user_id else pd.Series([None] * len(frame), dtype=object)
+class _Builder:
+    """Turns one platform-normalised table into records and rejects."""
+
+    def __init__(
+        self,
+        path: Path,
+        frame: pd.DataFrame,
+        roles: ColumnRoles,
+        source: str,
+        channel: str | None,
+        non_answers: frozenset[str],
+    ) -> None:
+        self.path, self.frame, self.roles = path, frame, roles
+        self.source, self.channel, self.non_answers = source, channel, non_answers
+        self.stem = path.stem
+        self.rows = pd.Series(range(1, len(frame) + 1), index=frame.index)
+
+    def _clean(self, text: str) -> tuple[str, str]:
+        """Cleaned text and the hashtags it carried (social posts only)."""
+        text = to_simplified(normalize_text(text))
+        topics: list[str] = []
+        if self.source == "social":
+            text, topics = clean_social_post(text)
+        return mask_pii(text), ";".join(topics)
+
+    def _reason(self, raw_text: str, cleaned: str) -> str | None:
+        if not raw_text.strip():
+            return "empty_text"
+        if not cleaned:
+            return "repost_only" if self.source == "social" else "non_answer"
+        compact = cleaned.strip().lower()
+        if compact in self.non_answers or _PUNCTUATION_ONLY.match(compact) or len(compact) == 1:
+            return "non_answer"
+        return None
+
+    def from_rows(self, *, transcript: bool) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+        frame, roles = self.frame, self.roles
+        texts = (
+            frame[list(roles.text)].apply(
+                lambda row: "\n".join(str(v) for v in row if isinstance(v, str) and v.strip()),
+                axis=1,
+            )
+            if len(frame)
+            else pd.Series([], dtype=object)
+        )
+        texts = texts.astype(object)
+        if transcript:
+            customer = texts.map(customer_text)
+            no_customer = (texts.str.strip() != "") & (customer == "")
+            texts_for_records = customer
+        else:
+            no_customer = pd.Series(False, index=frame.index)
+            texts_for_records = texts
+        cleaned = texts_for_records.map(self._clean)
+        clean_text = cleaned.map(lambda c: c[0])
+        topics = cleaned.map(lambda c: c[1])
+        reasons = pd.Series(
+            [self._reason(t, c) for t, c in zip(texts_for_records, clean_text, strict=True)],
+            index=frame.index,
+            dtype=object,
+        )
+        reasons[no_customer] = "no_customer_text"
+        reasons[frame.isna().all(axis=1)] = "empty_row"
+        doc_ids = self._doc_ids(frame, roles.record_id)
+        keep = reasons.isna()
+        records = self._records(
+            frame[keep], doc_ids[keep], clean_text[keep], topics[keep], self.rows[keep]
+        )
+        rejects = self._rejects(~keep, doc_ids, reasons, texts)
+        return records, rejects, int(keep.sum())
+
+    def from_messages(self, layout: MessageLayout) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+        frame, roles = self.frame, self.roles
+        text_col = roles.text[0]
+        keys = [roles.user_id] if roles.user_id else []
+        merged, reasons = merge_sessions(frame, layout, text_col, keys)
+        session_ids = self.stem + ":" + merged[layout.session].fillna("").astype(str)
+        if roles.user_id and session_ids.duplicated().any():
+            session_ids = session_ids + ":" + merged[roles.user_id].fillna("").astype(str)
+        cleaned = merged[text_col].map(lambda t: self._clean(t) if isinstance(t, str) else ("", ""))
+        clean_text = cleaned.map(lambda c: c[0])
+        empty = clean_text.map(lambda t: self._reason(t, t) is not None)
+        # a session whose customer said nothing usable: its rows are rejected
+        doc_of_row = pd.Series(None, index=frame.index, dtype=object)
+        for i, rows in enumerate(merged["_rows"]):
+            doc_of_row[rows] = session_ids.iloc[i]
+            if empty.iloc[i]:
+                reasons[rows] = "no_customer_text"
+        for i, session in enumerate(frame[layout.session]):
+            if doc_of_row.iloc[i] is None:
+                doc_of_row.iloc[i] = f"{self.stem}:{'' if pd.isna(session) else session}"
+        kept = merged[~empty.to_numpy()]
+        records = self._records(
+            kept.drop(columns=["_rows", layout.sender]),
+            session_ids[~empty.to_numpy()],
+            clean_text[~empty.to_numpy()],
+            pd.Series("", index=kept.index),
+            kept["_rows"].map(lambda rows: int(rows[0]) + 1),
+        )
+        rejects = self._rejects(reasons.notna(), doc_of_row, reasons, frame[text_col])
+        rows_in_records = int(sum(len(r) for r in kept["_rows"]))
+        return records, rejects, rows_in_records
+
+    def _doc_ids(self, frame: pd.DataFrame, record_id: str | None) -> pd.Series:
+        by_row = self.stem + ":" + self.rows.astype(str)
+        if not record_id:
+            return by_row
+        own = self.stem + ":" + frame[record_id].fillna("").astype(str)
+        return own.where(frame[record_id].notna(), by_row)
+
+    def _records(
+        self,
+        rows: pd.DataFrame,
+        doc_ids: pd.Series,
+        texts: pd.Series,
+        topics: pd.Series,
+        row_numbers: pd.Series,
+    ) -> pd.DataFrame:
+        """Canonical records; ``_row`` (the input row) is dropped once duplicates are found."""
+        roles = self.roles
+        n = len(rows)
+        records = pd.DataFrame(
+            {
+                "doc_id": doc_ids.to_numpy(dtype=object),
+                "user_id": rows[roles.user_id].to_numpy(dtype=object)
+                if roles.user_id
+                else [None] * n,
+                "source": [self.source] * n,
+                "channel": [self.channel] * n,
+                "created_at": _parse_times(rows[roles.time]).to_numpy()
+                if roles.time
+                else [pd.NaT] * n,
+                "text": texts.to_numpy(dtype=object),
+                "rating": pd.to_numeric(rows[roles.rating], errors="coerce").to_numpy(dtype=float)
+                if roles.rating
+                else [float("nan")] * n,
+            }
+        )
+        records["created_at"] = pd.to_datetime(records["created_at"])
+        records["rating"] = records["rating"].astype(float)
+        used = roles.used()
+        for column in rows.columns:
+            if column not in used:
+                records[f"meta:{column}"] = [
+                    mask_pii(v) if isinstance(v, str) else v
+                    for v in rows[column].to_numpy(dtype=object)
+                ]
+        if self.source == "social":
+            records["meta:话题"] = topics.to_numpy(dtype=object)
+        records["_row"] = row_numbers.to_numpy(dtype=int)
+        return records
+
+    def _rejects(
+        self, mask: pd.Series, doc_ids: pd.Series, reasons: pd.Series, texts: pd.Series
+    ) -> pd.DataFrame:
+        users = (
+            self.frame[self.roles.user_id]
+            if self.roles.user_id
+            else pd.Series(None, index=self.frame.index)
+        )
+        return pd.DataFrame(
+            {
+                "file": str(self.path),
+                "row": self.rows[mask].astype(int).to_numpy(),
+                "doc_id": doc_ids[mask].to_numpy(dtype=object),
+                "user_id": users[mask].to_numpy(dtype=object),
+                "reason": reasons[mask].to_numpy(dtype=object),
+                "duplicate_of": None,
+                "text": [mask_pii(t) if isinstance(t, str) else t for t in texts[mask]],
+            },
+            columns=list(REJECT_COLUMNS),
+        )
+
+
+def _drop_duplicates(
+    records: pd.DataFrame, rejects: pd.DataFrame, files: list[FileSummary], owner: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame, list[FileSummary]]:
+    """Move duplicate records to the rejects, with the id of the copy that was kept."""
+    original = find_duplicates(
+        records["doc_id"], records["user_id"], records["text"], records["source"]
     )
-    reasons = cleaned.map(lambda t: _reject_reason(t, non_answers))
-    empty_rows = frame.isna().all(axis=1)
-    reasons = reasons.where(~empty_rows, "empty_row")
-
-    keep = reasons.isna()
-    records = pd.DataFrame(
+    duplicate = original.notna()
+    if not duplicate.any():
+        return records.drop(columns="_row"), rejects, files
+    dropped = records[duplicate]
+    moved = pd.DataFrame(
         {
-            "doc_id": doc_ids[keep].to_numpy(dtype=object),
-            "user_id": user_ids[keep].to_numpy(dtype=object),
-            "source": source,
-            "channel": channel,
-            "created_at": _parse_times(frame[roles.time])[keep].to_numpy()
-            if roles.time
-            else pd.NaT,
-            "text": cleaned[keep].to_numpy(dtype=object),
-            "rating": pd.to_numeric(frame[roles.rating], errors="coerce")[keep].to_numpy()
-            if roles.rating
-            else float("nan"),
-        }
-    )
-    records["created_at"] = pd.to_datetime(records["created_at"])
-    records["rating"] = records["rating"].astype(float)
-    for column in frame.columns:
-        if column not in roles.used():
-            records[f"meta:{column}"] = frame[column][keep].to_numpy(dtype=object)
-    drop = ~keep
-    rejects = pd.DataFrame(
-        {
-            "file": str(raw.path),
-            "row": _row_numbers(frame)[drop].astype(int).to_numpy(),
-            "doc_id": doc_ids[drop].to_numpy(dtype=object),
-            "user_id": user_ids[drop].to_numpy(dtype=object),
-            "reason": reasons[drop].to_numpy(dtype=object),
-            "text": texts[drop].to_numpy(dtype=object),
+            "file": [files[i].file for i in owner[duplicate]],
+            "row": dropped["_row"].to_numpy(dtype=int),
+            "doc_id": dropped["doc_id"].to_numpy(dtype=object),
+            "user_id": dropped["user_id"].to_numpy(dtype=object),
+            "reason": "duplicate",
+            "duplicate_of": original[duplicate].to_numpy(dtype=object),
+            "text": dropped["text"].to_numpy(dtype=object),
         },
         columns=list(REJECT_COLUMNS),
     )
-    return records, rejects
-
-
-def _row_numbers(frame: pd.DataFrame) -> pd.Series:
-    """1-based data row numbers (the first row under the header is 1)."""
-    return pd.Series(range(1, len(frame) + 1), index=frame.index).astype(str)
-
-
-def _joined_text(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    parts = frame[list(columns)]
-    return (
-        parts.apply(
-            lambda row: "\n".join(str(v) for v in row if isinstance(v, str) and v.strip()), axis=1
-        ).astype(object)
-        if len(frame)
-        else pd.Series([], dtype=object)
-    )
-
-
-def _reject_reason(text: str, non_answers: frozenset[str]) -> str | None:
-    if not text:
-        return "empty_text"
-    compact = text.strip().lower()
-    if compact in non_answers or _PUNCTUATION_ONLY.match(compact) or len(compact) == 1:
-        return "non_answer"
-    return None
+    counts = owner[duplicate].value_counts()
+    updated = []
+    for i, summary in enumerate(files):
+        n = int(counts.get(i, 0))
+        if n:
+            rejected = dict(summary.rejected)
+            rejected["duplicate"] = rejected.get("duplicate", 0) + n
+            summary = replace(
+                summary,
+                records=summary.records - n,
+                rows_in_records=summary.rows_in_records - n,
+                rejected=dict(sorted(rejected.items())),
+            )
+        updated.append(summary)
+    rejects = pd.concat([rejects, moved], ignore_index=True) if len(rejects) else moved
+    return records[~duplicate].drop(columns="_row").reset_index(drop=True), rejects, updated
 
 
 def _parse_times(values: pd.Series) -> pd.Series:

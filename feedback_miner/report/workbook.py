@@ -59,7 +59,16 @@ _REASON_FORMATS = {
     "q_value": "0.0000",
 }
 _CHURN_TYPE_NAMES = {"natural": "自然流失", "active": "主动流失", "passive": "被动流失"}
-_REJECT_REASONS = {"empty_text": "空文本", "non_answer": "无效回答", "empty_row": "空行"}
+_REJECT_REASONS = {
+    "empty_row": "空行",
+    "empty_text": "空文本",
+    "non_answer": "无效回答",
+    "repost_only": "纯转发",
+    "agent_turn": "客服发言",
+    "stock_phrase": "寒暄套话",
+    "no_customer_text": "无客户发言",
+    "duplicate": "重复",
+}
 
 
 def build_report(result: AnalysisResult, path: str | Path) -> Path:
@@ -361,16 +370,24 @@ def _documents(sheet: Worksheet, result: AnalysisResult) -> None:
 
 
 def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
-    put(sheet, 1, 1, "每个输入文件读取了多少行、保留多少、剔除多少及原因。读取行数 = 保留 + 剔除。")
+    put(
+        sheet,
+        1,
+        1,
+        "每个输入文件读取了多少行、计入文档多少、剔除多少及原因。读取行数 = 计入文档的行 + 剔除。"
+        "(聊天记录中同一会话的多条客户消息合并为一个文档。)",
+    )
     reasons = sorted({r for f in result.files for r in f.rejected})
     headers = [
         "文件",
         "格式",
+        "平台",
         "编码",
         "来源类型",
         "渠道",
         "读取行数",
-        "保留",
+        "计入文档的行",
+        "文档数",
         "剔除",
         *[_REJECT_REASONS.get(r, r) for r in reasons],
         "列映射",
@@ -384,10 +401,12 @@ def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
         values = [
             summary.file,
             summary.file_format,
+            summary.platform,
             summary.encoding or "",
             summary.source,
             summary.channel or "",
             summary.rows_read,
+            summary.rows_in_records,
             summary.records,
             sum(summary.rejected.values()),
             *[summary.rejected.get(r, 0) for r in reasons],

@@ -1,6 +1,7 @@
 """Cleaning, clause splitting and tokenisation of customer text."""
 
 from .clauses import split_clauses
+from .convert import to_simplified
 from .normalize import collapse_repeats, normalize_text, to_halfwidth
 from .pii import PII_PLACEHOLDERS, mask_pii
 from .tokenize import ChineseTokenizer, load_stopwords
@@ -14,4 +15,5 @@ __all__ = [
     "normalize_text",
     "split_clauses",
     "to_halfwidth",
+    "to_simplified",
 ]

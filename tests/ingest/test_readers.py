@@ -95,8 +95,8 @@ def test_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as info:
         read_raw_table(path)
     assert str(info.value) == (
-        f"{path}: unsupported file type '.pdf'; use one of .csv, .tsv, .txt, .xlsx, .xlsm, .xls "
-        "(save the export as CSV or Excel)."
+        f"{path}: unsupported file type '.pdf'; use one of .csv, .tsv, .txt, .xlsx, .xlsm, .xls, "
+        ".jsonl, .json, .parquet (save the export as CSV or Excel)."
     )
 
 
@@ -122,4 +122,7 @@ def test_corrupt_xlsx(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04" + b"garbage" * 20)
     with pytest.raises(InputFileError) as info:
         read_raw_table(path)
-    assert str(info.value) == f"{path}: this is a zip archive but not an Excel workbook."
+    assert str(info.value) == (
+        f"{path}: the workbook is damaged or truncated (its zip structure cannot be read). "
+        "Download or export it again."
+    )

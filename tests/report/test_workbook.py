@@ -78,7 +78,8 @@ def test_documents_and_quality_sheets(workbook, result: AnalysisResult) -> None:
     rows = {r[0].value: r for r in quality.iter_rows(min_row=4, max_row=3 + len(result.files))}
     for summary in result.files:
         row = rows[summary.file]
-        assert row[5].value == summary.rows_read and row[6].value == summary.records
+        assert row[6].value == summary.rows_read and row[8].value == summary.records
+        assert row[6].value == row[7].value + row[9].value
 
 
 def test_quotes_sheet_has_most_negative_quotes_first(workbook) -> None:

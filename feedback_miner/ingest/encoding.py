@@ -1,0 +1,109 @@
+"""Decoding CSV/TSV bytes: BOMs, UTF-8, GBK/GB18030, UTF-16, and clear errors for mixed files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputFileError
+
+__all__ = ["decode_text"]
+
+logger = logging.getLogger(__name__)
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode_text(file: Path, data: bytes) -> tuple[str, str]:
+    """Decode the bytes of a text export; return the text and the encoding's name.
+
+    Order: a byte-order mark; UTF-16 without a mark (NUL bytes in every other
+    position); strict UTF-8; strict GB18030 (reported as ``gbk``, its common
+    name); then charset-normalizer. A file whose lines are partly UTF-8 and
+    partly another encoding is refused with the first line that breaks.
+
+    Raises
+    ------
+    InputFileError
+        For binary content, mixed encodings or undecodable bytes.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as err:
+                raise _broken(file, data, err, name) from None
+    if _looks_like_utf16(data[:4096]):
+        codec = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError as err:
+            raise _broken(file, data, err, codec) from None
+    if b"\x00" in data[:65536]:
+        raise InputFileError(
+            f"{file}: the file contains NUL bytes and is not a text export. "
+            "If it is a spreadsheet, give it the .xlsx or .xls extension."
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    if _has_utf8_lines(data):
+        raise _mixed(file, data, utf8_error)
+    try:
+        return data.decode("gb18030"), "gbk"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise _broken(file, data, utf8_error, "utf-8")
+    logger.info("%s: detected encoding %s", file, best.encoding)
+    return str(best), best.encoding
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) > 0.4 * len(odd) and even.count(0) == 0) or (
+        even.count(0) > 0.4 * len(even) and odd.count(0) == 0
+    )
+
+
+def _has_utf8_lines(data: bytes) -> bool:
+    """Whether some non-ASCII lines are valid UTF-8 (so the file mixes encodings)."""
+    for line in data.splitlines():
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _mixed(file: Path, data: bytes, err: UnicodeDecodeError) -> InputFileError:
+    return InputFileError(
+        f"{file}: mixed text encodings: most lines are UTF-8 but line {_line_of(data, err.start)} "
+        "is not (often a GBK export pasted into a UTF-8 file). Open the file in an editor, "
+        "re-save that part as UTF-8, or export the whole file again in one encoding."
+    )
+
+
+def _broken(file: Path, data: bytes, err: UnicodeDecodeError, encoding: str) -> InputFileError:
+    return InputFileError(
+        f"{file}: cannot decode line {_line_of(data, err.start)} as {encoding} or GBK "
+        f"(byte 0x{data[err.start]:02x}). The file may be damaged or in an unusual encoding; "
+        "save it as 'CSV UTF-8' in Excel or WPS and try again."
+    )
