@@ -134,13 +134,12 @@ RECORD_ID_NAMES = (
 # Content tests for an automatically chosen free-text column.
 _MIN_MEAN_LENGTH = 4.0
 _MIN_MEAN_LENGTH_NAMED = 2.0
-_MIN_ANSWERS = 3
 _MIN_FILLED_SHARE = 0.05
 _MIN_DISTINCT_SHARE = 0.5
 _MIN_CJK_SHARE = 0.3
 _MULTI_SELECT = "┋"
-# A score scale in a question: (1-5分), 0~10分, 打几分
-_SCALE = re.compile(r"\d+\s*[-~～到至]\s*\d+\s*分|几分")
+# A score scale in a question: (1-5分), 0~10分, 打几分, (0-10)
+_SCALE = re.compile(r"\d+\s*[-~～到至]\s*\d+\s*分|几分|[(（]\s*\d+\s*[-~～到至]\s*\d+\s*[)）]")
 _MULTI_SELECT_SHARE = 0.2
 
 
@@ -226,9 +225,7 @@ def _text_score(values: pd.Series, *, named: bool = False) -> float:
     shorter answers than one recognised by content alone.
     """
     present = values.dropna().astype(str)
-    if len(present) < min(_MIN_ANSWERS, len(values)) or len(present) < _MIN_FILLED_SHARE * len(
-        values
-    ):
+    if present.empty or len(present) < _MIN_FILLED_SHARE * len(values):
         return 0.0  # almost nobody answered: an "other, please specify" box, not the text column
     if present.str.contains(_MULTI_SELECT, regex=False).mean() >= _MULTI_SELECT_SHARE:
         return 0.0  # 问卷星 joins the options of a multi-select answer with ┋

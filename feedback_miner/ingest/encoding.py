@@ -40,7 +40,7 @@ def decode_text(file: Path, data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as err:
                 raise _broken(file, data, err, name) from None
     if _looks_like_utf16(data[:4096]):
-        codec = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        codec = "utf-16-le" if data[0::2][:2048].count(0) == 0 else "utf-16-be"
         try:
             return data.decode(codec), codec
         except UnicodeDecodeError as err:
@@ -68,12 +68,9 @@ def decode_text(file: Path, data: bytes) -> tuple[str, str]:
 
 
 def _looks_like_utf16(head: bytes) -> bool:
-    if len(head) < 4:
-        return False
-    even, odd = head[0::2], head[1::2]
-    return (odd.count(0) > 0.4 * len(odd) and even.count(0) == 0) or (
-        even.count(0) > 0.4 * len(even) and odd.count(0) == 0
-    )
+    """NUL bytes, all on one side of each byte pair: ASCII characters in UTF-16."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return even + odd >= 2 and (even == 0 or odd == 0)
 
 
 def _has_utf8_lines(data: bytes) -> bool:

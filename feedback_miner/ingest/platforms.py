@@ -76,16 +76,18 @@ def detect_platform(raw: RawTable) -> PlatformTable:
     return PlatformTable(frame, "generic")
 
 
-def _blank_skipped(frame: pd.DataFrame, extra: set[str] | None = None) -> pd.DataFrame:
-    skipped = _SKIPPED | (extra or set())
-    return frame.map(lambda v: None if isinstance(v, str) and v.strip() in skipped else v)
+def _blank_skipped(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.map(lambda v: None if isinstance(v, str) and v.strip() in _SKIPPED else v)
 
 
 def _wjx(frame: pd.DataFrame) -> pd.DataFrame:
-    codes = _is_codes_export(frame)
-    out = _blank_skipped(frame, _WJX_CODES_SKIPPED if codes else None)
+    out = _blank_skipped(frame)
     for column in list(out.columns):
         values = out[column]
+        if canonical_name(str(column)) not in _WJX and _is_numeric(values):
+            # answers-as-codes: -2 (skipped by logic) and -3 (not shown) are no answer
+            out[column] = values.map(lambda v: None if v in _WJX_CODES_SKIPPED else v)
+            continue
         has_fill_in = values.map(lambda v: isinstance(v, str) and "〖" in v)
         if not has_fill_in.any():
             continue
@@ -101,13 +103,9 @@ def _wjx(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _is_codes_export(frame: pd.DataFrame) -> bool:
-    """Answers as codes: question columns hold small integers (and -2/-3 for skips)."""
-    questions = [c for c in frame.columns if canonical_name(str(c)) not in _WJX]
-    if not questions:
-        return False
-    numeric_share = [pd.to_numeric(frame[c], errors="coerce").notna().mean() for c in questions]
-    return sum(share > 0.9 for share in numeric_share) > 0.8 * len(questions)
+def _is_numeric(values: pd.Series) -> bool:
+    present = values.dropna()
+    return bool(len(present)) and pd.to_numeric(present, errors="coerce").notna().mean() > 0.9
 
 
 def _has_import_ids(row: pd.Series) -> bool:

@@ -348,15 +348,13 @@ class _Builder:
         cleaned = merged[text_col].map(lambda t: self._clean(t) if isinstance(t, str) else ("", ""))
         clean_text = cleaned.map(lambda c: c[0])
         empty = clean_text.map(lambda t: self._reason(t, t) is not None)
-        # a session whose customer said nothing usable: its rows are rejected
-        doc_of_row = pd.Series(None, index=frame.index, dtype=object)
+        # every row is labelled with its session's document id; a session whose
+        # customer said nothing usable has all its rows rejected
+        doc_of_row = self.stem + ":" + frame[layout.session].fillna("").astype(str)
         for i, rows in enumerate(merged["_rows"]):
             doc_of_row[rows] = session_ids.iloc[i]
             if empty.iloc[i]:
                 reasons[rows] = "no_customer_text"
-        for i, session in enumerate(frame[layout.session]):
-            if doc_of_row.iloc[i] is None:
-                doc_of_row.iloc[i] = f"{self.stem}:{'' if pd.isna(session) else session}"
         kept = merged[~empty.to_numpy()]
         records = self._records(
             kept.drop(columns=["_rows", layout.sender]),
