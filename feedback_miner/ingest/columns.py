@@ -136,6 +136,8 @@ _MIN_MEAN_LENGTH = 4.0
 _MIN_MEAN_LENGTH_NAMED = 2.0
 _MIN_FILLED_SHARE = 0.05
 _MIN_DISTINCT_SHARE = 0.5
+_MIN_DISTINCT_VALUES = 200
+_MIN_DISTINCT_VALUES_NAMED = 50
 _MIN_CJK_SHARE = 0.3
 _MULTI_SELECT = "┋"
 # A score scale in a question: (1-5分), 0~10分, 打几分, (0-10)
@@ -230,12 +232,18 @@ def _text_score(values: pd.Series, *, named: bool = False) -> float:
     if present.str.contains(_MULTI_SELECT, regex=False).mean() >= _MULTI_SELECT_SHARE:
         return 0.0  # 问卷星 joins the options of a multi-select answer with ┋
     mean_length = present.str.len().mean()
-    distinct = present.nunique() / len(present)
+    n_distinct = present.nunique()
+    distinct = n_distinct / len(present)
     cjk = present.map(lambda s: bool(_CJK.search(s))).mean()
     min_length = _MIN_MEAN_LENGTH_NAMED if named else _MIN_MEAN_LENGTH
-    if mean_length < min_length or distinct < _MIN_DISTINCT_SHARE or cjk < _MIN_CJK_SHARE:
+    # Choice answers repeat a handful of labels; free text in a large file repeats too
+    # (short complaints), but has many different values.
+    varied = distinct >= _MIN_DISTINCT_SHARE or n_distinct >= (
+        _MIN_DISTINCT_VALUES_NAMED if named else _MIN_DISTINCT_VALUES
+    )
+    if mean_length < min_length or not varied or cjk < _MIN_CJK_SHARE:
         return 0.0
-    return float(mean_length * distinct * cjk * (2.0 if named else 1.0))
+    return float(mean_length * max(distinct, 0.1) * cjk * (2.0 if named else 1.0))
 
 
 def infer_roles(

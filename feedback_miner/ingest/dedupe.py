@@ -37,21 +37,26 @@ def find_duplicates(
     doc_ids: pd.Series, user_ids: pd.Series, texts: pd.Series, sources: pd.Series
 ) -> pd.Series:
     """For each record, the ``doc_id`` of the earlier copy it duplicates, else ``None``."""
-    kept: dict[str, list[tuple[object, object]]] = {}
+    first: dict[str, object] = {}  # key -> first record kept
+    first_anonymous: dict[str, object] = {}  # key -> first record kept without a user id
+    by_user: dict[tuple[str, object], object] = {}  # (key, user) -> first record kept
     result: list[object] = []
     for doc_id, user, text, source in zip(doc_ids, user_ids, texts, sources, strict=True):
         key = duplicate_key(text) if isinstance(text, str) else ""
-        user = None if pd.isna(user) else user
         original = None
         if key:
-            for earlier_user, earlier_doc in kept.get(key, ()):
-                anonymous = user is None or earlier_user is None
-                if (not anonymous and earlier_user == user) or (
-                    anonymous and source != "survey" and len(key) >= MIN_ANONYMOUS_COPY_CHARS
-                ):
-                    original = earlier_doc
-                    break
+            copy_rule = source != "survey" and len(key) >= MIN_ANONYMOUS_COPY_CHARS
+            if pd.isna(user):
+                original = first.get(key) if copy_rule else None
+            else:
+                original = by_user.get((key, user))
+                if original is None and copy_rule:
+                    original = first_anonymous.get(key)
             if original is None:
-                kept.setdefault(key, []).append((user, doc_id))
+                first.setdefault(key, doc_id)
+                if pd.isna(user):
+                    first_anonymous.setdefault(key, doc_id)
+                else:
+                    by_user[(key, user)] = doc_id
         result.append(original)
     return pd.Series(result, index=doc_ids.index, dtype=object)

@@ -227,11 +227,19 @@ def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
             name = f"{name}_{i + 1}"
         names.append(name)
     out = pd.DataFrame(
-        {name: [_cell(v) for v in frame.iloc[:, i]] for i, name in enumerate(names)},
+        {name: _column_as_strings(frame.iloc[:, i]) for i, name in enumerate(names)},
         dtype=object,
     )
     out.index = pd.RangeIndex(len(out))
     return out
+
+
+def _column_as_strings(values: pd.Series) -> list[str | None]:
+    """One column as stripped strings or ``None``; vectorised when it is all text already."""
+    cells = values.tolist()
+    if all(isinstance(v, str) or _is_missing(v) for v in cells):
+        return [(v.strip() or None) if isinstance(v, str) else None for v in cells]
+    return [_cell(v) for v in cells]
 
 
 def _is_missing(value: object) -> bool:

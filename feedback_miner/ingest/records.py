@@ -284,12 +284,16 @@ class _Builder:
         self.rows = pd.Series(range(1, len(frame) + 1), index=frame.index)
 
     def _clean(self, text: str) -> tuple[str, str]:
-        """Cleaned text and the hashtags it carried (social posts only)."""
-        text = to_simplified(normalize_text(text))
+        """Cleaned text and the hashtags it carried (social posts only).
+
+        Personal data is masked before social cleaning, so that an e-mail
+        address is not mistaken for an @mention.
+        """
+        text = mask_pii(to_simplified(normalize_text(text)))
         topics: list[str] = []
         if self.source == "social":
             text, topics = clean_social_post(text)
-        return mask_pii(text), ";".join(topics)
+        return text, ";".join(topics)
 
     def _reason(self, raw_text: str, cleaned: str) -> str | None:
         if not raw_text.strip():
@@ -303,15 +307,15 @@ class _Builder:
 
     def from_rows(self, *, transcript: bool) -> tuple[pd.DataFrame, pd.DataFrame, int]:
         frame, roles = self.frame, self.roles
-        texts = (
-            frame[list(roles.text)].apply(
-                lambda row: "\n".join(str(v) for v in row if isinstance(v, str) and v.strip()),
-                axis=1,
-            )
-            if len(frame)
-            else pd.Series([], dtype=object)
+        columns = [frame[c].tolist() for c in roles.text]
+        texts = pd.Series(
+            [
+                "\n".join(v for v in row if isinstance(v, str) and v.strip())
+                for row in zip(*columns)
+            ],
+            index=frame.index,
+            dtype=object,
         )
-        texts = texts.astype(object)
         if transcript:
             customer = texts.map(customer_text)
             no_customer = (texts.str.strip() != "") & (customer == "")

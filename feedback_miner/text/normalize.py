@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["collapse_repeats", "normalize_text", "to_halfwidth"]
 
@@ -22,6 +23,14 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 _REPEATS = re.compile(r"([!！?？。.,，~～…、;；\-—=*])\1{3,}")
 
 
+@lru_cache(maxsize=1)
+def _halfwidth_table() -> dict[int, int]:
+    keep = {ord(c) for c in "，！？：；（）"}
+    table = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code not in keep}
+    table[0x3000] = ord(" ")
+    return table
+
+
 def to_halfwidth(text: str) -> str:
     """Turn full-width ASCII letters, digits and symbols (U+FF01-FF5E) into half-width.
 
@@ -32,17 +41,7 @@ def to_halfwidth(text: str) -> str:
     >>> to_halfwidth("ＡＰＰ卡顿，５Ｇ信号差！")
     'APP卡顿，5G信号差！'
     """
-    keep = "，！？：；（）"
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E and ch not in keep:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_halfwidth_table())
 
 
 def collapse_repeats(text: str, *, keep: int = 3) -> str:

@@ -85,3 +85,18 @@ def test_no_free_text_column_is_an_error_not_a_guess() -> None:
         "'序号', '提交答卷时间', '1、用户ID', '2、性别', '3、推荐意愿(0-10分)', '4、兴趣'. Choice answers "
         "such as option labels are not mined. Name the free-text column with --text-col NAME."
     )
+
+
+def test_free_text_that_repeats_in_a_large_file_is_still_found() -> None:
+    complaints = [f"第{i % 300}种投诉：客服态度差" for i in range(3000)]  # 300 distinct, 10% share
+    choices = [["满意", "一般", "不满意"][i % 3] + "的选项" for i in range(3000)]
+    frame = pd.DataFrame({"选项": choices, "问题描述": complaints}, dtype=object)
+    assert infer_roles(frame, file="big.csv").text == ("问题描述",)
+
+
+def test_sparse_other_please_specify_column_is_not_the_text_column() -> None:
+    frame = survey().drop(columns=["5、您为什么不再使用？"])
+    frame = pd.concat([frame] * 25, ignore_index=True)  # 100 respondents
+    frame["4、兴趣〖填写〗"] = [None] * 99 + ["钓鱼和露营之类的户外活动"]
+    with pytest.raises(ColumnError):
+        infer_roles(frame, file="s.xlsx")

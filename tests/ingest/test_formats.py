@@ -241,3 +241,9 @@ def test_source_option_applies_its_cleaning(tmp_path: Path, source: str) -> None
     path.write_text("内容\n#话题# 太贵了 http://t.cn/abc\n", encoding="utf-8")
     text = ingest_file(path, IngestOptions(source=source)).records["text"].iloc[0]
     assert text == ("太贵了" if source == "social" else "#话题# 太贵了 http://t.cn/abc")
+
+
+def test_email_in_a_social_post_is_masked_not_taken_for_a_mention(tmp_path: Path) -> None:
+    path = tmp_path / "weibo.csv"
+    path.write_text("微博内容\n退款请发邮件到 li.wei@example.com 给我回复\n", encoding="utf-8")
+    assert ingest_file(path).records["text"].tolist() == ["退款请发邮件到 <邮箱> 给我回复"]
