@@ -311,7 +311,7 @@ class _Builder:
         texts = pd.Series(
             [
                 "\n".join(v for v in row if isinstance(v, str) and v.strip())
-                for row in zip(*columns)
+                for row in zip(*columns, strict=True)
             ],
             index=frame.index,
             dtype=object,
