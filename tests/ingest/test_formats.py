@@ -247,3 +247,15 @@ def test_email_in_a_social_post_is_masked_not_taken_for_a_mention(tmp_path: Path
     path = tmp_path / "weibo.csv"
     path.write_text("微博内容\n退款请发邮件到 li.wei@example.com 给我回复\n", encoding="utf-8")
     assert ingest_file(path).records["text"].tolist() == ["退款请发邮件到 <邮箱> 给我回复"]
+
+
+def test_qualtrics_tsv_export_in_utf16(fixtures_dir: Path, tmp_path: Path) -> None:
+    """Qualtrics' TSV download is UTF-16 with a BOM."""
+    frame = pd.read_csv(
+        fixtures_dir / "qualtrics.csv", dtype=str, keep_default_na=False, header=None
+    )
+    path = tmp_path / "qualtrics.tsv"
+    path.write_bytes(frame.to_csv(sep="\t", index=False, header=False).encode("utf-16"))
+    result = ingest_file(path)
+    assert (result.files[0].platform, result.files[0].encoding) == ("qualtrics", "utf-16")
+    assert result.records["doc_id"].tolist() == ["qualtrics:R_1AbCdEfGh", "qualtrics:R_2BcDeFgHi"]
