@@ -123,7 +123,7 @@ def _stages(spec: AnalyzerSpec) -> tuple[SentimentScorer, ThemeMatcher]:
         extra_words=vocabulary, split_words=[*vocabulary, *lexicon.split_vocabulary()]
     )
     matcher = ThemeMatcher(taxonomy=spec.taxonomy, tokenizer=tokenizer).fit()
-    scorer = SentimentScorer(neutral_band=spec.neutral_band, tokenizer=tokenizer).fit()
+    scorer = SentimentScorer(neutral_band=spec.neutral_band).fit()
     return scorer, matcher
 
 

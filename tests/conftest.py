@@ -1,5 +1,6 @@
-"""Shared fixtures. Building a jieba tokenizer takes about a second, so the
-text stages are built once per test session and shared read-only."""
+"""Shared fixtures. Building a jieba tokenizer or the sentiment segmenter takes
+about a second, so the text stages are built once per test session and shared
+read-only."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def stages() -> tuple[SentimentScorer, ThemeMatcher]:
-    """Scorer and matcher for the default taxonomy, sharing one tokenizer."""
+    """Scorer and matcher for the default taxonomy."""
     return _stages(AnalyzerSpec(taxonomy=load_taxonomy()))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from ..errors import LexiconError
@@ -31,6 +33,9 @@ class SentimentLexicon:
         Contrast or concession marker -> ``"but"`` or ``"although"``.
     emoticons : dict
         Bracket emoticon, emoji or ASCII face -> signed weight.
+    rhetorical : dict
+        Rhetorical-question marker (难道, 凭什么) -> whether it needs a question
+        mark or 吗 in the clause to count.
     max_phrase_tokens : int
         How many tokens a lexicon phrase may span when joined.
     """
@@ -40,7 +45,14 @@ class SentimentLexicon:
     degrees: dict[str, float]
     contrast: dict[str, ContrastKind]
     emoticons: dict[str, float]
+    rhetorical: dict[str, bool]
     max_phrase_tokens: int = 4
+
+    @cached_property
+    def emoticon_pattern(self) -> re.Pattern[str]:
+        """One regular expression finding every emoticon, longest first."""
+        faces = sorted(self.emoticons, key=len, reverse=True)
+        return re.compile("|".join(re.escape(f) for f in faces) or "(?!)")
 
     def split_vocabulary(self) -> list[str]:
         """Words, negators and degree adverbs: what a jieba compound may be split into."""
@@ -82,6 +94,15 @@ def load_sentiment_lexicon() -> SentimentLexicon:
         r["token"]: _float(r, "weight", "emoticons.tsv")
         for r in read_table(lexicon_file("emoticons.tsv"), ["token", "weight"])
     }
+    rhetorical = {
+        r["word"]: r["needs_question"] == "yes"
+        for r in read_table(lexicon_file("rhetorical.tsv"), ["word", "needs_question"])
+    }
     return SentimentLexicon(
-        words=words, negators=negators, degrees=degrees, contrast=contrast, emoticons=emoticons
+        words=words,
+        negators=negators,
+        degrees=degrees,
+        contrast=contrast,
+        emoticons=emoticons,
+        rhetorical=rhetorical,
     )

@@ -12,10 +12,13 @@ The rules, in the order they apply:
 3. **Degree**: degree adverbs in the same window multiply the weight; a
    negator *before* a degree adverb (不太好, 不是很满意) softens instead.
 4. **Emphasis**: exclamation marks strengthen the clause; emoticons and emoji
-   add their own weight.
-5. **Contrast**: a clause opened by 但是/不过/可是 weighs more and the clauses
+   add their own weight; a word said again adds its weight again.
+5. **Rhetorical questions**: a clause with 难道 / 岂 ... 吗 or ？, or with
+   怎么能 / 凭什么, is a complaint: a positive literal reading is flipped and a
+   neutral one becomes mildly negative (难道这就是服务吗？).
+6. **Contrast**: a clause opened by 但是/不过/可是 weighs more and the clauses
    before it less; a clause opened by 虽然/尽管 is conceded and weighs less.
-6. **Squashing**: the weighted sum ``x`` becomes ``x / sqrt(x**2 + ALPHA)``, in (-1, 1).
+7. **Squashing**: the weighted sum ``x`` becomes ``x / sqrt(x**2 + ALPHA)``, in (-1, 1).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ _DOUBLE_NEGATION_SCALE = 0.6
 _SOFTENED_NEGATION_SCALE = 0.45
 _EXCLAMATION_STEP = 0.15
 _BUT_AFTER, _BUT_BEFORE, _CONCEDED = 1.5, 0.5, 0.5
+_RHETORICAL_WEIGHT = -1.0
 
 
 def squash(x: float) -> float:
@@ -104,7 +108,7 @@ def _longest_prefix(text: str, lex: SentimentLexicon) -> str | None:
 
 
 def raw_clause_score(tokens: Sequence[str], clause_text: str, lex: SentimentLexicon) -> float:
-    """The unsquashed sentiment of one clause (rules 1-4).
+    """The unsquashed sentiment of one clause (rules 1-5).
 
     Parameters
     ----------
@@ -131,12 +135,25 @@ def raw_clause_score(tokens: Sequence[str], clause_text: str, lex: SentimentLexi
         total += weight
         i += length
         window_start = i
-    for face, weight in lex.emoticons.items():
-        if face in clause_text:
-            total += weight * clause_text.count(face)
+    for face in lex.emoticon_pattern.findall(clause_text):
+        total += lex.emoticons[face]
+    total = _rhetorical(total, tokens, clause_text, lex)
     exclamations = clause_text.count("!") + clause_text.count("！")
     if exclamations and total:
         total *= 1 + _EXCLAMATION_STEP * min(exclamations, 3)
+    return total
+
+
+def _rhetorical(
+    total: float, tokens: Sequence[str], clause_text: str, lex: SentimentLexicon
+) -> float:
+    """Rule 5: rhetorical questions complain whatever their literal words say."""
+    asked = clause_text.rstrip().endswith(("?", "？", "吗")) or "吗" in tokens
+    for marker, needs_question in lex.rhetorical.items():
+        if marker in clause_text and (asked or not needs_question):
+            if total > 0:
+                return -total
+            return total if total < 0 else _RHETORICAL_WEIGHT
     return total
 
 
@@ -162,7 +179,7 @@ def _modifier(window: Sequence[str], lex: SentimentLexicon) -> float:
 
 
 def clause_weights(first_tokens: Sequence[Sequence[str]], lex: SentimentLexicon) -> list[float]:
-    """Contrast weights for each clause from the markers among its first tokens (rule 5)."""
+    """Contrast weights for each clause from the markers among its first tokens (rule 6)."""
     weights = [1.0] * len(first_tokens)
     for i, tokens in enumerate(first_tokens):
         kinds = {lex.contrast[t] for t in tokens[:2] if t in lex.contrast}
@@ -178,7 +195,7 @@ def clause_weights(first_tokens: Sequence[Sequence[str]], lex: SentimentLexicon)
 def combine_clauses(
     raw_scores: Sequence[float], clause_tokens: Sequence[Sequence[str]], lex: SentimentLexicon
 ) -> float:
-    """Combine raw clause scores into a document score in (-1, 1) (rules 5-6)."""
+    """Combine raw clause scores into a document score in (-1, 1) (rules 6-7)."""
     if not raw_scores:
         return 0.0
     weights = clause_weights(clause_tokens, lex)

@@ -9,9 +9,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import invalid_choice_message
-from ..text import ChineseTokenizer, normalize_text, split_clauses
+from ..text import normalize_text, split_clauses
 from .lexicon import SentimentLexicon, load_sentiment_lexicon
 from .rules import SentimentLabel, combine_clauses, label_score, raw_clause_score, squash
+from .segment import LexiconSegmenter
 
 __all__ = ["ScoredDocument", "SentimentScorer"]
 
@@ -25,7 +26,7 @@ class ScoredDocument:
     clauses : tuple of str
         The clauses, each with its closing punctuation.
     tokens : tuple of tuple of str
-        The tokens of each clause.
+        The words of each clause, as the sentiment segmenter found them.
     clause_scores : tuple of float
         Each clause's own score in (-1, 1), before contrast weighting.
     score : float or None
@@ -45,16 +46,13 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
     ----------
     neutral_band : float, default 0.1
         Scores in ``(-neutral_band, neutral_band)`` are labelled neutral.
-    tokenizer : ChineseTokenizer, optional
-        A tokenizer to share with other stages; one is made in :meth:`fit`
-        when not given.
 
     Attributes
     ----------
     lexicon_ : SentimentLexicon
         The loaded lexicon.
-    tokenizer_ : ChineseTokenizer
-        The tokenizer in use.
+    segmenter_ : LexiconSegmenter
+        Finds lexicon words at word boundaries.
 
     Examples
     --------
@@ -63,9 +61,8 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
     ['positive', 'positive', 'negative']
     """
 
-    def __init__(self, *, neutral_band: float = 0.1, tokenizer: ChineseTokenizer | None = None):
+    def __init__(self, *, neutral_band: float = 0.1):
         self.neutral_band = neutral_band
-        self.tokenizer = tokenizer
 
     def fit(self, X: Iterable[str] | None = None, y: object = None) -> SentimentScorer:
         """Validate the parameters and load the lexicon; ``X`` and ``y`` are not used."""
@@ -74,26 +71,21 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
                 invalid_choice_message("neutral_band", self.neutral_band, ["a number in [0, 1)"])
             )
         self.lexicon_: SentimentLexicon = load_sentiment_lexicon()
-        self.tokenizer_: ChineseTokenizer = self.tokenizer or ChineseTokenizer(
-            split_words=self.lexicon_.split_vocabulary()
-        )
+        self.segmenter_ = LexiconSegmenter(self.lexicon_)
         return self
 
-    def score_tokens(
-        self, clauses: Sequence[str], tokens: Sequence[Sequence[str]]
-    ) -> tuple[tuple[float, ...], float | None]:
-        """Score already split and tokenised clauses: (clause scores, document score)."""
+    def score_clauses(self, clauses: Sequence[str]) -> ScoredDocument:
+        """Score already split clauses."""
+        tokens = tuple(tuple(self.segmenter_.cut(c)) for c in clauses)
         if not clauses:
-            return (), None
+            return ScoredDocument((), (), (), None)
         raw = [raw_clause_score(t, c, self.lexicon_) for c, t in zip(clauses, tokens, strict=True)]
-        return tuple(squash(r) for r in raw), combine_clauses(raw, tokens, self.lexicon_)
+        score = combine_clauses(raw, tokens, self.lexicon_)
+        return ScoredDocument(tuple(clauses), tokens, tuple(squash(r) for r in raw), score)
 
     def score_document(self, text: str) -> ScoredDocument:
-        """Split, tokenise and score one text."""
-        clauses = tuple(split_clauses(normalize_text(text)))
-        tokens = tuple(tuple(self.tokenizer_.cut(c)) for c in clauses)
-        clause_scores, score = self.score_tokens(clauses, tokens)
-        return ScoredDocument(clauses, tokens, clause_scores, score)
+        """Normalise, split and score one text."""
+        return self.score_clauses(split_clauses(normalize_text(text)))
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
         """Document scores as a column vector; ``nan`` for empty or missing texts."""

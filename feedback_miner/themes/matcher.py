@@ -149,9 +149,14 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         }
 
     def mentions(self, doc: ScoredDocument) -> list[Mention]:
-        """The mentions of a scored document, one per theme, in taxonomy order."""
+        """The mentions of a scored document, one per theme, in taxonomy order.
+
+        The clauses are tokenised with this matcher's jieba tokenizer; their
+        sentiment comes from ``doc``.
+        """
         per_theme: dict[int, list[tuple[int, list[str]]]] = {}
-        for clause_index, tokens in enumerate(doc.tokens):
+        for clause_index, clause in enumerate(doc.clauses):
+            tokens = self.tokenizer_.cut(clause)
             for theme_index, matched in self.match_clause(tokens).items():
                 per_theme.setdefault(theme_index, []).append((clause_index, matched))
         result = []

@@ -19,9 +19,7 @@ def test_predict_labels(scorer) -> None:
 
 
 def test_fits_in_a_scikit_learn_pipeline(scorer) -> None:
-    pipe = make_pipeline(
-        FunctionTransformer(lambda s: list(s)), SentimentScorer(tokenizer=scorer.tokenizer_)
-    )
+    pipe = make_pipeline(FunctionTransformer(lambda s: list(s)), SentimentScorer())
     out = pipe.fit_transform(pd.Series(["满意", "失望"]))
     assert out[0, 0] > 0 > out[1, 0]
     assert pipe[-1].get_feature_names_out().tolist() == ["sentiment_score"]

@@ -30,10 +30,7 @@ keywords = ["携号转网", "换成"]
 
 @pytest.fixture(scope="module")
 def small(scorer):
-    from feedback_miner.sentiment import SentimentScorer
-
-    matcher = ThemeMatcher(taxonomy=TAXONOMY).fit()
-    return matcher, SentimentScorer(tokenizer=matcher.tokenizer_).fit()
+    return ThemeMatcher(taxonomy=TAXONOMY).fit(), scorer
 
 
 def themes_of(pair, text: str) -> dict[str, float]:
