@@ -49,6 +49,22 @@ class SentimentLexicon:
     max_phrase_tokens: int = 4
 
     @cached_property
+    def prefixes(self) -> frozenset[str]:
+        """Every prefix of every word: a run of tokens can only grow into a word through these."""
+        return frozenset(w[:i] for w in self.words for i in range(1, len(w) + 1))
+
+    @cached_property
+    def modifier_initials(self) -> frozenset[str]:
+        """First characters of negators and degree adverbs (which may be glued to a word)."""
+        return frozenset(w[0] for w in (*self.negators, *self.degrees))
+
+    @cached_property
+    def rhetorical_pattern(self) -> re.Pattern[str]:
+        """One regular expression finding any rhetorical-question marker."""
+        markers = sorted(self.rhetorical, key=len, reverse=True)
+        return re.compile("|".join(re.escape(m) for m in markers) or "(?!)")
+
+    @cached_property
     def emoticon_pattern(self) -> re.Pattern[str]:
         """One regular expression finding every emoticon, longest first."""
         faces = sorted(self.emoticons, key=len, reverse=True)

@@ -66,11 +66,22 @@ def label_score(score: float, *, neutral_band: float = 0.1) -> SentimentLabel:
 
 def _lookup(tokens: Sequence[str], i: int, lex: SentimentLexicon) -> tuple[int, float] | None:
     """Longest lexicon entry starting at token ``i``: (length in tokens, weight)."""
-    for length in range(min(lex.max_phrase_tokens, len(tokens) - i), 0, -1):
-        weight = lex.words.get("".join(tokens[i : i + length]))
+    found = None
+    phrase = ""
+    prefixes, words = lex.prefixes, lex.words
+    for j in range(i, min(i + lex.max_phrase_tokens, len(tokens))):
+        phrase += tokens[j]
+        if phrase not in prefixes:
+            break
+        weight = words.get(phrase)
         if weight is not None:
-            return length, weight
-    weight = _decompose(tokens[i], lex)
+            found = (j - i + 1, weight)
+    if found is not None:
+        return found
+    token = tokens[i]
+    if len(token) < 2 or token[0] not in lex.modifier_initials:
+        return None
+    weight = _decompose(token, lex)
     return None if weight is None else (1, weight)
 
 
@@ -148,12 +159,14 @@ def _rhetorical(
     total: float, tokens: Sequence[str], clause_text: str, lex: SentimentLexicon
 ) -> float:
     """Rule 5: rhetorical questions complain whatever their literal words say."""
+    found = lex.rhetorical_pattern.findall(clause_text)
+    if not found:
+        return total
     asked = clause_text.rstrip().endswith(("?", "？", "吗")) or "吗" in tokens
-    for marker, needs_question in lex.rhetorical.items():
-        if marker in clause_text and (asked or not needs_question):
-            if total > 0:
-                return -total
-            return total if total < 0 else _RHETORICAL_WEIGHT
+    if asked or not all(lex.rhetorical[m] for m in found):
+        if total > 0:
+            return -total
+        return total if total < 0 else _RHETORICAL_WEIGHT
     return total
 
 

@@ -55,6 +55,7 @@ class LexiconSegmenter:
                 if 2 <= len(word) <= _MAX_WORD and not characters.isdisjoint(word):
                     vocabulary.add(word)
         self._vocabulary = frozenset(vocabulary)
+        self._starts = frozenset(w[:2] for w in vocabulary if len(w) >= 2)
         self._splits: dict[str, tuple[str, ...]] = {}
         logger.debug("sentiment segmenter: %d words", len(self._vocabulary))
 
@@ -82,10 +83,11 @@ class LexiconSegmenter:
                 i += 1
                 continue
             word = ch
-            for size in range(min(_MAX_WORD, n - i), 1, -1):
-                if text[i : i + size] in vocabulary:
-                    word = text[i : i + size]
-                    break
+            if text[i : i + 2] in self._starts:  # most positions start no known word
+                for size in range(min(_MAX_WORD, n - i), 1, -1):
+                    if text[i : i + size] in vocabulary:
+                        word = text[i : i + size]
+                        break
             if len(word) >= 3 and word not in self._ours:
                 out.extend(self._split(word))
             else:
