@@ -32,7 +32,9 @@ from sklearn.metrics import f1_score, roc_auc_score
 from feedback_miner.sentiment import SentimentScorer
 
 
-def report(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float, extra: str = "") -> None:
+def report(
+    name: str, labels: np.ndarray, scores: np.ndarray, threshold: float, extra: str = ""
+) -> None:
     auc = roc_auc_score(labels, scores)
     f1 = f1_score(labels, (scores > threshold).astype(int), average="macro")
     print(f"{name:<24} ROC AUC {auc:.4f}  macro-F1 {f1:.4f}  {extra}")
@@ -41,7 +43,9 @@ def report(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float, 
 def simulated_ratings(labels: np.ndarray, noise: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     flipped = np.where(rng.random(len(labels)) < noise, 1 - labels, labels)
-    return np.where(flipped == 1, rng.choice([4, 5], len(labels)), rng.choice([1, 2], len(labels))).astype(float)
+    return np.where(
+        flipped == 1, rng.choice([4, 5], len(labels)), rng.choice([1, 2], len(labels))
+    ).astype(float)
 
 
 def main() -> int:
@@ -72,12 +76,25 @@ def main() -> int:
     started = time.perf_counter()
     adapted = SentimentScorer(self_training=True, random_state=args.seed).fit(texts)
     scores = np.nan_to_num(adapted.transform(texts)[:, 0])
-    report("self-trained", labels, scores, -band,
-           f"fit+score {time.perf_counter() - started:.1f} s; {adapted.training_}")
+    report(
+        "self-trained",
+        labels,
+        scores,
+        -band,
+        f"fit+score {time.perf_counter() - started:.1f} s; {adapted.training_}",
+    )
 
-    expanded = SentimentScorer(self_training=True, expand_lexicon=True, random_state=args.seed).fit(texts)
+    expanded = SentimentScorer(self_training=True, expand_lexicon=True, random_state=args.seed).fit(
+        texts
+    )
     scores = np.nan_to_num(expanded.transform(texts)[:, 0])
-    report("expanded+self-trained", labels, scores, -band, f"{len(expanded.expanded_words_)} words added")
+    report(
+        "expanded+self-trained",
+        labels,
+        scores,
+        -band,
+        f"{len(expanded.expanded_words_)} words added",
+    )
 
     ratings = simulated_ratings(labels, args.rating_noise, args.seed)
     rated = SentimentScorer(random_state=args.seed).fit(texts, ratings)

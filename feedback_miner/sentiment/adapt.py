@@ -211,6 +211,7 @@ def expand_lexicon(
         contrast=lexicon.contrast,
         emoticons=lexicon.emoticons,
         rhetorical=lexicon.rhetorical,
+        patterns=lexicon.patterns,
         max_phrase_tokens=lexicon.max_phrase_tokens,
     )
     logger.info("lexicon expansion added %d words", len(added))

@@ -36,6 +36,9 @@ class SentimentLexicon:
     rhetorical : dict
         Rhetorical-question marker (难道, 凭什么) -> whether it needs a question
         mark or 吗 in the clause to count.
+    patterns : tuple of (Pattern, float)
+        Complaint and praise constructions that carry sentiment without a
+        judgement word (等了两个小时, 还没送到, 下次还来), with their weights.
     max_phrase_tokens : int
         How many tokens a lexicon phrase may span when joined.
     """
@@ -46,6 +49,7 @@ class SentimentLexicon:
     contrast: dict[str, ContrastKind]
     emoticons: dict[str, float]
     rhetorical: dict[str, bool]
+    patterns: tuple[tuple[re.Pattern[str], float], ...] = ()
     max_phrase_tokens: int = 4
 
     @cached_property
@@ -57,6 +61,17 @@ class SentimentLexicon:
     def modifier_initials(self) -> frozenset[str]:
         """First characters of negators and degree adverbs (which may be glued to a word)."""
         return frozenset(w[0] for w in (*self.negators, *self.degrees))
+
+    @cached_property
+    def construction_pattern(self) -> re.Pattern[str]:
+        """All construction patterns in one expression, one named group each."""
+        parts = [f"(?P<c{i}>{p.pattern})" for i, (p, _) in enumerate(self.patterns)]
+        return re.compile("|".join(parts) or "(?!)")
+
+    @cached_property
+    def construction_weights(self) -> dict[str, float]:
+        """Group name of :attr:`construction_pattern` -> weight."""
+        return {f"c{i}": weight for i, (_, weight) in enumerate(self.patterns)}
 
     @cached_property
     def rhetorical_pattern(self) -> re.Pattern[str]:
@@ -114,6 +129,16 @@ def load_sentiment_lexicon() -> SentimentLexicon:
         r["word"]: r["needs_question"] == "yes"
         for r in read_table(lexicon_file("rhetorical.tsv"), ["word", "needs_question"])
     }
+    patterns = []
+    for r in read_table(lexicon_file("complaint_patterns.tsv"), ["pattern", "weight"]):
+        try:
+            patterns.append(
+                (re.compile(r["pattern"]), _float(r, "weight", "complaint_patterns.tsv"))
+            )
+        except re.error as err:
+            raise LexiconError(
+                f"complaint_patterns.tsv: the pattern {r['pattern']!r} is not a valid regular expression ({err})."
+            ) from None
     return SentimentLexicon(
         words=words,
         negators=negators,
@@ -121,4 +146,5 @@ def load_sentiment_lexicon() -> SentimentLexicon:
         contrast=contrast,
         emoticons=emoticons,
         rhetorical=rhetorical,
+        patterns=tuple(patterns),
     )

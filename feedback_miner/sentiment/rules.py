@@ -11,8 +11,11 @@ The rules, in the order they apply:
    keeps the sign but weakens it.
 3. **Degree**: degree adverbs in the same window multiply the weight; a
    negator *before* a degree adverb (不太好, 不是很满意) softens instead.
-4. **Emphasis**: exclamation marks strengthen the clause; emoticons and emoji
-   add their own weight; a word said again adds its weight again.
+4. **Emphasis and constructions**: exclamation marks strengthen the clause;
+   emoticons and emoji add their own weight; a word said again adds its
+   weight again. A clause with no judgement word is scored by the complaint
+   and praise constructions of ``complaint_patterns.tsv`` (等了两个小时,
+   还没送到, 下次还来).
 5. **Rhetorical questions**: a clause with 难道 / 岂 ... 吗 or ？, or with
    怎么能 / 凭什么, is a complaint: a positive literal reading is flipped and a
    neutral one becomes mildly negative (难道这就是服务吗？).
@@ -148,6 +151,9 @@ def raw_clause_score(tokens: Sequence[str], clause_text: str, lex: SentimentLexi
         window_start = i
     for face in lex.emoticon_pattern.findall(clause_text):
         total += lex.emoticons[face]
+    if not total:  # constructions speak only where no judgement word did
+        seen = {m.lastgroup for m in lex.construction_pattern.finditer(clause_text)}
+        total += sum(lex.construction_weights[g] for g in seen if g is not None)
     total = _rhetorical(total, tokens, clause_text, lex)
     exclamations = clause_text.count("!") + clause_text.count("！")
     if exclamations and total:

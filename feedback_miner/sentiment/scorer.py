@@ -11,7 +11,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 
 from ..errors import invalid_choice_message
-from ..text import normalize_text, split_clauses
+from ..text import normalize_text, split_clauses, to_simplified
 from .adapt import expand_lexicon, fit_ngram_model, labels_from_ratings
 from .lexicon import SentimentLexicon, load_sentiment_lexicon
 from .rules import SentimentLabel, combine_clauses, label_score, raw_clause_score, squash
@@ -202,8 +202,8 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         return ScoredDocument(tuple(clauses), tokens, tuple(squash(r) for r in raw), score)
 
     def score_document(self, text: str) -> ScoredDocument:
-        """Normalise, split and score one text with the rules."""
-        return self.score_clauses(split_clauses(normalize_text(text)))
+        """Normalise (traditional characters become simplified), split and score one text."""
+        return self.score_clauses(split_clauses(to_simplified(normalize_text(text))))
 
     def blend_scores(self, texts: Sequence[str], rule_scores: np.ndarray) -> np.ndarray:
         """Blend rule scores with the fitted n-gram model; unchanged without a model."""
