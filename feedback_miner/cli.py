@@ -155,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SCORED",
         help="scored table (.csv or .parquet)",
     )
+    sentiment.add_argument(
+        "--rating-col",
+        metavar="NAME",
+        help="a score on the same row (NPS 0-10, CSAT 1-5, stars) to learn from",
+    )
+    sentiment.add_argument(
+        "--self-train",
+        action="store_true",
+        help="adapt to this file: learn from the texts the rules are sure about",
+    )
     sentiment.add_argument("--quiet", action="store_true", help="no progress bar")
     sentiment.set_defaults(run=_run_sentiment)
 
@@ -327,6 +337,8 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_sentiment(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from .ingest import read_raw_table
     from .ingest.columns import find_column
     from .report import check_table_path, write_table_file
@@ -334,24 +346,68 @@ def _run_sentiment(args: argparse.Namespace) -> int:
 
     check_table_path(args.output, "-o")
     raw = read_raw_table(args.input)
-    column = find_column(raw.frame, args.text_col, file=str(raw.path), option="--text-col")
-    scorer = SentimentScorer().fit()
-    scores: list[float | None] = []
+    file = str(raw.path)
+    column = find_column(raw.frame, args.text_col, file=file, option="--text-col")
+    texts = [t if isinstance(t, str) else "" for t in raw.frame[column]]
+    ratings = None
+    if args.rating_col:
+        rating_col = find_column(raw.frame, args.rating_col, file=file, option="--rating-col")
+        ratings = pd.to_numeric(raw.frame[rating_col], errors="coerce").to_numpy(dtype=float)
+        if np.isnan(ratings).all():
+            raise FeedbackMinerError(
+                f"{file}: --rating-col {rating_col!r} holds no numbers; name a column of scores "
+                "(NPS 0-10, CSAT 1-5, stars)."
+            )
+    scorer = SentimentScorer(self_training=args.self_train)
+    try:
+        if ratings is not None or args.self_train:
+            scorer.fit(texts, ratings)
+        else:
+            scorer.fit()
+    except FeedbackMinerError as err:
+        raise FeedbackMinerError(f"{file}: --rating-col {args.rating_col!r}: {err}") from None
+    if args.rating_col or args.self_train:
+        _say(args, _describe_training(scorer))
+    scores: list[float] = []
     bar, set_total, advance = _progress(args, "row")
     with bar:
-        set_total(len(raw.frame))
-        for text in raw.frame[column]:
-            scored = scorer.score_document(text) if isinstance(text, str) and text.strip() else None
-            scores.append(None if scored is None else scored.score)
-            advance(1)
+        set_total(len(texts))
+        for start in range(0, len(texts), 5000):
+            batch = texts[start : start + 5000]
+            scores.extend(scorer.transform(batch)[:, 0].tolist())
+            advance(len(batch))
     out = raw.frame.copy()
-    out["sentiment_score"] = pd.array(scores, dtype="Float64")
+    empty = [not t.strip() for t in texts]
+    out["sentiment_score"] = pd.array(
+        [None if e or np.isnan(s) else s for s, e in zip(scores, empty, strict=True)],
+        dtype="Float64",
+    )
     out["sentiment_label"] = [
-        None if s is None else label_score(s, neutral_band=scorer.neutral_band) for s in scores
+        None if e or np.isnan(s) else label_score(s, neutral_band=scorer.neutral_band)
+        for s, e in zip(scores, empty, strict=True)
     ]
     write_table_file(out, args.output)
     _say(args, f"{len(out)} rows scored -> {args.output}")
     return 0
+
+
+def _describe_training(scorer: Any) -> str:
+    """What adaptation learnt, in one line, so the user can see whether it helped."""
+    info = scorer.training_
+    if "model_cv_auc" not in info:
+        return (
+            "Not enough clear examples to adapt (20 positive and 20 negative are needed); "
+            "scored with the rules alone."
+        )
+    line = (
+        f"Adapted from {info['source']}: {info['n_positive']} positive and {info['n_negative']} "
+        f"negative training texts; cross-validated AUC of the learnt model {info['model_cv_auc']:.3f}"
+    )
+    if "rules_auc_vs_ratings" in info:
+        line += (
+            f" (the rules alone agree with the ratings at AUC {info['rules_auc_vs_ratings']:.3f})"
+        )
+    return line + "."
 
 
 def _run_demo(args: argparse.Namespace) -> int:

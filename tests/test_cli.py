@@ -211,3 +211,64 @@ def test_usage_error_exits_2(capsys) -> None:
         main(["analyze"])
     assert info.value.code == 2
     assert "the following arguments are required: INPUT" in capsys.readouterr().err
+
+
+def test_sentiment_learns_from_a_rating_column(tmp_path: Path, capsys) -> None:
+    good = ["服务很好，非常满意", "这款奶茶太上头了", "直接回血，推荐"]
+    bad = ["太失望了，再也不买", "纯纯大冤种", "直接下头，很难用"]
+    rows = [(good[i % 3], 5) if i % 2 else (bad[i % 3], 1) for i in range(120)]
+    source = tmp_path / "rated.csv"
+    pd.DataFrame(rows, columns=["评价", "星级"]).to_csv(source, index=False)
+    assert (
+        main(
+            [
+                "sentiment",
+                str(source),
+                "--text-col",
+                "评价",
+                "--rating-col",
+                "星级",
+                "-o",
+                str(tmp_path / "o.csv"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        "Adapted from ratings: 60 positive and 60 negative training texts"
+        in capsys.readouterr().err
+    )
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert out.loc[out["评价"] == "这款奶茶太上头了", "sentiment_label"].unique().tolist() == [
+        "positive"
+    ]
+    assert out.loc[out["评价"] == "纯纯大冤种", "sentiment_label"].unique().tolist() == ["negative"]
+
+
+@pytest.mark.parametrize(
+    ("column", "message"),
+    [
+        (
+            "评价",
+            "--rating-col '评价' holds no numbers; name a column of scores (NPS 0-10, CSAT 1-5, stars).",
+        ),
+        (
+            "分数",
+            "--rating-col '分数': the ratings range from 20 to 100; use a 1-5 score (CSAT, stars) or 0-10 (NPS).",
+        ),
+    ],
+)
+def test_sentiment_bad_rating_column(tmp_path: Path, capsys, column: str, message: str) -> None:
+    source = tmp_path / "rated.csv"
+    source.write_text("评价,分数\n很好,100\n很差,20\n", encoding="utf-8")
+    argv = [
+        "sentiment",
+        str(source),
+        "--text-col",
+        "评价",
+        "--rating-col",
+        column,
+        "-o",
+        str(tmp_path / "o.csv"),
+    ]
+    assert run_error(argv, capsys) == f"feedback-miner: error: {source}: {message}"

@@ -129,3 +129,63 @@ def test_score_is_in_range_and_never_raises(scorer, text: str) -> None:
 def test_long_piles_of_negative_words_stay_below_minus_one(scorer, words: list[str]) -> None:
     score = scorer.score_document("".join(words)).score
     assert score is None or -1.0 < score <= 0.0
+
+
+RHETORICAL = [
+    ("难道这就是你们的服务吗？", "negative"),
+    ("凭什么乱扣我的钱", "negative"),
+    ("怎么能这样对待老用户", "negative"),
+    ("难道不能快点吗", "negative"),
+    ("难道我们家的网速很好吗？", "negative"),  # a positive literal reading is flipped
+]
+CONSTRUCTIONS = [
+    ("等了两个小时", "negative"),
+    ("一个多小时才送到", "negative"),
+    ("到现在还没收到", "negative"),
+    ("可乐没有送！", "negative"),
+    ("送错了", "negative"),
+    ("大不如前", "negative"),
+    ("没有想象中的好吃", "negative"),
+    ("说好的退款呢", "negative"),
+    ("下次还来", "positive"),
+    ("会回购的", "positive"),
+    ("等一下再说", "neutral"),  # no time span, no complaint
+]
+TRADITIONAL = [("這個軟體經常閃退", "negative"), ("服務態度很好", "positive")]
+BOUNDARIES = [
+    ("出差回来点的外卖", "neutral"),  # 差 inside 出差
+    ("好像是新开的店", "neutral"),  # 好 inside 好像
+    ("差不多吧", "neutral"),
+    ("价格便宜", "positive"),  # a compound jieba knows, split into our words
+    ("debug模式", "neutral"),  # bug inside a longer Latin word
+    ("bug太多", "negative"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RHETORICAL)
+def test_rhetorical_questions(scorer, text: str, expected: str) -> None:
+    assert polarity(scorer, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CONSTRUCTIONS)
+def test_complaint_and_praise_constructions(scorer, text: str, expected: str) -> None:
+    assert polarity(scorer, text) == expected
+
+
+def test_constructions_do_not_override_judgement_words(scorer) -> None:
+    assert polarity(scorer, "等了两个小时，但是非常好吃") == "positive"
+
+
+@pytest.mark.parametrize(("text", "expected"), TRADITIONAL)
+def test_traditional_characters(scorer, text: str, expected: str) -> None:
+    assert polarity(scorer, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), BOUNDARIES)
+def test_word_boundaries(scorer, text: str, expected: str) -> None:
+    assert polarity(scorer, text) == expected
+
+
+def test_repetition_adds_weight(scorer) -> None:
+    once = scorer.score_document("垃圾").score
+    assert scorer.score_document("垃圾垃圾垃圾").score < once < 0
