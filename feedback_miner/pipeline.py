@@ -29,8 +29,8 @@ from .attribution import (
     load_labels,
 )
 from .ingest import FileSummary, IngestOptions, ingest_files
-from .sentiment import SentimentScorer, label_score, load_sentiment_lexicon
-from .text import ChineseTokenizer
+from .sentiment import SentimentScorer, label_score
+from .text import ChineseTokenizer, split_clauses
 from .themes import Taxonomy, ThemeMatcher, load_taxonomy, taxonomy_vocabulary
 
 __all__ = [
@@ -117,13 +117,12 @@ class AnalysisResult:
 @lru_cache(maxsize=4)
 def _stages(spec: AnalyzerSpec) -> tuple[SentimentScorer, ThemeMatcher]:
     """Build the scorer and matcher once per process (the dictionary load is the slow part)."""
+    scorer = SentimentScorer(neutral_band=spec.neutral_band).fit()
     vocabulary = taxonomy_vocabulary(spec.taxonomy)
-    lexicon = load_sentiment_lexicon()
     tokenizer = ChineseTokenizer(
-        extra_words=vocabulary, split_words=[*vocabulary, *lexicon.split_vocabulary()]
+        extra_words=vocabulary, split_words=[*vocabulary, *scorer.lexicon_.split_vocabulary()]
     )
     matcher = ThemeMatcher(taxonomy=spec.taxonomy, tokenizer=tokenizer).fit()
-    scorer = SentimentScorer(neutral_band=spec.neutral_band).fit()
     return scorer, matcher
 
 
@@ -151,7 +150,8 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
     for doc_id, user_id, text in zip(
         records["doc_id"], records["user_id"], records["text"], strict=True
     ):
-        scored = scorer.score_document(text if isinstance(text, str) else "")
+        # records are already normalised and simplified by ingest: split and score
+        scored = scorer.score_clauses(split_clauses(text) if isinstance(text, str) else [])
         scores.append(scored.score)
         labels.append(
             None
