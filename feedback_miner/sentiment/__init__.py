@@ -1,5 +1,6 @@
 """Sentiment of clauses and documents, in [-1, 1]."""
 
+from .aspect import aspect_sentiment, clause_aspect_score
 from .lexicon import SentimentLexicon, load_sentiment_lexicon
 from .rules import SentimentLabel, label_score
 from .scorer import ScoredDocument, SentimentScorer
@@ -9,6 +10,8 @@ __all__ = [
     "SentimentLabel",
     "SentimentLexicon",
     "SentimentScorer",
+    "aspect_sentiment",
+    "clause_aspect_score",
     "label_score",
     "load_sentiment_lexicon",
 ]

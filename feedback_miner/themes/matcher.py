@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ..sentiment.aspect import clause_aspect_score
 from ..sentiment.lexicon import load_sentiment_lexicon
 from ..sentiment.scorer import ScoredDocument
 from ..text import ChineseTokenizer, normalize_text, split_clauses
@@ -23,8 +24,6 @@ from .taxonomy import Taxonomy, load_taxonomy
 
 __all__ = ["Mention", "ThemeMatcher", "taxonomy_vocabulary"]
 
-_SENTENCE_END = tuple("。！？!?\n")
-_NEIGHBOUR_SCALE = 0.8
 _MAX_EVIDENCE_CLAUSES = 3
 
 
@@ -162,7 +161,7 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         result = []
         for theme_index in sorted(per_theme):
             hits = per_theme[theme_index]
-            scores = [_aspect_score(doc, c) for c, _ in hits]
+            scores = [clause_aspect_score(doc, c) for c, _ in hits]
             evidence = " | ".join(doc.clauses[c] for c, _ in hits[:_MAX_EVIDENCE_CLAUSES])
             keywords = tuple(dict.fromkeys(k for _, kws in hits for k in kws))
             result.append(
@@ -196,26 +195,3 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
 def _contains(tokens: Sequence[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return n > 0 and any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
-
-
-def _aspect_score(doc: ScoredDocument, clause_index: int) -> float:
-    """Sentiment of the clause that mentions the theme, or of its neighbour when neutral.
-
-    "客服的态度，真的很差" splits into a neutral clause that names the theme and
-    a negative one that judges it: the judgement belongs to the theme.
-    """
-    own = doc.clause_scores[clause_index]
-    if own != 0.0:
-        return own
-    clause = doc.clauses[clause_index]
-    following = clause_index + 1
-    if (
-        following < len(doc.clauses)
-        and not clause.endswith(_SENTENCE_END)
-        and doc.clause_scores[following] != 0.0
-    ):
-        return _NEIGHBOUR_SCALE * doc.clause_scores[following]
-    previous = clause_index - 1
-    if previous >= 0 and not doc.clauses[previous].endswith(_SENTENCE_END):
-        return _NEIGHBOUR_SCALE * doc.clause_scores[previous]
-    return 0.0

@@ -259,3 +259,20 @@ def test_qualtrics_tsv_export_in_utf16(fixtures_dir: Path, tmp_path: Path) -> No
     result = ingest_file(path)
     assert (result.files[0].platform, result.files[0].encoding) == ("qualtrics", "utf-16")
     assert result.records["doc_id"].tolist() == ["qualtrics:R_1AbCdEfGh", "qualtrics:R_2BcDeFgHi"]
+
+
+def test_wjx_csv_export(tmp_path: Path) -> None:
+    path = tmp_path / "wjx.csv"
+    path.write_bytes(
+        (
+            "序号,提交答卷时间,所用时间,来源,来源详情,来自IP,1、会员号,2、您为什么不续费了？\n"
+            "1,2026/9/1 8:00:00,40秒,微信,N/A,1.1.1.1(北京),M1,自动续费没提醒就扣钱\n"
+            "2,2026/9/1 9:00:00,30秒,微信,N/A,1.1.1.2(上海),M2,(跳过)\n"
+            "3,2026/9/1 9:30:00,55秒,手机提交,N/A,1.1.1.3(广州),M3,内容太少了，没什么想看的\n"
+        ).encode("gbk")
+    )
+    result = ingest_file(path, IngestOptions(user_id_col="1、会员号"))
+    check_accounting(result)
+    assert (result.files[0].platform, result.files[0].encoding) == ("wjx", "gbk")
+    assert result.records["user_id"].tolist() == ["M1", "M3"]
+    assert result.rejects["reason"].tolist() == ["empty_text"]

@@ -41,3 +41,30 @@ def test_document_keeps_clauses_tokens_and_scores(scorer) -> None:
     assert doc.clauses == ("价格便宜，", "客服太差！")
     assert "".join(doc.tokens[1]) == "客服太差"
     assert doc.clause_scores[0] > 0 > doc.clause_scores[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "sign"),
+    [
+        ("价格不贵，但是客服的态度，真的很差", "价格", 1),
+        (
+            "价格不贵，但是客服的态度，真的很差",
+            "客服",
+            -1,
+        ),  # neutral clause: the next one judges it
+        ("信号很好。网速太慢", "信号", 1),
+        ("信号很好。网速太慢", "网速", -1),
+        ("客服。", "客服", 0),
+    ],
+)
+def test_aspect_sentiment(scorer, text: str, keyword: str, sign: int) -> None:
+    from feedback_miner.sentiment import aspect_sentiment
+
+    score = aspect_sentiment(scorer, text, keyword)
+    assert score is not None and (score > 0) - (score < 0) == sign
+
+
+def test_aspect_sentiment_of_an_absent_keyword(scorer) -> None:
+    from feedback_miner.sentiment import aspect_sentiment
+
+    assert aspect_sentiment(scorer, "价格不贵", "客服") is None
