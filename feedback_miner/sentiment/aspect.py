@@ -2,7 +2,8 @@
 
 The sentiment of an aspect is that of the clause that names it; when that
 clause holds no judgement, the judgement is in the next clause of the same
-sentence ("客服的态度，真的很差") or, failing that, the previous one.
+sentence ("客服的态度，真的很差") or, failing that, the previous one; failing
+both, the mean of the other judged clauses of the sentence, weakened.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ __all__ = ["aspect_sentiment", "clause_aspect_score"]
 
 _SENTENCE_END = tuple("。！？!?\n")
 _NEIGHBOUR_SCALE = 0.8
+_SENTENCE_SCALE = 0.6
 
 
 def clause_aspect_score(doc: ScoredDocument, clause_index: int) -> float:
@@ -28,9 +30,27 @@ def clause_aspect_score(doc: ScoredDocument, clause_index: int) -> float:
     ):
         return _NEIGHBOUR_SCALE * doc.clause_scores[following]
     previous = clause_index - 1
-    if previous >= 0 and not doc.clauses[previous].endswith(_SENTENCE_END):
+    if (
+        previous >= 0
+        and not doc.clauses[previous].endswith(_SENTENCE_END)
+        and doc.clause_scores[previous] != 0.0
+    ):
         return _NEIGHBOUR_SCALE * doc.clause_scores[previous]
-    return 0.0
+    judged = [
+        doc.clause_scores[i] for i in _sentence_of(doc, clause_index) if doc.clause_scores[i] != 0.0
+    ]
+    return _SENTENCE_SCALE * sum(judged) / len(judged) if judged else 0.0
+
+
+def _sentence_of(doc: ScoredDocument, clause_index: int) -> range:
+    """Indices of the clauses in the same sentence as ``clause_index``."""
+    start = clause_index
+    while start > 0 and not doc.clauses[start - 1].endswith(_SENTENCE_END):
+        start -= 1
+    end = clause_index
+    while end < len(doc.clauses) - 1 and not doc.clauses[end].endswith(_SENTENCE_END):
+        end += 1
+    return range(start, end + 1)
 
 
 def aspect_sentiment(scorer: SentimentScorer, text: str, keyword: str) -> float | None:

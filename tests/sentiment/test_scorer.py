@@ -68,3 +68,12 @@ def test_aspect_sentiment_of_an_absent_keyword(scorer) -> None:
     from feedback_miner.sentiment import aspect_sentiment
 
     assert aspect_sentiment(scorer, "价格不贵", "客服") is None
+
+
+def test_aspect_sentiment_falls_back_to_its_sentence(scorer) -> None:
+    from feedback_miner.sentiment import aspect_sentiment
+
+    # 装修 is named in a neutral clause two clauses away from the judgement
+    text = "装修是欧式的，灯光偏暗，整体非常舒服。价格太贵"
+    assert aspect_sentiment(scorer, text, "装修") > 0
+    assert aspect_sentiment(scorer, "装修是欧式的。价格太贵", "装修") == 0.0  # another sentence

@@ -1,0 +1,86 @@
+"""Theme matching against aspect labels: detection micro-F1 and sentiment sign agreement.
+
+    python benchmarks/eval_themes.py ../shared/data/dev/asap_*_sample.csv \\
+        --taxonomy lexicons/taxonomy/restaurant.toml
+
+The CSVs hold a review text column (``reviewbody``) and one column per aspect
+whose name is a theme id of the taxonomy: 1 positive, 0 neutral, -1 negative,
+-2 not mentioned. A theme is detected when the matcher finds a mention; it is
+truly mentioned when the label is not -2. Sign agreement compares, for the
+detected mentions whose label is 1 or -1, the sign of the mention's sentiment
+with the label (mentions scored exactly 0 count as disagreeing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from feedback_miner.pipeline import AnalyzerSpec, _stages
+from feedback_miner.themes import load_taxonomy
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", type=Path, nargs="+")
+    parser.add_argument("--taxonomy", type=Path, required=True)
+    parser.add_argument("--text-col", default="reviewbody")
+    args = parser.parse_args()
+    missing = [p for p in args.paths if not p.is_file()]
+    if missing:
+        print(f"not found: {', '.join(map(str, missing))}; nothing to evaluate.", file=sys.stderr)
+        return 0
+    frame = pd.concat([pd.read_csv(p) for p in args.paths], ignore_index=True)
+    taxonomy = load_taxonomy(args.taxonomy)
+    aspects = [t for t in taxonomy.ids if t in frame.columns]
+    scorer, matcher = _stages(AnalyzerSpec(taxonomy=taxonomy))
+    started = time.perf_counter()
+    found: list[dict[str, float]] = []
+    for text in frame[args.text_col].fillna("").astype(str):
+        doc = scorer.score_document(text)
+        found.append({m.theme_id: m.sentiment_score for m in matcher.mentions(doc)})
+    seconds = time.perf_counter() - started
+    truth = frame[aspects].to_numpy() != -2
+    predicted = np.array([[a in f for a in aspects] for f in found])
+    tp, fp, fn = (truth & predicted).sum(), (~truth & predicted).sum(), (truth & ~predicted).sum()
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-12)
+    print(f"{len(frame)} reviews, {len(aspects)} aspects, {len(frame) / seconds:.0f} reviews/s")
+    print(f"detection: precision {precision:.3f} recall {recall:.3f} micro-F1 {f1:.3f}")
+    agree = total = 0
+    rows = []
+    for j, aspect in enumerate(aspects):
+        labels = frame[aspect].to_numpy()
+        a_tp = int((truth[:, j] & predicted[:, j]).sum())
+        a_f1 = 2 * a_tp / max(truth[:, j].sum() + predicted[:, j].sum(), 1)
+        a_agree = a_total = 0
+        for i, f in enumerate(found):
+            if aspect in f and labels[i] in (1, -1):
+                a_total += 1
+                a_agree += int(np.sign(f[aspect]) == labels[i])
+        agree, total = agree + a_agree, total + a_total
+        rows.append(
+            (
+                aspect,
+                int(truth[:, j].sum()),
+                int(predicted[:, j].sum()),
+                a_f1,
+                a_agree / max(a_total, 1),
+            )
+        )
+    print(
+        f"sentiment sign agreement on non-neutral labels: {agree / max(total, 1):.3f} ({agree}/{total})"
+    )
+    print(f"{'aspect':<42} {'true':>5} {'found':>5} {'F1':>6} {'sign':>6}")
+    for aspect, n_true, n_found, a_f1, a_sign in rows:
+        print(f"{aspect:<42} {n_true:>5} {n_found:>5} {a_f1:>6.2f} {a_sign:>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
