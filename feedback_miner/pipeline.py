@@ -31,7 +31,14 @@ from .attribution import (
 from .ingest import FileSummary, IngestOptions, ingest_files
 from .sentiment import SentimentScorer, label_score
 from .text import ChineseTokenizer, split_clauses
-from .themes import Taxonomy, ThemeMatcher, load_taxonomy, taxonomy_vocabulary
+from .themes import (
+    Taxonomy,
+    ThemeMatcher,
+    document_churn_type,
+    find_competitors,
+    load_taxonomy,
+    taxonomy_vocabulary,
+)
 
 __all__ = [
     "DOC_COLUMNS",
@@ -129,6 +136,10 @@ def _stages(spec: AnalyzerSpec) -> tuple[SentimentScorer, ThemeMatcher]:
 def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score and match one chunk of canonical records.
 
+    Besides sentiment and themes, each document gets its ``churn_type`` (see
+    :func:`~feedback_miner.themes.document_churn_type`) and the
+    ``competitors`` it names (``;``-joined).
+
     Parameters
     ----------
     records : pandas.DataFrame
@@ -146,12 +157,15 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
     scores: list[float | None] = []
     labels: list[str | None] = []
     themes: list[str] = []
+    churn_types: list[str] = []
+    competitors: list[str] = []
     mention_rows: list[tuple[object, ...]] = []
     for doc_id, user_id, text in zip(
         records["doc_id"], records["user_id"], records["text"], strict=True
     ):
+        text = text if isinstance(text, str) else ""
         # records are already normalised and simplified by ingest: split and score
-        scored = scorer.score_clauses(split_clauses(text) if isinstance(text, str) else [])
+        scored = scorer.score_clauses(split_clauses(text))
         scores.append(scored.score)
         labels.append(
             None
@@ -160,6 +174,10 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
         )
         found = matcher.mentions(scored)
         themes.append(";".join(m.theme_id for m in found))
+        churn_types.append(
+            document_churn_type(found, spec.taxonomy, neutral_band=spec.neutral_band)
+        )
+        competitors.append(";".join(find_competitors(text, spec.taxonomy.competitors)))
         mention_rows.extend(
             (doc_id, user_id, m.theme_id, m.sentiment_score, m.evidence) for m in found
         )
@@ -167,6 +185,8 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
     docs["sentiment_score"] = pd.array(scores, dtype="Float64").astype(float)
     docs["sentiment_label"] = pd.Series(labels, index=docs.index, dtype=object)
     docs["themes"] = pd.Series(themes, index=docs.index, dtype=object)
+    docs["churn_type"] = pd.Series(churn_types, index=docs.index, dtype=object)
+    docs["competitors"] = pd.Series(competitors, index=docs.index, dtype=object)
     mentions = pd.DataFrame(mention_rows, columns=list(MENTION_COLUMNS))
     mentions["sentiment_score"] = mentions["sentiment_score"].astype(float)
     return docs, mentions
