@@ -168,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     sentiment.add_argument("--quiet", action="store_true", help="no progress bar")
     sentiment.set_defaults(run=_run_sentiment)
 
+    from .cli_themes import add_theme_commands
+
+    add_theme_commands(commands)
+
     demo = commands.add_parser(
         "demo",
         help="analyse the bundled sample data",

@@ -14,6 +14,7 @@ from feedback_miner.pipeline import DOC_COLUMNS, MENTION_COLUMNS
 from feedback_miner.report import SHEETS
 
 INPUTS = ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
+REPO_TAXONOMY = Path(__file__).resolve().parent.parent / "lexicons" / "taxonomy" / "default.toml"
 
 
 @pytest.fixture(scope="module")
@@ -272,3 +273,71 @@ def test_sentiment_bad_rating_column(tmp_path: Path, capsys, column: str, messag
         str(tmp_path / "o.csv"),
     ]
     assert run_error(argv, capsys) == f"feedback-miner: error: {source}: {message}"
+
+
+def test_themes_discover_writes_toml_and_assignments(fixtures_dir: Path, tmp_path: Path) -> None:
+    import tomllib
+
+    pools = tomllib.loads((fixtures_dir / "topics.toml").read_text(encoding="utf-8"))["topics"]
+    rows = [
+        s + c for pool in pools.values() for s in pool["subjects"] for c in pool["comments"][:5]
+    ]
+    source = tmp_path / "feedback.csv"
+    pd.DataFrame({"反馈内容": [*rows, "无"]}).to_csv(source, index=False)
+    argv = [
+        "themes",
+        "discover",
+        str(source),
+        "-k",
+        "6",
+        "--all",
+        "-o",
+        str(tmp_path / "p.toml"),
+        "--assignments",
+        str(tmp_path / "a.csv"),
+        "--quiet",
+    ]
+    assert main(argv) == 0
+    from feedback_miner.themes import parse_taxonomy
+
+    proposed = parse_taxonomy(
+        '[taxonomy]\nname = "p"\n' + (tmp_path / "p.toml").read_text(encoding="utf-8")
+    )
+    assert 1 <= len(proposed.themes) <= 6
+    assignments = pd.read_csv(tmp_path / "a.csv")
+    assert list(assignments.columns) == ["file", "row", "doc_id", "topic"]
+    assert assignments["row"].tolist() == list(range(1, len(rows) + 2))  # every input row, in order
+    assert assignments["topic"].iloc[-1] == -1  # the rejected non-answer
+    assert set(assignments["topic"][:-1]) <= set(range(6))
+
+
+def test_themes_discover_bad_output_name(samples_dir: Path, capsys) -> None:
+    argv = ["themes", "discover", str(samples_dir / "social_posts.csv"), "-o", "p.txt"]
+    assert run_error(argv, capsys) == (
+        "feedback-miner: error: -o p.txt: proposed themes are written as TOML; give a name ending in .toml."
+    )
+
+
+def test_themes_expand_suggests_keywords(samples_dir: Path, tmp_path: Path) -> None:
+    argv = [
+        "themes",
+        "expand",
+        str(samples_dir / "social_posts.csv"),
+        str(samples_dir / "service_tickets.csv"),
+        "--taxonomy",
+        str(REPO_TAXONOMY),
+        "-o",
+        str(tmp_path / "s.csv"),
+        "--quiet",
+    ]
+    assert main(argv) == 0
+    table = pd.read_csv(tmp_path / "s.csv")
+    assert list(table.columns) == [
+        "theme_id",
+        "theme_name",
+        "candidate",
+        "similarity",
+        "frequency",
+        "nearest_keyword",
+    ]
+    assert len(table) and table["similarity"].between(0.5, 1).all()

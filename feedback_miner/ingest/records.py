@@ -150,15 +150,19 @@ def load_non_answers() -> frozenset[str]:
     )
 
 
-def ingest_files(paths: Sequence[str | Path], options: IngestOptions | None = None) -> IngestResult:
+def ingest_files(
+    paths: Sequence[str | Path], options: IngestOptions | None = None, *, row_numbers: bool = False
+) -> IngestResult:
     """Read several files into one set of records and rejects, then flag duplicates.
 
     Duplicates are looked for across all the files (a post reposted in two
-    exports is one voice); see :mod:`feedback_miner.ingest.dedupe`.
+    exports is one voice); see :mod:`feedback_miner.ingest.dedupe`. With
+    ``row_numbers``, records keep a ``row`` column: the input row they come from
+    (the first row of a chat session).
     """
     options = options or IngestOptions()
     non_answers = load_non_answers()
-    parts = [ingest_file(p, options, non_answers=non_answers, dedupe=False) for p in paths]
+    parts = [_ingest_one(p, options, non_answers) for p in paths]
     records = pd.concat([p.records for p in parts], ignore_index=True)
     rejects = pd.concat([p.rejects for p in parts], ignore_index=True)
     files = [f for p in parts for f in p.files]
@@ -172,7 +176,7 @@ def ingest_files(paths: Sequence[str | Path], options: IngestOptions | None = No
             records.loc[duplicated, "doc_id"] + "#" + (owner[duplicated] + 1).astype(str)
         )
     records, rejects, files = _drop_duplicates(records, rejects, files, owner)
-    return IngestResult(records, rejects, tuple(files))
+    return IngestResult(_finish(records, row_numbers), rejects, tuple(files))
 
 
 def ingest_file(
@@ -180,7 +184,7 @@ def ingest_file(
     options: IngestOptions | None = None,
     *,
     non_answers: frozenset[str] | None = None,
-    dedupe: bool = True,
+    row_numbers: bool = False,
 ) -> IngestResult:
     """Read one file into canonical records and rejects.
 
@@ -192,8 +196,8 @@ def ingest_file(
         Column and source options.
     non_answers : frozenset of str, optional
         Texts rejected as ``non_answer``; the shipped list when not given.
-    dedupe : bool, default True
-        Flag duplicate texts (see :mod:`feedback_miner.ingest.dedupe`).
+    row_numbers : bool, default False
+        Keep a ``row`` column in the records: the input row each comes from.
 
     Returns
     -------
@@ -203,6 +207,25 @@ def ingest_file(
     """
     options = options or IngestOptions()
     non_answers = load_non_answers() if non_answers is None else non_answers
+    part = _ingest_one(path, options, non_answers)
+    owner = pd.Series(0, index=part.records.index)
+    records, rejects, files = _drop_duplicates(part.records, part.rejects, list(part.files), owner)
+    return IngestResult(_finish(records, row_numbers), rejects, tuple(files))
+
+
+def _finish(records: pd.DataFrame, row_numbers: bool) -> pd.DataFrame:
+    """Drop the internal input-row column, or keep it as ``row`` after ``doc_id``."""
+    if not row_numbers:
+        return records.drop(columns="_row")
+    rows = records.pop("_row")
+    records.insert(1, "row", rows)
+    return records
+
+
+def _ingest_one(
+    path: str | Path, options: IngestOptions, non_answers: frozenset[str]
+) -> IngestResult:
+    """One file's records (with the internal ``_row`` column) and rejects, duplicates not yet flagged."""
     raw = read_raw_table(path)
     table = detect_platform(raw)
     frame = table.frame
@@ -238,10 +261,6 @@ def ingest_file(
         rejected=_count_reasons(rejects),
     )
     logger.info("%s: %s", raw.path, summary.describe_roles())
-    if dedupe:
-        owner = pd.Series(0, index=records.index)
-        records, rejects, files = _drop_duplicates(records, rejects, [summary], owner)
-        summary = files[0]
     return IngestResult(records, rejects, (summary,))
 
 
@@ -451,7 +470,7 @@ def _drop_duplicates(
     )
     duplicate = original.notna()
     if not duplicate.any():
-        return records.drop(columns="_row"), rejects, files
+        return records, rejects, files
     dropped = records[duplicate]
     moved = pd.DataFrame(
         {
@@ -480,7 +499,7 @@ def _drop_duplicates(
             )
         updated.append(summary)
     rejects = pd.concat([rejects, moved], ignore_index=True) if len(rejects) else moved
-    return records[~duplicate].drop(columns="_row").reset_index(drop=True), rejects, updated
+    return records[~duplicate].reset_index(drop=True), rejects, updated
 
 
 def _parse_times(values: pd.Series) -> pd.Series:

@@ -38,7 +38,9 @@ def _patterns(
 ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str]]:
     known = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     after_switch = re.compile(f"{_SWITCH}\\s*({known})") if known else None
-    before_compare = re.compile(f"({known})(?:的)?[^\\s，,。！!？?；;]{{0,4}}?{_COMPARE}") if known else None
+    before_compare = (
+        re.compile(f"({known})(?:的)?[^\\s，,。！!？?；;]{{0,4}}?{_COMPARE}") if known else None
+    )
     unknown = re.compile(f"{_STRONG_SWITCH}\\s*{_NAME_RUN}{_STOP}")
     return after_switch, before_compare, unknown
 
