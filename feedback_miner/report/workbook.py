@@ -21,7 +21,7 @@ __all__ = ["EXCEL_MAX_ROWS", "SHEETS", "build_report"]
 logger = logging.getLogger(__name__)
 
 EXCEL_MAX_ROWS = 1_048_576
-SHEETS = ("概览", "流失原因", "原声", "明细", "数据质量", "方法说明")
+SHEETS = ("概览", "流失原因", "原声", "竞品去向", "明细", "数据质量", "方法说明")
 QUOTES_PER_THEME = 5
 _TITLE = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
@@ -79,9 +79,10 @@ def build_report(result: AnalysisResult, path: str | Path) -> Path:
     _overview(overview, result)
     _reasons(book.create_sheet(SHEETS[1]), result)
     _quotes(book.create_sheet(SHEETS[2]), result)
-    _documents(book.create_sheet(SHEETS[3]), result)
-    _quality(book.create_sheet(SHEETS[4]), result)
-    _method(book.create_sheet(SHEETS[5]), result)
+    _competitors(book.create_sheet(SHEETS[3]), result)
+    _documents(book.create_sheet(SHEETS[4]), result)
+    _quality(book.create_sheet(SHEETS[5]), result)
+    _method(book.create_sheet(SHEETS[6]), result)
     for sheet in book.worksheets:
         _print_setup(sheet)
     out = Path(path)
@@ -349,8 +350,49 @@ def _quotes(sheet: Worksheet, result: AnalysisResult) -> None:
     set_widths(sheet, [16, 8, 30, 60, 9, 17, 20, 10])
 
 
+def _competitors(sheet: Worksheet, result: AnalysisResult) -> None:
+    docs = result.docs
+    named = (
+        docs[docs["competitors"].fillna("") != ""]
+        if "competitors" in docs.columns
+        else docs.iloc[:0]
+    )
+    if named.empty:
+        put(sheet, 1, 1, "没有反馈提到转向了哪个竞品(如“换成了X”“改用X”“X更便宜”)。")
+        return
+    pairs = named.assign(competitor=named["competitors"].str.split(";")).explode("competitor")
+    churned: set[str] = set()
+    if result.labels is not None:
+        frame = result.labels.frame
+        churned = set(frame.loc[frame["churned"] == 1, "user_id"].astype(str))
+    rows = []
+    for name, group in pairs.groupby("competitor", sort=False):
+        users = set(group["user_id"].dropna().astype(str))
+        rows.append(
+            {
+                "competitor": name,
+                "texts": len(group),
+                "users": len(users),
+                "churned_users": len(users & churned) if result.labels is not None else None,
+                "example": group["text"].iloc[0],
+            }
+        )
+    table = pd.DataFrame(rows).sort_values(["texts", "competitor"], ascending=[False, True])
+    put(sheet, 1, 1, "反馈中提到的转投去向(切换说法前后的品牌名)，按提及次数排序。")
+    last = write_table(
+        sheet,
+        table,
+        start_row=3,
+        headers=["竞品", "提及文档数", "用户数", "其中已流失用户", "例句"],
+    )
+    _header_style(sheet, 3, 5)
+    for r in range(4, last + 1):
+        sheet.cell(row=r, column=5).alignment = _WRAP
+    set_widths(sheet, [16, 12, 10, 14, 70])
+
+
 def _documents(sheet: Worksheet, result: AnalysisResult) -> None:
-    columns = [*DOC_COLUMNS, "channel", "rating"]
+    columns = [*DOC_COLUMNS, "churn_type", "competitors", "channel", "rating"]
     docs = result.docs[[c for c in columns if c in result.docs.columns]]
     limit = EXCEL_MAX_ROWS - 1
     shown = docs.iloc[:limit]
@@ -366,7 +408,7 @@ def _documents(sheet: Worksheet, result: AnalysisResult) -> None:
     sheet.freeze_panes = "A2"
     if len(docs) > limit:
         logger.warning("documents sheet holds the first %d of %d documents", limit, len(docs))
-    set_widths(sheet, [20, 10, 8, 17, 60, 10, 10, 22, 10, 8])
+    set_widths(sheet, [20, 10, 8, 17, 60, 10, 10, 22, 10, 14, 10, 8])
 
 
 def _quality(sheet: Worksheet, result: AnalysisResult) -> None:

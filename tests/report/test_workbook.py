@@ -135,3 +135,11 @@ def test_quotes_are_distinct_within_a_theme(workbook) -> None:
     rows = [r for r in workbook["原声"].iter_rows(min_row=4, values_only=True) if r[0]]
     pairs = [(r[0], r[2]) for r in rows]
     assert len(pairs) == len(set(pairs))
+
+
+def test_competitor_sheet_counts_where_users_went(workbook, result: AnalysisResult) -> None:
+    rows = [r for r in workbook["竞品去向"].iter_rows(min_row=4, values_only=True) if r[0]]
+    named = result.docs["competitors"].str.split(";").explode()
+    named = named[named != ""]
+    assert {r[0]: r[1] for r in rows} == named.value_counts().to_dict()
+    assert all(r[3] <= r[2] for r in rows)  # churned users are among the users
