@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     outputs.add_argument(
         "--attribution", type=Path, metavar="FILE", help="one row per theme (needs --labels)"
     )
+    outputs.add_argument(
+        "--features", type=Path, metavar="FILE", help="one row per user: features for churn models"
+    )
     analyze.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
     )
@@ -167,6 +170,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sentiment.add_argument("--quiet", action="store_true", help="no progress bar")
     sentiment.set_defaults(run=_run_sentiment)
+
+    features = commands.add_parser(
+        "features",
+        help="user-level features for churn models",
+        description="Write one row per user with theme and sentiment features (stable column names).",
+    )
+    features.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    features.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FEATURES", help=".parquet or .csv"
+    )
+    features.add_argument(
+        "--taxonomy", type=Path, metavar="FILE.toml", help="taxonomy (default: built in)"
+    )
+    _add_column_options(features)
+    _add_label_options(features)
+    features.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
+    )
+    features.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    features.set_defaults(run=_run_features)
 
     from .cli_themes import add_theme_commands
 
@@ -255,7 +278,12 @@ def _run_analyze(args: argparse.Namespace) -> int:
         raise FeedbackMinerError(
             f"-o {args.output}: the folder {args.output.parent} does not exist; create it first."
         )
-    tables = {"--docs": args.docs, "--mentions": args.mentions, "--attribution": args.attribution}
+    tables = {
+        "--docs": args.docs,
+        "--mentions": args.mentions,
+        "--attribution": args.attribution,
+        "--features": args.features,
+    }
     for option, path in tables.items():
         if path is not None:
             check_table_path(path, option)
@@ -294,6 +322,10 @@ def _run_analyze(args: argparse.Namespace) -> int:
         write_table_file(result.mentions[list(MENTION_COLUMNS)], args.mentions)
     if args.attribution and result.attribution is not None:
         write_table_file(result.attribution.table, args.attribution)
+    if args.features:
+        from .features import features_of
+
+        write_table_file(features_of(result), args.features)
     build_report(result, args.output)
     _summarise(args, result)
     return 0
@@ -320,6 +352,14 @@ def _summarise(args: argparse.Namespace, result: Any) -> None:
             args,
             f"{result.attribution.n_users} users analysed, {result.attribution.n_churned} churned. "
             f"Top reasons: {reasons or 'none with enough users'}.",
+        )
+    if result.incremental is not None:
+        inc = result.incremental
+        _say(
+            args,
+            f"Churn model ROC AUC ({inc.split} cross-validation): {inc.auc_covariates:.3f} on the "
+            f"label file's columns, {inc.auc_with_text:.3f} with the text features "
+            f"(+{inc.delta:.3f}, 95% CI {inc.ci_low:+.3f} to {inc.ci_high:+.3f}).",
         )
     _say(args, f"Report: {args.output}")
 
@@ -412,6 +452,40 @@ def _describe_training(scorer: Any) -> str:
             f" (the rules alone agree with the ratings at AUC {info['rules_auc_vs_ratings']:.3f})"
         )
     return line + "."
+
+
+def _run_features(args: argparse.Namespace) -> int:
+    from .features import features_of
+    from .pipeline import LabelOptions, analyze
+    from .report import check_table_path, write_table_file
+
+    _check_jobs(args.jobs)
+    check_table_path(args.output, "-o")
+    labels = (
+        LabelOptions(
+            args.labels,
+            id_col=args.label_id_col,
+            churn_col=args.label_col,
+            date_col=args.churn_date_col,
+        )
+        if args.labels
+        else None
+    )
+    bar, set_total, advance = _progress(args, "doc")
+    with bar:
+        result = analyze(
+            args.inputs,
+            labels=labels,
+            taxonomy=args.taxonomy,
+            ingest_options=_ingest_options(args),
+            jobs=args.jobs,
+            on_progress=advance,
+            on_total=set_total,
+        )
+    table = features_of(result)
+    write_table_file(table, args.output)
+    _say(args, f"{len(table)} users x {table.shape[1] - 1} features -> {args.output}")
+    return 0
 
 
 def _run_demo(args: argparse.Namespace) -> int:

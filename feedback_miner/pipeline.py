@@ -24,8 +24,10 @@ from .attribution import (
     ChurnLabels,
     Exposure,
     ExposureRule,
+    IncrementalValue,
     attribute,
     build_exposure,
+    incremental_auc,
     load_labels,
 )
 from .ingest import FileSummary, IngestOptions, ingest_files
@@ -103,6 +105,8 @@ class AnalysisResult:
         Users and their exposures, when labels were given.
     attribution : AttributionResult or None
         The attribution table, when labels were given.
+    incremental : IncrementalValue or None
+        Cross-validated AUC of a churn model without and with text features.
     settings : dict
         Run settings for the method sheet.
     timings : dict
@@ -117,6 +121,7 @@ class AnalysisResult:
     labels: ChurnLabels | None = None
     exposure: Exposure | None = None
     attribution: AttributionResult | None = None
+    incremental: IncrementalValue | None = None
     settings: dict[str, object] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -239,6 +244,36 @@ def _order_doc_columns(docs: pd.DataFrame) -> pd.DataFrame:
     return docs[first + [c for c in docs.columns if c not in first]]
 
 
+def _incremental(
+    docs: pd.DataFrame,
+    mentions: pd.DataFrame,
+    labels: ChurnLabels,
+    taxonomy: Taxonomy,
+    neutral_band: float,
+) -> IncrementalValue | None:
+    """Churn-model AUC on the label file's covariates, without and with the text features."""
+    from .features import user_features
+
+    frame = labels.frame
+    churn_dates = frame.set_index("user_id")["churn_date"]
+    features = user_features(
+        docs,
+        mentions,
+        taxonomy.ids,
+        users=frame["user_id"].tolist(),
+        churn_dates=churn_dates,
+        neutral_band=neutral_band,
+    )
+    dated = docs[docs["user_id"].notna()].assign(user_id=lambda d: d["user_id"].astype(str))
+    dated = dated[dated["user_id"].isin(churn_dates.index)]
+    cutoff = dated["user_id"].map(churn_dates)
+    dated = dated[cutoff.isna() | (pd.to_datetime(dated["created_at"]) < cutoff)]
+    last = pd.to_datetime(dated["created_at"]).groupby(dated["user_id"]).max()
+    return incremental_auc(
+        frame, features, labels.covariates, last_feedback=last if last.notna().any() else None
+    )
+
+
 def analyze(
     inputs: Sequence[str | Path],
     *,
@@ -302,13 +337,14 @@ def analyze(
     )
     timings["text"] = time.perf_counter() - started
 
-    exposure = attribution = None
+    exposure = attribution = incremental = None
     if churn_labels is not None:
         started = time.perf_counter()
         exposure = build_exposure(
             docs, mentions, churn_labels, chosen.ids, rule=exposure_rule, neutral_band=neutral_band
         )
         attribution = attribute(exposure, chosen, covariates=churn_labels.covariates)
+        incremental = _incremental(docs, mentions, churn_labels, chosen, neutral_band)
         timings["attribution"] = time.perf_counter() - started
     settings: dict[str, object] = {
         "version": __version__,
@@ -329,6 +365,7 @@ def analyze(
         labels=churn_labels,
         exposure=exposure,
         attribution=attribution,
+        incremental=incremental,
         settings=settings,
         timings=timings,
     )

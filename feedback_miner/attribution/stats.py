@@ -39,7 +39,9 @@ class AttributionResult:
     ----------
     table : pandas.DataFrame
         :data:`ATTRIBUTION_COLUMNS` then ``crude_odds_ratio``, ``churn_type``,
-        ``note``; sorted by impact, largest first.
+        ``note``, ``prevalence`` (share of analysed users exposed) and
+        ``quadrant`` (see :func:`key_driver_quadrants`); sorted by impact,
+        largest first.
     n_users, n_churned : int
         Users analysed and how many of them churned.
     model : LogisticFit or None
@@ -130,6 +132,8 @@ def attribute(
             row["note"] = "almost every user is exposed; not modelled"
         rows.append(row)
     table = pd.DataFrame(rows)
+    table["prevalence"] = table["n_users"] / max(len(matrix), 1)
+    table["quadrant"] = key_driver_quadrants(table)
     tested = table["p_value"].notna()
     if tested.any():
         from statsmodels.stats.multitest import multipletests
@@ -144,6 +148,36 @@ def attribute(
         kind="mergesort",
     ).reset_index(drop=True)
     return AttributionResult(table, len(matrix), n_churned, fit, tuple(covariates), min_exposed)
+
+
+QUADRANTS = ("fix_first", "monitor", "strength", "low_priority")
+
+
+def key_driver_quadrants(table: pd.DataFrame) -> pd.Series:
+    """Key-driver quadrant of each theme from its prevalence and impact.
+
+    ``strength``: exposure goes with less churn (impact below 0).
+    ``fix_first``: more churn, and at least the median prevalence of the modelled themes.
+    ``monitor``: less common, but an impact at least the median of the positive impacts.
+    ``low_priority``: the rest, and themes too rare to model.
+    """
+    modelled = table["impact"].notna()
+    prevalence_cut = table.loc[modelled, "prevalence"].median() if modelled.any() else 0.0
+    positive = table.loc[modelled & (table["impact"] > 0), "impact"]
+    impact_cut = positive.median() if len(positive) else 0.0
+
+    def quadrant(row: pd.Series) -> str:
+        if pd.isna(row["impact"]):
+            return "low_priority"
+        if row["impact"] < 0:
+            return "strength"
+        if row["impact"] > 0 and row["prevalence"] >= prevalence_cut:
+            return "fix_first"
+        if row["impact"] >= impact_cut > 0:
+            return "monitor"
+        return "low_priority"
+
+    return table.apply(quadrant, axis=1)
 
 
 def _crude_odds_ratio(exposed: np.ndarray, y: np.ndarray) -> float:

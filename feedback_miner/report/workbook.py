@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,7 +21,7 @@ __all__ = ["EXCEL_MAX_ROWS", "SHEETS", "build_report"]
 logger = logging.getLogger(__name__)
 
 EXCEL_MAX_ROWS = 1_048_576
-SHEETS = ("概览", "流失原因", "原声", "竞品去向", "明细", "数据质量", "方法说明")
+SHEETS = ("概览", "流失原因", "关键驱动", "原声", "竞品去向", "明细", "数据质量", "方法说明")
 QUOTES_PER_THEME = 5
 _TITLE = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
@@ -78,11 +78,12 @@ def build_report(result: AnalysisResult, path: str | Path) -> Path:
     overview.title = SHEETS[0]
     _overview(overview, result)
     _reasons(book.create_sheet(SHEETS[1]), result)
-    _quotes(book.create_sheet(SHEETS[2]), result)
-    _competitors(book.create_sheet(SHEETS[3]), result)
-    _documents(book.create_sheet(SHEETS[4]), result)
-    _quality(book.create_sheet(SHEETS[5]), result)
-    _method(book.create_sheet(SHEETS[6]), result)
+    _key_drivers(book.create_sheet(SHEETS[2]), result)
+    _quotes(book.create_sheet(SHEETS[3]), result)
+    _competitors(book.create_sheet(SHEETS[4]), result)
+    _documents(book.create_sheet(SHEETS[5]), result)
+    _quality(book.create_sheet(SHEETS[6]), result)
+    _method(book.create_sheet(SHEETS[7]), result)
     for sheet in book.worksheets:
         _print_setup(sheet)
     out = Path(path)
@@ -155,6 +156,17 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
                 "流失率(纳入归因的用户)",
                 attribution.n_churned / max(attribution.n_users, 1),
                 _PERCENT,
+            ),
+        ]
+    if result.incremental is not None:
+        inc = result.incremental
+        figures += [
+            ("流失模型AUC：仅标签文件中的列", inc.auc_covariates, "0.000"),
+            ("流失模型AUC：加入文本特征", inc.auc_with_text, "0.000"),
+            (
+                "文本带来的AUC提升(95%置信区间)",
+                f"{inc.delta:+.3f} ({inc.ci_low:+.3f} ~ {inc.ci_high:+.3f})",
+                None,
             ),
         ]
     put(sheet, 3, 1, "关键数字")
@@ -299,6 +311,65 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
         chart.height, chart.width = max(7.5, 0.8 * (charted - 3)), 18
         sheet.add_chart(chart, f"B{last + 3}")
     set_widths(sheet, [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 13, 36])
+
+
+_QUADRANT_NAMES = {
+    "fix_first": "优先解决",
+    "monitor": "重点关注",
+    "strength": "优势",
+    "low_priority": "低优先级",
+}
+
+
+def _key_drivers(sheet: Worksheet, result: AnalysisResult) -> None:
+    attribution = result.attribution
+    if attribution is None:
+        put(sheet, 1, 1, "未提供流失标签文件(--labels)：关键驱动需要归因结果。")
+        return
+    table = attribution.table.dropna(subset=["impact"])
+    if table.empty:
+        put(sheet, 1, 1, "没有主题有足够多的暴露用户进入模型，无法划分关键驱动。")
+        return
+    put(sheet, 1, 1, "提及占比(横轴) × 归因流失占比(纵轴)。象限的划分见“方法说明”。")
+    frame = pd.DataFrame(
+        {
+            "theme": table["theme_name"],
+            "prevalence": table["prevalence"],
+            "impact": table["impact"],
+            "quadrant": table["quadrant"].map(_QUADRANT_NAMES),
+            "odds_ratio": table["odds_ratio"],
+        }
+    )
+    last = write_table(
+        sheet,
+        frame,
+        start_row=3,
+        headers=["原因", "提及占比", "归因流失占比", "象限", "调整后比值比"],
+        formats={"prevalence": _PERCENT, "impact": _PERCENT, "odds_ratio": "0.00"},
+    )
+    _header_style(sheet, 3, 5)
+    chart = ScatterChart()
+    chart.title = "关键驱动：提及占比 × 归因流失占比"
+    chart.style = 13
+    chart.x_axis.title = "提及占比"
+    chart.y_axis.title = "归因流失占比"
+    chart.x_axis.number_format = "0%"
+    chart.y_axis.number_format = "0%"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for row in range(4, last + 1):
+        series = Series(
+            Reference(sheet, min_col=3, min_row=row),
+            Reference(sheet, min_col=2, min_row=row),
+            title_from_data=False,
+            title=str(sheet.cell(row=row, column=1).value),
+        )
+        series.marker.symbol = "circle"
+        series.graphicalProperties.line.noFill = True
+        chart.series.append(series)
+    chart.height, chart.width = 11, 18
+    sheet.add_chart(chart, "G3")
+    set_widths(sheet, [18, 12, 14, 12, 14])
 
 
 def _quotes(sheet: Worksheet, result: AnalysisResult) -> None:
@@ -537,6 +608,17 @@ def _method(sheet: Worksheet, result: AnalysisResult) -> None:
             "表示该原因“多带来”的流失占全部流失的份额；数值越大，该原因解释的流失越多。各主题之和不一定等于 100%。",
         ),
         ("未调整比值比", "2×2 表的比值比(各格加 0.5 校正)，供与调整后比值比对比。"),
+        (
+            "关键驱动象限",
+            "提及占比 = 暴露用户 ÷ 纳入归因的用户。归因流失占比小于 0 为“优势”；大于 0 且提及占比不低于"
+            "进入模型的主题的中位数为“优先解决”；提及较少但归因流失占比不低于正值中位数为“重点关注”；其余为“低优先级”。",
+        ),
+        (
+            "文本带来的AUC提升",
+            "用户级特征(各主题提及数、负面提及数、近期负面强度、平均/最低情感、距最近一次抱怨的天数，只计流失日期之前的反馈)"
+            "加入仅含标签文件协变量的逻辑回归，比较两者的交叉验证 ROC AUC(有日期时按最近反馈时间顺序切分，否则分层 5 折)；"
+            "置信区间来自 1000 次自助抽样。",
+        ),
         ("模型", model.method if model is not None else "(未拟合)"),
         ("模型备注", (model.note or "") if model is not None else ""),
         ("版本", str(result.settings.get("version", ""))),

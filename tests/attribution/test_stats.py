@@ -171,3 +171,44 @@ def test_no_matching_users_is_a_clear_error() -> None:
         "'Xu1', 'Xu2'; label ids look like 'u0', 'u1', 'u2'). Check that --id-col names the user id "
         "column of the feedback and --label-id-col that of the label file, and that both use the same ids."
     )
+
+
+MANY_TRUE = {f"t{i}": v for i, v in enumerate([1.5, 1.2, 1.0, 0.8, 0.6, 0.4, 0.2, 0.0, -0.3, -0.6])}
+
+
+def test_interval_coverage_over_ten_themes() -> None:
+    rng = np.random.default_rng(11)
+    n = 6000
+    tenure = rng.uniform(0, 48, n)
+    exposed = {t: rng.random(n) < 0.2 for t in MANY_TRUE}
+    logit = -1.2 - 0.04 * (tenure - 24) + sum(MANY_TRUE[t] * exposed[t] for t in MANY_TRUE)
+    churned = rng.random(n) < 1 / (1 + np.exp(-logit))
+    users = [f"u{i}" for i in range(n)]
+    docs = pd.DataFrame(
+        {"doc_id": users, "user_id": users, "created_at": pd.Timestamp("2026-01-01")}
+    )
+    mentions = pd.DataFrame(
+        [
+            (u, u, t, -0.5)
+            for t, flags in exposed.items()
+            for u, f in zip(users, flags, strict=True)
+            if f
+        ],
+        columns=["doc_id", "user_id", "theme_id", "sentiment_score"],
+    )
+    frame = pd.DataFrame(
+        {"user_id": users, "churned": churned.astype(int), "churn_date": pd.NaT, "tenure": tenure}
+    )
+    frame["churn_date"] = pd.to_datetime(frame["churn_date"])
+    labels = ChurnLabels(frame, "sim.csv", "user_id", "churned", "churn_date", ("tenure",), {})
+    taxonomy = Taxonomy("sim", "1", tuple(Theme(t, t, (t,)) for t in MANY_TRUE))
+    table = attribute(
+        build_exposure(docs, mentions, labels, taxonomy.ids), taxonomy, covariates=("tenure",)
+    ).table
+    table = table.set_index("theme_id")
+    covered = sum(
+        table.loc[t, "ci_low"] <= np.exp(v) <= table.loc[t, "ci_high"] for t, v in MANY_TRUE.items()
+    )
+    assert covered >= 9  # at least 90% of the themes
+    estimated = [np.log(table.loc[t, "odds_ratio"]) for t in MANY_TRUE]
+    assert spearmanr(estimated, list(MANY_TRUE.values())).statistic >= 0.9

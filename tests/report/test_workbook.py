@@ -143,3 +143,22 @@ def test_competitor_sheet_counts_where_users_went(workbook, result: AnalysisResu
     named = named[named != ""]
     assert {r[0]: r[1] for r in rows} == named.value_counts().to_dict()
     assert all(r[3] <= r[2] for r in rows)  # churned users are among the users
+
+
+def test_key_driver_sheet_matches_the_table(workbook, result: AnalysisResult) -> None:
+    sheet = workbook["关键驱动"]
+    assert len(sheet._charts) == 1
+    table = result.attribution.table.dropna(subset=["impact"])
+    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert [r[0] for r in rows] == table["theme_name"].tolist()
+    assert [r[1] for r in rows] == pytest.approx(table["prevalence"].tolist())
+    assert [r[2] for r in rows] == pytest.approx(table["impact"].tolist())
+
+
+def test_overview_shows_the_incremental_auc(workbook, result: AnalysisResult) -> None:
+    figures = {r[0].value: r[1].value for r in workbook["概览"].iter_rows(min_row=4, max_row=16)}
+    assert result.incremental is not None
+    assert figures["流失模型AUC：仅标签文件中的列"] == pytest.approx(
+        result.incremental.auc_covariates
+    )
+    assert figures["流失模型AUC：加入文本特征"] == pytest.approx(result.incremental.auc_with_text)

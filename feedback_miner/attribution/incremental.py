@@ -1,0 +1,125 @@
+"""How much the text adds to a churn model built on what the label file already knows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from .model import design_matrix
+
+__all__ = ["IncrementalValue", "incremental_auc"]
+
+_BOOTSTRAP = 1000
+
+
+@dataclass(frozen=True)
+class IncrementalValue:
+    """Cross-validated ROC AUC of churn models without and with the text features.
+
+    Attributes
+    ----------
+    auc_covariates, auc_with_text : float
+        Out-of-fold AUC on the label file's covariates alone, and with the
+        user-level theme and sentiment features added.
+    delta, ci_low, ci_high : float
+        Their difference and its 95% bootstrap interval.
+    split : str
+        ``time-ordered`` (users ordered by their latest feedback) or ``stratified``.
+    n_users : int
+        Users scored out of fold.
+    """
+
+    auc_covariates: float
+    auc_with_text: float
+    delta: float
+    ci_low: float
+    ci_high: float
+    split: str
+    n_users: int
+
+
+def incremental_auc(
+    labels: pd.DataFrame,
+    features: pd.DataFrame,
+    covariates: tuple[str, ...],
+    *,
+    last_feedback: pd.Series | None = None,
+    folds: int = 5,
+    seed: int = 0,
+) -> IncrementalValue | None:
+    """Compare out-of-fold AUCs; ``None`` when there are too few users or one class only.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame
+        ``user_id``, ``churned`` and the covariate columns.
+    features : pandas.DataFrame
+        ``user_id`` and numeric features (the output of ``features``).
+    covariates : tuple of str
+        Covariate columns of ``labels``.
+    last_feedback : pandas.Series, optional
+        Latest feedback date per user id: folds are then time-ordered.
+    """
+    merged = labels.merge(features, on="user_id", how="inner")
+    y = merged["churned"].to_numpy(dtype=int)
+    if len(merged) < 10 * folds or len(set(y)) < 2 or min(y.sum(), len(y) - y.sum()) < folds:
+        return None
+    base = design_matrix(pd.DataFrame(index=merged.index), merged, covariates)
+    text = features.columns.drop("user_id")
+    with_text = pd.concat([base, merged[text].astype(float)], axis=1)
+    if last_feedback is not None and merged["user_id"].map(last_feedback).notna().any():
+        order = np.argsort(
+            merged["user_id"].map(last_feedback).fillna(pd.Timestamp.min).to_numpy(), kind="stable"
+        )
+        splits = [
+            (order[train], order[test])
+            for train, test in TimeSeriesSplit(n_splits=folds).split(order)
+        ]
+        split = "time-ordered"
+    else:
+        splits = list(
+            StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(base, y)
+        )
+        split = "stratified"
+    scored = np.zeros(len(y), dtype=bool)
+    predictions = {name: np.zeros(len(y)) for name in ("base", "text")}
+    for train, test in splits:
+        if len(set(y[train])) < 2:
+            continue
+        for name, matrix in (("base", base), ("text", with_text)):
+            model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+            model.fit(matrix.iloc[train], y[train])
+            predictions[name][test] = model.predict_proba(matrix.iloc[test])[:, 1]
+        scored[test] = True
+    y_scored = y[scored]
+    if len(set(y_scored)) < 2:
+        return None
+    base_p, text_p = predictions["base"][scored], predictions["text"][scored]
+    auc_base, auc_text = roc_auc_score(y_scored, base_p), roc_auc_score(y_scored, text_p)
+    rng = np.random.default_rng(seed)
+    deltas = []
+    for _ in range(_BOOTSTRAP):
+        sample = rng.integers(0, len(y_scored), len(y_scored))
+        if len(set(y_scored[sample])) < 2:
+            continue
+        deltas.append(
+            roc_auc_score(y_scored[sample], text_p[sample])
+            - roc_auc_score(y_scored[sample], base_p[sample])
+        )
+    low, high = np.percentile(deltas, [2.5, 97.5])
+    return IncrementalValue(
+        float(auc_base),
+        float(auc_text),
+        float(auc_text - auc_base),
+        float(low),
+        float(high),
+        split,
+        int(scored.sum()),
+    )

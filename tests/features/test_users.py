@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from feedback_miner.features import (
+    NO_COMPLAINT_DAYS,
+    UserFeaturizer,
+    feature_columns,
+    user_features,
+)
+
+THEMES = ("price", "service")
+
+
+def tables():
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4"],
+            "user_id": ["u1", "u1", "u2", "u1"],
+            "created_at": pd.to_datetime(["2026-01-01", "2026-01-31", "2026-01-15", "2026-03-01"]),
+            "sentiment_score": [-0.8, 0.5, -0.4, -0.9],
+        }
+    )
+    mentions = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d3", "d4"],
+            "user_id": ["u1", "u2", "u1"],
+            "theme_id": ["price", "price", "service"],
+            "sentiment_score": [-0.8, -0.4, -0.9],
+        }
+    )
+    return docs, mentions
+
+
+def test_columns_are_stable_whatever_the_data() -> None:
+    docs, mentions = tables()
+    full = user_features(docs, mentions, THEMES)
+    none = user_features(docs.iloc[:0], mentions.iloc[:0], THEMES, users=["u9"])
+    assert list(full.columns) == list(none.columns) == ["user_id", *feature_columns(THEMES)]
+    assert none.iloc[0]["days_since_last_complaint"] == NO_COMPLAINT_DAYS
+    assert none.drop(columns=["user_id", "days_since_last_complaint"]).to_numpy().sum() == 0
+
+
+def test_counts_and_recency() -> None:
+    docs, mentions = tables()
+    out = user_features(
+        docs, mentions, THEMES, observation_end=pd.Timestamp("2026-03-31")
+    ).set_index("user_id")
+    assert out.loc["u1", "n_docs"] == 3 and out.loc["u1", "n_negative_docs"] == 2
+    assert out.loc["u1", "sentiment_min"] == pytest.approx(-0.9)
+    assert out.loc["u1", "days_since_last_complaint"] == pytest.approx(30)
+    # a negative mention 30 days before the end weighs half (30-day half-life)
+    assert out.loc["u1", "theme_service_recent_negativity"] == pytest.approx(0.9 * 0.5)
+    assert out.loc["u2", "theme_price_negative"] == 1
+
+
+def test_feedback_on_or_after_the_churn_date_is_left_out() -> None:
+    docs, mentions = tables()
+    churn = pd.Series({"u1": pd.Timestamp("2026-02-15")})
+    out = user_features(docs, mentions, THEMES, churn_dates=churn).set_index("user_id")
+    assert out.loc["u1", "n_docs"] == 2  # d4 (March) was written after leaving
+    assert out.loc["u1", "theme_service_mentions"] == 0
+
+
+def test_transformer_gives_the_command_columns(samples_dir: Path, tmp_path: Path) -> None:
+    from feedback_miner.cli import main
+
+    assert (
+        main(
+            [
+                "features",
+                str(samples_dir / "social_posts.csv"),
+                "-o",
+                str(tmp_path / "f.csv"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    from_cli = pd.read_csv(tmp_path / "f.csv")
+    frame = pd.DataFrame(
+        {
+            "user_id": ["u1", "u1", "u2"],
+            "text": ["价格太贵了", "客服不回复", "挺好用的"],
+            "created_at": ["2026-01-01", "2026-01-05", "2026-01-09"],
+        }
+    )
+    featurizer = UserFeaturizer().fit()
+    out = featurizer.transform(frame)
+    assert list(out.columns) == list(from_cli.columns) == list(featurizer.get_feature_names_out())
+    assert out.set_index("user_id").loc["u1", "theme_price_negative"] == 1
+    assert np.isfinite(out.drop(columns="user_id").to_numpy()).all()
