@@ -499,6 +499,10 @@ def _drop_duplicates(
             )
         updated.append(summary)
     rejects = pd.concat([rejects, moved], ignore_index=True) if len(rejects) else moved
+    # concat turns the None of rows that duplicate nothing into NaN: keep them None
+    rejects["duplicate_of"] = (
+        rejects["duplicate_of"].astype(object).where(rejects["duplicate_of"].notna(), None)
+    )
     return records[~duplicate].reset_index(drop=True), rejects, updated
 
 
