@@ -68,6 +68,18 @@ def _add_label_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--churn-date-col", metavar="NAME", help="churn date column of the label file"
     )
+    group.add_argument(
+        "--exposure",
+        choices=["negative", "any"],
+        default="negative",
+        help="which mentions expose a user to a theme (default: negative ones)",
+    )
+    group.add_argument(
+        "--window-days",
+        type=int,
+        metavar="N",
+        help="count only feedback of the last N days before the churn date",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -311,6 +323,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             on_progress=advance,
             on_total=set_total,
+            exposure_rule=args.exposure,
+            window_days=args.window_days,
         )
     for summary in result.files:
         _say(args, _describe_file(summary))
@@ -481,6 +495,8 @@ def _run_features(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             on_progress=advance,
             on_total=set_total,
+            exposure_rule=args.exposure,
+            window_days=args.window_days,
         )
     table = features_of(result)
     write_table_file(table, args.output)

@@ -281,6 +281,7 @@ def analyze(
     taxonomy: str | Path | Taxonomy | None = None,
     ingest_options: IngestOptions | None = None,
     exposure_rule: ExposureRule = "negative",
+    window_days: int | None = None,
     neutral_band: float = 0.1,
     jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -301,6 +302,8 @@ def analyze(
         Column and source options for the inputs.
     exposure_rule : {"negative", "any"}
         Which mentions expose a user to a theme.
+    window_days : int, optional
+        Only feedback of the last ``window_days`` before the churn date counts.
     neutral_band : float
         Sentiment scores within this distance of 0 are neutral.
     jobs : int
@@ -341,7 +344,13 @@ def analyze(
     if churn_labels is not None:
         started = time.perf_counter()
         exposure = build_exposure(
-            docs, mentions, churn_labels, chosen.ids, rule=exposure_rule, neutral_band=neutral_band
+            docs,
+            mentions,
+            churn_labels,
+            chosen.ids,
+            rule=exposure_rule,
+            neutral_band=neutral_band,
+            window_days=window_days,
         )
         attribution = attribute(exposure, chosen, covariates=churn_labels.covariates)
         incremental = _incremental(docs, mentions, churn_labels, chosen, neutral_band)
@@ -350,6 +359,7 @@ def analyze(
         "version": __version__,
         "taxonomy": f"{chosen.name} {chosen.version} ({chosen.source})",
         "exposure": exposure_rule,
+        "window_days": window_days,
         "neutral_band": neutral_band,
         "jobs": jobs,
         "chunk_size": chunk_size,

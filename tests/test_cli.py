@@ -341,3 +341,29 @@ def test_themes_expand_suggests_keywords(samples_dir: Path, tmp_path: Path) -> N
         "nearest_keyword",
     ]
     assert len(table) and table["similarity"].between(0.5, 1).all()
+
+
+def test_analyze_with_exposure_any_window_and_features(samples_dir: Path, tmp_path: Path) -> None:
+    argv = [
+        "analyze",
+        *[str(samples_dir / n) for n in INPUTS],
+        "--labels",
+        str(samples_dir / "churn_labels.csv"),
+        "-o",
+        str(tmp_path / "r.xlsx"),
+        "--attribution",
+        str(tmp_path / "a.csv"),
+        "--features",
+        str(tmp_path / "f.parquet"),
+        "--exposure",
+        "any",
+        "--window-days",
+        "90",
+        "--quiet",
+    ]
+    assert main(argv) == 0
+    attribution = pd.read_csv(tmp_path / "a.csv")
+    assert {"prevalence", "quadrant"} <= set(attribution.columns)
+    features = pd.read_parquet(tmp_path / "f.parquet")
+    labels = pd.read_csv(samples_dir / "churn_labels.csv")
+    assert features["user_id"].tolist() == labels["user_id"].astype(str).tolist()

@@ -33,6 +33,12 @@ class Exposure:
         Texts whose user is not in the label file (or has no user id).
     users_in_labels : int
         Users in the label file.
+    feedback_users, matched_users : int
+        Users with a user id in the feedback, and how many of them the label
+        file has.
+    docs_outside_window : int
+        Texts left out for being older than ``window_days`` before the
+        reference date.
     """
 
     matrix: pd.DataFrame
@@ -41,6 +47,9 @@ class Exposure:
     docs_after_churn: int
     docs_unlabelled: int
     users_in_labels: int
+    feedback_users: int = 0
+    matched_users: int = 0
+    docs_outside_window: int = 0
 
 
 def build_exposure(
@@ -51,13 +60,16 @@ def build_exposure(
     *,
     rule: ExposureRule = "negative",
     neutral_band: float = 0.1,
+    window_days: int | None = None,
 ) -> Exposure:
     """Flag, per user and theme, whether a counted text mentions the theme.
 
     A text counts when its user is in the label file and, for churned users
     with a churn date, it was written before that date (texts without a date
     count). With ``rule="negative"`` only mentions with sentiment at or below
-    ``-neutral_band`` expose; with ``"any"`` every mention does.
+    ``-neutral_band`` expose; with ``"any"`` every mention does. With
+    ``window_days``, only texts of the last ``window_days`` before the churn
+    date (for retained users, before the latest feedback) count.
 
     The population is the labelled users with at least one counted text, so
     that "wrote feedback at all" is the same for exposed and unexposed users.
@@ -86,7 +98,12 @@ def build_exposure(
     churned = counted["user_id"].map(table["churned"]) == 1
     created = pd.to_datetime(counted["created_at"])
     after = churned & churn_date.notna() & created.notna() & (created >= churn_date)
-    eligible = counted[~after]
+    outside = pd.Series(False, index=counted.index)
+    if window_days is not None:
+        # only the last window_days before the churn date (retained users: before the last feedback)
+        end = churn_date.where(churned & churn_date.notna(), created.max())
+        outside = created.notna() & (created < end - pd.Timedelta(days=window_days)) & ~after
+    eligible = counted[~after & ~outside]
 
     kept_mentions = mentions[mentions["doc_id"].isin(eligible["doc_id"])]
     if rule == "negative":
@@ -107,4 +124,7 @@ def build_exposure(
         docs_after_churn=int(after.sum()),
         docs_unlabelled=int(len(docs) - labelled.sum()),
         users_in_labels=len(table),
+        feedback_users=int(user_ids.nunique()),
+        matched_users=int(user_ids[labelled].nunique()),
+        docs_outside_window=int(outside.sum()),
     )

@@ -536,6 +536,10 @@ def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
             ("标签文件", result.labels.file),
             ("标签文件用户数", exposure.users_in_labels),
             (
+                "反馈中的用户 / 其中在标签文件中",
+                f"{exposure.feedback_users} / {exposure.matched_users}",
+            ),
+            (
                 "用户ID列 / 流失列 / 流失日期列",
                 f"{result.labels.id_col} / {result.labels.churn_col} / {result.labels.date_col or '(无)'}",
             ),
@@ -547,6 +551,7 @@ def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
             ("计入归因的文档(流失前写的)", exposure.docs_used),
             ("流失之后写的文档(不计入)", exposure.docs_after_churn),
             ("无法匹配到标签用户的文档", exposure.docs_unlabelled),
+            ("早于时间窗口的文档(不计入)", exposure.docs_outside_window),
         ]
         for name, value in facts:
             row += 1

@@ -212,3 +212,31 @@ def test_interval_coverage_over_ten_themes() -> None:
     assert covered >= 9  # at least 90% of the themes
     estimated = [np.log(table.loc[t, "odds_ratio"]) for t in MANY_TRUE]
     assert spearmanr(estimated, list(MANY_TRUE.values())).statistic >= 0.9
+
+
+def test_window_days_keeps_only_recent_feedback() -> None:
+    users = ["a", "b"]
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["old", "recent"],
+            "user_id": users,
+            "created_at": pd.to_datetime(["2026-01-01", "2026-05-20"]),
+        }
+    )
+    mentions = pd.DataFrame(
+        {"doc_id": ["old", "recent"], "user_id": users, "theme_id": "a", "sentiment_score": -0.5}
+    )
+    frame = pd.DataFrame(
+        {
+            "user_id": users,
+            "churned": [1, 1],
+            "churn_date": pd.to_datetime(["2026-06-01", "2026-06-01"]),
+        }
+    )
+    labels = ChurnLabels(frame, "w.csv", "user_id", "churned", "churn_date", (), {})
+    everything = build_exposure(docs, mentions, labels, ("a",))
+    recent = build_exposure(docs, mentions, labels, ("a",), window_days=30)
+    assert everything.matrix["a"].tolist() == [1, 1]
+    assert recent.matrix.reindex(users, fill_value=0)["a"].tolist() == [0, 1]
+    assert recent.docs_outside_window == 1
+    assert (everything.feedback_users, everything.matched_users) == (2, 2)
