@@ -352,7 +352,7 @@ def analyze(
             neutral_band=neutral_band,
             window_days=window_days,
         )
-        attribution = attribute(exposure, chosen, covariates=churn_labels.covariates)
+        attribution = attribute(exposure, chosen, covariates=churn_labels.covariates, docs=docs)
         incremental = _incremental(docs, mentions, churn_labels, chosen, neutral_band)
         timings["attribution"] = time.perf_counter() - started
     settings: dict[str, object] = {

@@ -24,3 +24,15 @@ def test_sample_labels_cover_at_least_500_users(samples_dir: Path) -> None:
     labels = pd.read_csv(samples_dir / "churn_labels.csv")
     assert len(labels) >= 500
     assert set(labels["churned"]) == {0, 1}
+
+
+def test_churn_model_example_runs_and_text_helps(samples_dir: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(samples_dir / "churn_model_example.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in done.stdout.splitlines() if "ROC AUC" in line]
+    aucs = [float(line.rsplit(" ", 1)[1]) for line in lines]
+    assert len(aucs) == 2 and aucs[1] > aucs[0]

@@ -11,6 +11,7 @@ import pandas as pd
 from ..themes import Taxonomy
 from .exposure import Exposure
 from .model import LogisticFit, design_matrix, fit_logistic
+from .survival import SURVIVAL_COLUMNS, survival_table
 
 __all__ = ["ATTRIBUTION_COLUMNS", "AttributionResult", "attribute"]
 
@@ -39,7 +40,9 @@ class AttributionResult:
     ----------
     table : pandas.DataFrame
         :data:`ATTRIBUTION_COLUMNS` then ``crude_odds_ratio``, ``churn_type``,
-        ``note``, ``prevalence`` (share of analysed users exposed) and
+        ``note``, the time-to-churn columns of
+        :data:`~feedback_miner.attribution.survival.SURVIVAL_COLUMNS` (with
+        ``docs`` and durations), ``prevalence`` (share of analysed users exposed) and
         ``quadrant`` (see :func:`key_driver_quadrants`); sorted by impact,
         largest first.
     n_users, n_churned : int
@@ -50,6 +53,8 @@ class AttributionResult:
         Label columns used as covariates.
     min_exposed : int
         Themes with fewer exposed users are not modelled.
+    survival_source : str or None
+        Where the durations of the time-to-churn columns came from, if any.
     """
 
     table: pd.DataFrame
@@ -58,6 +63,7 @@ class AttributionResult:
     model: LogisticFit | None
     covariates: tuple[str, ...]
     min_exposed: int
+    survival_source: str | None = None
 
 
 def attribute(
@@ -66,6 +72,7 @@ def attribute(
     *,
     covariates: Sequence[str] = (),
     min_exposed: int = 5,
+    docs: pd.DataFrame | None = None,
 ) -> AttributionResult:
     """Compute the attribution table of DESIGN.md.
 
@@ -132,6 +139,13 @@ def attribute(
             row["note"] = "almost every user is exposed; not modelled"
         rows.append(row)
     table = pd.DataFrame(rows)
+    survival = (
+        survival_table(exposure, docs, modelled, tuple(covariates)) if docs is not None else None
+    )
+    for column in SURVIVAL_COLUMNS:
+        table[column] = (
+            table["theme_id"].map(survival[0][column]) if survival is not None else np.nan
+        )
     table["prevalence"] = table["n_users"] / max(len(matrix), 1)
     table["quadrant"] = key_driver_quadrants(table)
     tested = table["p_value"].notna()
@@ -147,7 +161,15 @@ def attribute(
         na_position="last",
         kind="mergesort",
     ).reset_index(drop=True)
-    return AttributionResult(table, len(matrix), n_churned, fit, tuple(covariates), min_exposed)
+    return AttributionResult(
+        table,
+        len(matrix),
+        n_churned,
+        fit,
+        tuple(covariates),
+        min_exposed,
+        survival_source=survival[1] if survival is not None else None,
+    )
 
 
 QUADRANTS = ("fix_first", "monitor", "strength", "low_priority")

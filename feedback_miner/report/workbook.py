@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..attribution import ATTRIBUTION_COLUMNS
+from ..attribution.survival import SURVIVAL_COLUMNS
 from ..pipeline import DOC_COLUMNS, AnalysisResult
 from .cells import put, set_widths, write_table
 
@@ -44,6 +45,12 @@ REASON_HEADERS = {
     "q_value": "q值(BH)",
     "impact": "归因流失占比",
     "crude_odds_ratio": "未调整比值比",
+    "hazard_ratio": "风险比(Cox)",
+    "hr_ci_low": "风险比CI下限",
+    "hr_ci_high": "风险比CI上限",
+    "hr_p_value": "风险比p值",
+    "median_days_exposed": "提及者中位留存天数",
+    "median_days_others": "其他人中位留存天数",
     "note": "备注",
 }
 _REASON_FORMATS = {
@@ -55,6 +62,12 @@ _REASON_FORMATS = {
     "ci_low": "0.00",
     "ci_high": "0.00",
     "crude_odds_ratio": "0.00",
+    "hazard_ratio": "0.00",
+    "hr_ci_low": "0.00",
+    "hr_ci_high": "0.00",
+    "hr_p_value": "0.0000",
+    "median_days_exposed": "0",
+    "median_days_others": "0",
     "p_value": "0.0000",
     "q_value": "0.0000",
 }
@@ -270,6 +283,7 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
             "churn_type",
             *ATTRIBUTION_COLUMNS[2:],
             "crude_odds_ratio",
+            *SURVIVAL_COLUMNS,
             "note",
         ]
         put(
@@ -310,7 +324,9 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
         chart.y_axis.majorGridlines = None
         chart.height, chart.width = max(7.5, 0.8 * (charted - 3)), 18
         sheet.add_chart(chart, f"B{last + 3}")
-    set_widths(sheet, [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 13, 36])
+    set_widths(
+        sheet, [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 13, 11, 11, 11, 10, 14, 14, 36]
+    )
 
 
 _QUADRANT_NAMES = {
@@ -613,6 +629,12 @@ def _method(sheet: Worksheet, result: AnalysisResult) -> None:
             "表示该原因“多带来”的流失占全部流失的份额；数值越大，该原因解释的流失越多。各主题之和不一定等于 100%。",
         ),
         ("未调整比值比", "2×2 表的比值比(各格加 0.5 校正)，供与调整后比值比对比。"),
+        (
+            "风险比(Cox)与中位留存天数",
+            "以所有进入模型的主题暴露和协变量为自变量的 Cox 比例风险模型(lifelines，惩罚 0.01)，该主题的 exp(系数)及 95% 置信区间；"
+            "中位留存天数为提及者与其他人的 Kaplan-Meier 中位数(一半以上的人在观察期内未流失时为空)。"
+            f"时长来源：{result.attribution.survival_source if result.attribution is not None and result.attribution.survival_source else '无(没有流失日期或在网时长列)'}。",
+        ),
         (
             "关键驱动象限",
             "提及占比 = 暴露用户 ÷ 纳入归因的用户。归因流失占比小于 0 为“优势”；大于 0 且提及占比不低于"

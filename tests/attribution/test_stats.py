@@ -240,3 +240,21 @@ def test_window_days_keeps_only_recent_feedback() -> None:
     assert recent.matrix.reindex(users, fill_value=0)["a"].tolist() == [0, 1]
     assert recent.docs_outside_window == 1
     assert (everything.feedback_users, everything.matched_users) == (2, 2)
+
+
+def test_time_to_churn_columns_from_dates() -> None:
+    docs, mentions, labels = simulate(n=1500)
+    exposure = build_exposure(docs, mentions, labels, taxonomy().ids)
+    result = attribute(exposure, taxonomy(), covariates=labels.covariates, docs=docs)
+    table = result.table.set_index("theme_id")
+    assert result.survival_source is not None and result.survival_source.startswith(
+        "days from first feedback"
+    )
+    assert table.loc["a", "hazard_ratio"] > table.loc["d", "hazard_ratio"]
+    assert table.loc["a", "hr_ci_low"] > 1
+    assert np.isnan(table.loc["rare", "hazard_ratio"])  # not modelled
+
+
+def test_no_durations_no_time_to_churn(simulated) -> None:
+    assert simulated[3].survival_source is None  # attribute() was given no docs
+    assert simulated[3].table["hazard_ratio"].isna().all()

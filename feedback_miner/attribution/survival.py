@@ -1,0 +1,114 @@
+"""Time to churn: a Cox model of all theme exposures and Kaplan-Meier medians per theme (lifelines).
+
+Durations come from dates when churn dates exist (from a user's first counted
+feedback to the churn date, or to the latest feedback date for retained users,
+who are censored there), otherwise from a tenure column of the label file
+(tenure, 在网时长, ... with churn as the event).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .exposure import Exposure
+from .model import design_matrix
+
+__all__ = ["SURVIVAL_COLUMNS", "survival_table"]
+
+logger = logging.getLogger(__name__)
+
+SURVIVAL_COLUMNS = (
+    "hazard_ratio",
+    "hr_ci_low",
+    "hr_ci_high",
+    "hr_p_value",
+    "median_days_exposed",
+    "median_days_others",
+)
+_TENURE = re.compile(r"tenure|在网|网龄|时长|月数|天数|使用时长|注册天数", re.I)
+
+
+def _durations(
+    exposure: Exposure, docs: pd.DataFrame, covariates: tuple[str, ...]
+) -> tuple[pd.Series, str] | None:
+    labels = exposure.labels.set_index("user_id")
+    users = exposure.matrix.index
+    if labels["churn_date"].notna().any():
+        dated = docs[docs["user_id"].notna()].assign(user_id=lambda d: d["user_id"].astype(str))
+        created = pd.to_datetime(dated["created_at"])
+        first = created.groupby(dated["user_id"]).min().reindex(users)
+        end = labels.loc[users, "churn_date"].where(
+            labels.loc[users, "churned"] == 1, created.max()
+        )
+        days = (end - first).dt.total_seconds() / 86400
+        if days.notna().sum() >= 20:
+            return days.clip(
+                lower=0.5
+            ), "days from first feedback to churn (retained: to the latest feedback)"
+    tenure = next((c for c in covariates if _TENURE.search(c)), None)
+    if tenure is not None:
+        values = pd.to_numeric(labels.loc[users, tenure], errors="coerce")
+        return values.clip(lower=0.5), f"tenure column {tenure!r}"
+    return None
+
+
+def survival_table(
+    exposure: Exposure,
+    docs: pd.DataFrame,
+    modelled: list[str],
+    covariates: tuple[str, ...],
+) -> tuple[pd.DataFrame, str] | None:
+    """Per theme: adjusted hazard ratio with 95% CI and p-value, and KM median durations.
+
+    Returns ``None`` when there is no duration (no churn dates and no tenure
+    column) or no theme to model.
+    """
+    found = _durations(exposure, docs, covariates)
+    if found is None or not modelled:
+        return None
+    durations, source = found
+    from lifelines import CoxPHFitter, KaplanMeierFitter
+
+    labels = exposure.labels.set_index("user_id").loc[exposure.matrix.index]
+    keep = durations.notna()
+    X = design_matrix(
+        exposure.matrix.loc[keep, modelled],
+        labels.loc[keep],
+        tuple(c for c in covariates if c not in source),
+    )
+    frame = X.drop(columns="const").assign(
+        duration=durations[keep].to_numpy(), event=labels.loc[keep, "churned"].to_numpy()
+    )
+    rows = {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cox = CoxPHFitter(penalizer=0.01).fit(frame, duration_col="duration", event_col="event")
+        summary = cox.summary
+    except Exception as err:  # lifelines raises ConvergenceError and numerical errors
+        logger.warning("the Cox model did not fit (%s); hazard ratios are left empty", err)
+        summary = None
+    for theme in modelled:
+        exposed = frame[theme] == 1
+        medians = []
+        for group in (exposed, ~exposed):
+            km = KaplanMeierFitter().fit(frame.loc[group, "duration"], frame.loc[group, "event"])
+            medians.append(
+                float(km.median_survival_time_) if np.isfinite(km.median_survival_time_) else np.nan
+            )
+        row = dict.fromkeys(SURVIVAL_COLUMNS, np.nan)
+        if summary is not None and theme in summary.index:
+            row.update(
+                hazard_ratio=float(summary.loc[theme, "exp(coef)"]),
+                hr_ci_low=float(summary.loc[theme, "exp(coef) lower 95%"]),
+                hr_ci_high=float(summary.loc[theme, "exp(coef) upper 95%"]),
+                hr_p_value=float(summary.loc[theme, "p"]),
+            )
+        row.update(median_days_exposed=medians[0], median_days_others=medians[1])
+        rows[theme] = row
+    return pd.DataFrame.from_dict(rows, orient="index"), source
