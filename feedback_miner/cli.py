@@ -272,13 +272,41 @@ def _ingest_options(args: argparse.Namespace) -> Any:
     )
 
 
+def _analyze(args: argparse.Namespace) -> Any:
+    """Run the analysis with the input, label and exposure options of ``args``, with progress."""
+    from .pipeline import LabelOptions, analyze
+
+    labels = (
+        LabelOptions(
+            args.labels,
+            id_col=args.label_id_col,
+            churn_col=args.label_col,
+            date_col=args.churn_date_col,
+        )
+        if args.labels
+        else None
+    )
+    bar, set_total, advance = _progress(args, "doc")
+    with bar:
+        return analyze(
+            args.inputs,
+            labels=labels,
+            taxonomy=args.taxonomy,
+            ingest_options=_ingest_options(args),
+            jobs=args.jobs,
+            on_progress=advance,
+            on_total=set_total,
+            exposure_rule=args.exposure,
+            window_days=args.window_days,
+        )
+
+
 def _check_jobs(jobs: int) -> None:
     if jobs < 1:
         raise FeedbackMinerError(f"--jobs is {jobs}; use 1 or more worker processes.")
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from .pipeline import LabelOptions, analyze
     from .report import build_report, check_table_path, write_table_file
 
     _check_jobs(args.jobs)
@@ -303,29 +331,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         raise FeedbackMinerError(
             "--attribution needs --labels: attribution joins themes to a churn label file."
         )
-    labels = (
-        LabelOptions(
-            args.labels,
-            id_col=args.label_id_col,
-            churn_col=args.label_col,
-            date_col=args.churn_date_col,
-        )
-        if args.labels
-        else None
-    )
-    bar, set_total, advance = _progress(args, "doc")
-    with bar:
-        result = analyze(
-            args.inputs,
-            labels=labels,
-            taxonomy=args.taxonomy,
-            ingest_options=_ingest_options(args),
-            jobs=args.jobs,
-            on_progress=advance,
-            on_total=set_total,
-            exposure_rule=args.exposure,
-            window_days=args.window_days,
-        )
+    result = _analyze(args)
     for summary in result.files:
         _say(args, _describe_file(summary))
     from .pipeline import DOC_COLUMNS, MENTION_COLUMNS
@@ -470,34 +476,11 @@ def _describe_training(scorer: Any) -> str:
 
 def _run_features(args: argparse.Namespace) -> int:
     from .features import features_of
-    from .pipeline import LabelOptions, analyze
     from .report import check_table_path, write_table_file
 
     _check_jobs(args.jobs)
     check_table_path(args.output, "-o")
-    labels = (
-        LabelOptions(
-            args.labels,
-            id_col=args.label_id_col,
-            churn_col=args.label_col,
-            date_col=args.churn_date_col,
-        )
-        if args.labels
-        else None
-    )
-    bar, set_total, advance = _progress(args, "doc")
-    with bar:
-        result = analyze(
-            args.inputs,
-            labels=labels,
-            taxonomy=args.taxonomy,
-            ingest_options=_ingest_options(args),
-            jobs=args.jobs,
-            on_progress=advance,
-            on_total=set_total,
-            exposure_rule=args.exposure,
-            window_days=args.window_days,
-        )
+    result = _analyze(args)
     table = features_of(result)
     write_table_file(table, args.output)
     _say(args, f"{len(table)} users x {table.shape[1] - 1} features -> {args.output}")

@@ -27,7 +27,7 @@ class TextFeaturizer(BaseEstimator, TransformerMixin):
     Examples
     --------
     >>> features = TextFeaturizer().fit().transform(["价格太贵了", "客服很耐心"])
-    >>> features.loc[0, "theme_price_mentioned"], features.loc[0, "theme_price"] < 0
+    >>> float(features.loc[0, "theme_price_mentioned"]), bool(features.loc[0, "theme_price"] < 0)
     (1.0, True)
     """
 

@@ -9,27 +9,26 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.formatting.rule import DataBarRule
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..attribution import ATTRIBUTION_COLUMNS
 from ..attribution.survival import SURVIVAL_COLUMNS
-from ..pipeline import DOC_COLUMNS, AnalysisResult
+from ..pipeline import AnalysisResult
 from .cells import put, set_widths, write_table
+from .evidence import (
+    EXCEL_MAX_ROWS,
+    competitors_sheet,
+    documents_sheet,
+    quality_sheet,
+    quotes_sheet,
+)
+from .style import BOLD, PERCENT, TITLE, WRAP, header_style
 
 __all__ = ["EXCEL_MAX_ROWS", "SHEETS", "build_report"]
 
 logger = logging.getLogger(__name__)
 
-EXCEL_MAX_ROWS = 1_048_576
 SHEETS = ("概览", "流失原因", "关键驱动", "原声", "竞品去向", "明细", "数据质量", "方法说明")
-QUOTES_PER_THEME = 5
-_TITLE = Font(bold=True, size=14)
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_PERCENT = "0.0%"
-
 REASON_HEADERS = {
     "theme_id": "主题ID",
     "theme_name": "流失原因",
@@ -54,9 +53,9 @@ REASON_HEADERS = {
     "note": "备注",
 }
 _REASON_FORMATS = {
-    "churn_rate_with": _PERCENT,
-    "churn_rate_without": _PERCENT,
-    "impact": _PERCENT,
+    "churn_rate_with": PERCENT,
+    "churn_rate_without": PERCENT,
+    "impact": PERCENT,
     "lift": "0.00",
     "odds_ratio": "0.00",
     "ci_low": "0.00",
@@ -72,16 +71,6 @@ _REASON_FORMATS = {
     "q_value": "0.0000",
 }
 _CHURN_TYPE_NAMES = {"natural": "自然流失", "active": "主动流失", "passive": "被动流失"}
-_REJECT_REASONS = {
-    "empty_row": "空行",
-    "empty_text": "空文本",
-    "non_answer": "无效回答",
-    "repost_only": "纯转发",
-    "agent_turn": "客服发言",
-    "stock_phrase": "寒暄套话",
-    "no_customer_text": "无客户发言",
-    "duplicate": "重复",
-}
 
 
 def build_report(result: AnalysisResult, path: str | Path) -> Path:
@@ -92,10 +81,10 @@ def build_report(result: AnalysisResult, path: str | Path) -> Path:
     _overview(overview, result)
     _reasons(book.create_sheet(SHEETS[1]), result)
     _key_drivers(book.create_sheet(SHEETS[2]), result)
-    _quotes(book.create_sheet(SHEETS[3]), result)
-    _competitors(book.create_sheet(SHEETS[4]), result)
-    _documents(book.create_sheet(SHEETS[5]), result)
-    _quality(book.create_sheet(SHEETS[6]), result)
+    quotes_sheet(book.create_sheet(SHEETS[3]), result)
+    competitors_sheet(book.create_sheet(SHEETS[4]), result)
+    documents_sheet(book.create_sheet(SHEETS[5]), result)
+    quality_sheet(book.create_sheet(SHEETS[6]), result)
     _method(book.create_sheet(SHEETS[7]), result)
     for sheet in book.worksheets:
         _print_setup(sheet)
@@ -112,13 +101,6 @@ def _print_setup(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-
-
-def _header_style(sheet: Worksheet, row: int, n_columns: int) -> None:
-    for j in range(1, n_columns + 1):
-        cell = sheet.cell(row=row, column=j)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
 
 
 def _theme_summary(result: AnalysisResult) -> pd.DataFrame:
@@ -146,7 +128,7 @@ def _theme_summary(result: AnalysisResult) -> pd.DataFrame:
 
 def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
     put(sheet, 1, 1, "流失原因分析报告")
-    sheet.cell(row=1, column=1).font = _TITLE
+    sheet.cell(row=1, column=1).font = TITLE
     docs = result.docs
     labels = docs["sentiment_label"].value_counts()
     figures: list[tuple[str, object, str | None]] = [
@@ -155,7 +137,7 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
         (
             "负面文档占比",
             float((docs["sentiment_label"] == "negative").mean()) if len(docs) else 0.0,
-            _PERCENT,
+            PERCENT,
         ),
         ("被剔除的行", len(result.rejects), None),
     ]
@@ -168,7 +150,7 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
             (
                 "流失率(纳入归因的用户)",
                 attribution.n_churned / max(attribution.n_users, 1),
-                _PERCENT,
+                PERCENT,
             ),
         ]
     if result.incremental is not None:
@@ -183,7 +165,7 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
             ),
         ]
     put(sheet, 3, 1, "关键数字")
-    sheet.cell(row=3, column=1).font = _BOLD
+    sheet.cell(row=3, column=1).font = BOLD
     row = 4
     for name, value, fmt in figures:
         put(sheet, row, 1, name)
@@ -192,18 +174,18 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
 
     row += 1
     put(sheet, row, 1, "主要流失原因")
-    sheet.cell(row=row, column=1).font = _BOLD
+    sheet.cell(row=row, column=1).font = BOLD
     row += 1
     if attribution is not None:
         top = attribution.table.dropna(subset=["impact"]).head(5)
         put(sheet, row, 1, "原因")
         put(sheet, row, 2, "归因流失占比")
         put(sheet, row, 3, "调整后比值比")
-        _header_style(sheet, row, 3)
+        header_style(sheet, row, 3)
         for _, reason in top.iterrows():
             row += 1
             put(sheet, row, 1, reason["theme_name"])
-            put(sheet, row, 2, reason["impact"], _PERCENT)
+            put(sheet, row, 2, reason["impact"], PERCENT)
             put(sheet, row, 3, reason["odds_ratio"], "0.00")
     else:
         put(sheet, row, 1, "未提供流失标签文件(--labels)，无法计算归因；下表按负面提及数排序。")
@@ -215,7 +197,7 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
 
     row += 2
     put(sheet, row, 1, "情感分布")
-    sheet.cell(row=row, column=1).font = _BOLD
+    sheet.cell(row=row, column=1).font = BOLD
     chart_top = row + 1
     put(sheet, chart_top, 1, "情感")
     put(sheet, chart_top, 2, "文档数")
@@ -236,7 +218,7 @@ def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
 
     row = chart_top + 5
     put(sheet, row, 1, "输入与设置")
-    sheet.cell(row=row, column=1).font = _BOLD
+    sheet.cell(row=row, column=1).font = BOLD
     for key, value in result.settings.items():
         row += 1
         put(sheet, row, 1, key)
@@ -269,9 +251,9 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
                 "提及占比",
                 "平均情感",
             ],
-            formats={"share": _PERCENT, "mean_sentiment": "0.00"},
+            formats={"share": PERCENT, "mean_sentiment": "0.00"},
         )
-        _header_style(sheet, 3, 7)
+        header_style(sheet, 3, 7)
         value_col, title = 5, "各主题负面提及数"
         charted = last
     else:
@@ -299,7 +281,7 @@ def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
             headers=[REASON_HEADERS[c] for c in order],
             formats=_REASON_FORMATS,
         )
-        _header_style(sheet, 3, len(order))
+        header_style(sheet, 3, len(order))
         if last > 3:
             sheet.conditional_formatting.add(
                 f"M4:M{last}",
@@ -361,9 +343,9 @@ def _key_drivers(sheet: Worksheet, result: AnalysisResult) -> None:
         frame,
         start_row=3,
         headers=["原因", "提及占比", "归因流失占比", "象限", "调整后比值比"],
-        formats={"prevalence": _PERCENT, "impact": _PERCENT, "odds_ratio": "0.00"},
+        formats={"prevalence": PERCENT, "impact": PERCENT, "odds_ratio": "0.00"},
     )
-    _header_style(sheet, 3, 5)
+    header_style(sheet, 3, 5)
     chart = ScatterChart()
     chart.title = "关键驱动：提及占比 × 归因流失占比"
     chart.style = 13
@@ -386,209 +368,6 @@ def _key_drivers(sheet: Worksheet, result: AnalysisResult) -> None:
     chart.height, chart.width = 11, 18
     sheet.add_chart(chart, "G3")
     set_widths(sheet, [18, 12, 14, 12, 14])
-
-
-def _quotes(sheet: Worksheet, result: AnalysisResult) -> None:
-    mentions = result.mentions
-    if mentions.empty:
-        put(sheet, 1, 1, "没有文档提及分类中的任何主题，因此没有原声摘录。")
-        return
-    docs = result.docs.set_index("doc_id")
-    names = {t.id: t.name for t in result.taxonomy.themes}
-    order = (
-        list(result.attribution.table["theme_id"])
-        if result.attribution is not None
-        else list(result.taxonomy.ids)
-    )
-    rows = []
-    for theme_id in order:
-        own = (
-            mentions[mentions["theme_id"] == theme_id]
-            .sort_values(["sentiment_score", "doc_id"], kind="mergesort")
-            .drop_duplicates("evidence")  # reposts and copy-paste would crowd out other voices
-        )
-        for _, mention in own.head(QUOTES_PER_THEME).iterrows():
-            doc = docs.loc[mention["doc_id"]]
-            rows.append(
-                {
-                    "theme": names[theme_id],
-                    "sentiment": mention["sentiment_score"],
-                    "evidence": mention["evidence"],
-                    "text": doc["text"],
-                    "source": doc["source"],
-                    "created_at": doc["created_at"],
-                    "doc_id": mention["doc_id"],
-                    "user_id": mention["user_id"],
-                }
-            )
-    put(sheet, 1, 1, f"每个原因最负面的 {QUOTES_PER_THEME} 条不同原声(按情感分从低到高)。")
-    frame = pd.DataFrame(rows)
-    last = write_table(
-        sheet,
-        frame,
-        start_row=3,
-        headers=["原因", "情感分", "命中子句", "原文", "来源", "时间", "文档ID", "用户ID"],
-        formats={"sentiment": "0.00", "created_at": "yyyy-mm-dd hh:mm"},
-    )
-    _header_style(sheet, 3, 8)
-    for r in range(4, last + 1):
-        sheet.cell(row=r, column=4).alignment = _WRAP
-    sheet.freeze_panes = "B4"
-    set_widths(sheet, [16, 8, 30, 60, 9, 17, 20, 10])
-
-
-def _competitors(sheet: Worksheet, result: AnalysisResult) -> None:
-    docs = result.docs
-    named = (
-        docs[docs["competitors"].fillna("") != ""]
-        if "competitors" in docs.columns
-        else docs.iloc[:0]
-    )
-    if named.empty:
-        put(sheet, 1, 1, "没有反馈提到转向了哪个竞品(如“换成了X”“改用X”“X更便宜”)。")
-        return
-    pairs = named.assign(competitor=named["competitors"].str.split(";")).explode("competitor")
-    churned: set[str] = set()
-    if result.labels is not None:
-        frame = result.labels.frame
-        churned = set(frame.loc[frame["churned"] == 1, "user_id"].astype(str))
-    rows = []
-    for name, group in pairs.groupby("competitor", sort=False):
-        users = set(group["user_id"].dropna().astype(str))
-        rows.append(
-            {
-                "competitor": name,
-                "texts": len(group),
-                "users": len(users),
-                "churned_users": len(users & churned) if result.labels is not None else None,
-                "example": group["text"].iloc[0],
-            }
-        )
-    table = pd.DataFrame(rows).sort_values(["texts", "competitor"], ascending=[False, True])
-    put(sheet, 1, 1, "反馈中提到的转投去向(切换说法前后的品牌名)，按提及次数排序。")
-    last = write_table(
-        sheet,
-        table,
-        start_row=3,
-        headers=["竞品", "提及文档数", "用户数", "其中已流失用户", "例句"],
-    )
-    _header_style(sheet, 3, 5)
-    for r in range(4, last + 1):
-        sheet.cell(row=r, column=5).alignment = _WRAP
-    set_widths(sheet, [16, 12, 10, 14, 70])
-
-
-def _documents(sheet: Worksheet, result: AnalysisResult) -> None:
-    columns = [*DOC_COLUMNS, "churn_type", "competitors", "channel", "rating"]
-    docs = result.docs[[c for c in columns if c in result.docs.columns]]
-    limit = EXCEL_MAX_ROWS - 1
-    shown = docs.iloc[:limit]
-    last = write_table(
-        sheet,
-        shown,
-        formats={"sentiment_score": "0.00", "created_at": "yyyy-mm-dd hh:mm"},
-    )
-    _header_style(sheet, 1, len(shown.columns))
-    sheet.auto_filter.ref = (
-        f"A1:{sheet.cell(row=max(last, 1), column=len(shown.columns)).coordinate}"
-    )
-    sheet.freeze_panes = "A2"
-    if len(docs) > limit:
-        logger.warning("documents sheet holds the first %d of %d documents", limit, len(docs))
-    set_widths(sheet, [20, 10, 8, 17, 60, 10, 10, 22, 10, 14, 10, 8])
-
-
-def _quality(sheet: Worksheet, result: AnalysisResult) -> None:
-    put(
-        sheet,
-        1,
-        1,
-        "每个输入文件读取了多少行、计入文档多少、剔除多少及原因。读取行数 = 计入文档的行 + 剔除。"
-        "(聊天记录中同一会话的多条客户消息合并为一个文档。)",
-    )
-    reasons = sorted({r for f in result.files for r in f.rejected})
-    headers = [
-        "文件",
-        "格式",
-        "平台",
-        "编码",
-        "来源类型",
-        "渠道",
-        "读取行数",
-        "计入文档的行",
-        "文档数",
-        "剔除",
-        *[_REJECT_REASONS.get(r, r) for r in reasons],
-        "列映射",
-    ]
-    for j, name in enumerate(headers, start=1):
-        put(sheet, 3, j, name)
-    _header_style(sheet, 3, len(headers))
-    row = 3
-    for summary in result.files:
-        row += 1
-        values = [
-            summary.file,
-            summary.file_format,
-            summary.platform,
-            summary.encoding or "",
-            summary.source,
-            summary.channel or "",
-            summary.rows_read,
-            summary.rows_in_records,
-            summary.records,
-            sum(summary.rejected.values()),
-            *[summary.rejected.get(r, 0) for r in reasons],
-            summary.describe_roles(),
-        ]
-        for j, value in enumerate(values, start=1):
-            put(sheet, row, j, value)
-    exposure = result.exposure
-    if exposure is not None and result.labels is not None:
-        row += 2
-        put(sheet, row, 1, "流失标签匹配")
-        sheet.cell(row=row, column=1).font = _BOLD
-        facts = [
-            ("标签文件", result.labels.file),
-            ("标签文件用户数", exposure.users_in_labels),
-            (
-                "反馈中的用户 / 其中在标签文件中",
-                f"{exposure.feedback_users} / {exposure.matched_users}",
-            ),
-            (
-                "用户ID列 / 流失列 / 流失日期列",
-                f"{result.labels.id_col} / {result.labels.churn_col} / {result.labels.date_col or '(无)'}",
-            ),
-            ("协变量", ", ".join(result.labels.covariates) or "(无)"),
-            (
-                "未用作协变量的列",
-                "; ".join(f"{k}: {v}" for k, v in result.labels.skipped.items()) or "(无)",
-            ),
-            ("计入归因的文档(流失前写的)", exposure.docs_used),
-            ("流失之后写的文档(不计入)", exposure.docs_after_churn),
-            ("无法匹配到标签用户的文档", exposure.docs_unlabelled),
-            ("早于时间窗口的文档(不计入)", exposure.docs_outside_window),
-        ]
-        for name, value in facts:
-            row += 1
-            put(sheet, row, 1, name)
-            put(sheet, row, 2, value)
-    if len(result.rejects):
-        row += 2
-        put(sheet, row, 1, "被剔除的行(前 1000 行)")
-        sheet.cell(row=row, column=1).font = _BOLD
-        rejects = result.rejects.head(1000).assign(
-            reason=lambda f: f["reason"].map(lambda r: _REJECT_REASONS.get(r, r))
-        )
-        last = write_table(
-            sheet,
-            rejects,
-            start_row=row + 1,
-            headers=["文件", "行号", "文档ID", "用户ID", "原因", "原文"],
-        )
-        _header_style(sheet, row + 1, 6)
-        row = last
-    set_widths(sheet, [34, 30, 10, 10, 10, 10, 8, 8, 10, 10, 60])
 
 
 def _method(sheet: Worksheet, result: AnalysisResult) -> None:
@@ -652,10 +431,10 @@ def _method(sheet: Worksheet, result: AnalysisResult) -> None:
         ("分类", str(result.settings.get("taxonomy", ""))),
     ]
     put(sheet, 1, 1, "方法说明")
-    sheet.cell(row=1, column=1).font = _TITLE
+    sheet.cell(row=1, column=1).font = TITLE
     for i, (name, text) in enumerate(lines, start=3):
         put(sheet, i, 1, name)
         put(sheet, i, 2, text)
-        sheet.cell(row=i, column=1).font = _BOLD
-        sheet.cell(row=i, column=2).alignment = _WRAP
+        sheet.cell(row=i, column=1).font = BOLD
+        sheet.cell(row=i, column=2).alignment = WRAP
     set_widths(sheet, [28, 100])

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import logging
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from ..errors import FeedbackMinerError
+from ..text.vectors import train_word_vectors
 from .lexicon import SentimentLexicon
 
 __all__ = [
@@ -144,11 +144,6 @@ class ExpansionResult:
     added: dict[str, float]
 
 
-def _stable_hash(word: str) -> int:
-    # gensim seeds each vector with hash(word); Python's hash changes between runs
-    return zlib.crc32(word.encode("utf-8"))
-
-
 def expand_lexicon(
     tokenized: Sequence[Sequence[str]],
     lexicon: SentimentLexicon,
@@ -166,21 +161,10 @@ def expand_lexicon(
     are lexicon words whose similarity-weighted polarity agrees at
     ``min_agreement`` or more. Its weight is that agreement (at most 1).
     """
-    from gensim.models import Word2Vec
-
     counts = Counter(token for doc in tokenized for token in doc)
     if sum(counts.values()) == 0:
         return ExpansionResult(lexicon, {})
-    model = Word2Vec(
-        sentences=[list(doc) for doc in tokenized],
-        vector_size=100,
-        window=5,
-        min_count=min_count,
-        workers=1,
-        seed=random_state,
-        epochs=10,
-        hashfxn=_stable_hash,
-    )
+    model = train_word_vectors(tokenized, min_count=min_count, seed=random_state)
     added: dict[str, float] = {}
     for word in model.wv.index_to_key:
         if (

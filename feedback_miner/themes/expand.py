@@ -8,7 +8,6 @@ any theme are not proposed.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from ..errors import FeedbackMinerError
 from ..text import ChineseTokenizer
+from ..text.vectors import train_word_vectors
 from .discover import _tokens
 from .taxonomy import Taxonomy
 
@@ -29,11 +29,6 @@ SUGGESTION_COLUMNS = (
     "frequency",
     "nearest_keyword",
 )
-
-
-def _stable_hash(word: str) -> int:
-    # gensim seeds each vector with hash(word); Python's own hash changes between runs
-    return zlib.crc32(word.encode("utf-8"))
 
 
 def suggest_keywords(
@@ -53,20 +48,9 @@ def suggest_keywords(
     FeedbackMinerError
         When no keyword of the taxonomy occurs often enough in the texts.
     """
-    from gensim.models import Word2Vec
-
     tokenized = _tokens(texts, tokenizer)
     counts = Counter(token for doc in tokenized for token in doc)
-    model = Word2Vec(
-        sentences=tokenized,
-        vector_size=100,
-        window=5,
-        min_count=min_count,
-        workers=1,
-        seed=seed,
-        epochs=20,
-        hashfxn=_stable_hash,
-    )
+    model = train_word_vectors(tokenized, min_count=min_count, epochs=20, seed=seed)
     used = {k.lower() for theme in taxonomy.themes for k in theme.keywords}
     rows = []
     for theme in taxonomy.themes:
