@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, TimeSeriesSplit
@@ -43,6 +44,15 @@ class IncrementalValue:
     ci_high: float
     split: str
     n_users: int
+
+
+def _auc(y: np.ndarray, scores: np.ndarray) -> float:
+    """ROC AUC as the Mann-Whitney statistic (ties averaged), without scikit-learn's checks."""
+    ranks = rankdata(scores)
+    positives = y == 1
+    n_pos = positives.sum()
+    n_neg = len(y) - n_pos
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def incremental_auc(
@@ -107,11 +117,11 @@ def incremental_auc(
     deltas = []
     for _ in range(_BOOTSTRAP):
         sample = rng.integers(0, len(y_scored), len(y_scored))
-        if len(set(y_scored[sample])) < 2:
+        positives = y_scored[sample].sum()
+        if positives in (0, len(sample)):
             continue
         deltas.append(
-            roc_auc_score(y_scored[sample], text_p[sample])
-            - roc_auc_score(y_scored[sample], base_p[sample])
+            _auc(y_scored[sample], text_p[sample]) - _auc(y_scored[sample], base_p[sample])
         )
     low, high = np.percentile(deltas, [2.5, 97.5])
     return IncrementalValue(
