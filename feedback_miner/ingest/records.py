@@ -468,7 +468,8 @@ def _drop_duplicates(
     original = find_duplicates(
         records["doc_id"], records["user_id"], records["text"], records["source"]
     )
-    duplicate = original.notna()
+    # a chat session merges several rows into one record and is no repost: never a duplicate
+    duplicate = original.notna() & (records["channel"] != "chat")
     if not duplicate.any():
         return records, rejects, files
     dropped = records[duplicate]

@@ -276,3 +276,16 @@ def test_wjx_csv_export(tmp_path: Path) -> None:
     assert (result.files[0].platform, result.files[0].encoding) == ("wjx", "gbk")
     assert result.records["user_id"].tolist() == ["M1", "M3"]
     assert result.rejects["reason"].tolist() == ["empty_text"]
+
+
+def test_repeated_chat_sessions_are_not_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "chat.csv"
+    path.write_text(
+        "会话ID,用户ID,发送者,消息内容\n"
+        "S1,U1,用户,会员被重复扣费了\nS1,U1,用户,快点退钱\n"
+        "S2,U1,用户,会员被重复扣费了\nS2,U1,用户,快点退钱\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(path)
+    check_accounting(result)
+    assert result.records["doc_id"].tolist() == ["chat:S1", "chat:S2"]
