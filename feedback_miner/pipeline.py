@@ -30,6 +30,7 @@ from .attribution import (
     incremental_auc,
     load_labels,
 )
+from .features.users import user_features
 from .ingest import FileSummary, IngestOptions, ingest_files
 from .sentiment import SentimentScorer, label_score
 from .text import ChineseTokenizer, split_clauses
@@ -107,6 +108,9 @@ class AnalysisResult:
         The attribution table, when labels were given.
     incremental : IncrementalValue or None
         Cross-validated AUC of a churn model without and with text features.
+    user_features : pandas.DataFrame or None
+        With labels, the user feature table of every labelled user (see
+        :mod:`feedback_miner.features`).
     settings : dict
         Run settings for the method sheet.
     timings : dict
@@ -122,6 +126,7 @@ class AnalysisResult:
     exposure: Exposure | None = None
     attribution: AttributionResult | None = None
     incremental: IncrementalValue | None = None
+    user_features: pd.DataFrame | None = None
     settings: dict[str, object] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -244,33 +249,22 @@ def _order_doc_columns(docs: pd.DataFrame) -> pd.DataFrame:
     return docs[first + [c for c in docs.columns if c not in first]]
 
 
-def _incremental(
+def _user_features(
     docs: pd.DataFrame,
     mentions: pd.DataFrame,
     labels: ChurnLabels,
     taxonomy: Taxonomy,
     neutral_band: float,
-) -> IncrementalValue | None:
-    """Churn-model AUC on the label file's covariates, without and with the text features."""
-    from .features import user_features
-
+) -> pd.DataFrame:
+    """Features of every labelled user, feedback cut at each churn date."""
     frame = labels.frame
-    churn_dates = frame.set_index("user_id")["churn_date"]
-    features = user_features(
+    return user_features(
         docs,
         mentions,
         taxonomy.ids,
         users=frame["user_id"].tolist(),
-        churn_dates=churn_dates,
+        churn_dates=frame.set_index("user_id")["churn_date"],
         neutral_band=neutral_band,
-    )
-    dated = docs[docs["user_id"].notna()].assign(user_id=lambda d: d["user_id"].astype(str))
-    dated = dated[dated["user_id"].isin(churn_dates.index)]
-    cutoff = dated["user_id"].map(churn_dates)
-    dated = dated[cutoff.isna() | (pd.to_datetime(dated["created_at"]) < cutoff)]
-    last = pd.to_datetime(dated["created_at"]).groupby(dated["user_id"]).max()
-    return incremental_auc(
-        frame, features, labels.covariates, last_feedback=last if last.notna().any() else None
     )
 
 
@@ -340,7 +334,7 @@ def analyze(
     )
     timings["text"] = time.perf_counter() - started
 
-    exposure = attribution = incremental = None
+    exposure = attribution = incremental = features = None
     if churn_labels is not None:
         started = time.perf_counter()
         exposure = build_exposure(
@@ -353,7 +347,14 @@ def analyze(
             window_days=window_days,
         )
         attribution = attribute(exposure, chosen, covariates=churn_labels.covariates, docs=docs)
-        incremental = _incremental(docs, mentions, churn_labels, chosen, neutral_band)
+        features = _user_features(docs, mentions, churn_labels, chosen, neutral_band)
+        last = exposure.last_feedback
+        incremental = incremental_auc(
+            churn_labels.frame,
+            features,
+            churn_labels.covariates,
+            last_feedback=last if last.notna().any() else None,
+        )
         timings["attribution"] = time.perf_counter() - started
     settings: dict[str, object] = {
         "version": __version__,
@@ -376,6 +377,7 @@ def analyze(
         exposure=exposure,
         attribution=attribution,
         incremental=incremental,
+        user_features=features,
         settings=settings,
         timings=timings,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
@@ -39,6 +39,8 @@ class Exposure:
     docs_outside_window : int
         Texts left out for being older than ``window_days`` before the
         reference date.
+    last_feedback : pandas.Series
+        Date of each analysed user's latest counted text (NaT when undated).
     """
 
     matrix: pd.DataFrame
@@ -50,6 +52,7 @@ class Exposure:
     feedback_users: int = 0
     matched_users: int = 0
     docs_outside_window: int = 0
+    last_feedback: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
 
 
 def build_exposure(
@@ -127,4 +130,5 @@ def build_exposure(
         feedback_users=int(user_ids.nunique()),
         matched_users=int(user_ids[labelled].nunique()),
         docs_outside_window=int(outside.sum()),
+        last_feedback=pd.to_datetime(eligible["created_at"]).groupby(eligible["user_id"]).max(),
     )

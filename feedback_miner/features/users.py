@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["NO_COMPLAINT_DAYS", "feature_columns", "user_features"]
+if TYPE_CHECKING:
+    from ..pipeline import AnalysisResult
+
+__all__ = ["NO_COMPLAINT_DAYS", "feature_columns", "features_of", "user_features"]
 
 NO_COMPLAINT_DAYS = 9999.0
 _HALF_LIFE_DAYS = 30.0
@@ -122,25 +126,14 @@ def user_features(
     return out.reset_index()
 
 
-def features_of(result: object) -> pd.DataFrame:
-    """The user feature table of an :class:`~feedback_miner.pipeline.AnalysisResult`.
+def features_of(result: AnalysisResult) -> pd.DataFrame:
+    """The user feature table of an analysis.
 
     With churn labels: every labelled user (zeros for those who wrote
-    nothing), feedback cut at each churn date. Without: the users who wrote.
+    nothing), feedback cut at each churn date — the table the analysis already
+    built. Without: the users who wrote.
     """
-    docs = result.docs  # type: ignore[attr-defined]
-    mentions = result.mentions  # type: ignore[attr-defined]
-    taxonomy = result.taxonomy  # type: ignore[attr-defined]
-    labels = result.labels  # type: ignore[attr-defined]
-    band = float(result.settings.get("neutral_band", 0.1))  # type: ignore[attr-defined]
-    if labels is None:
-        return user_features(docs, mentions, taxonomy.ids, neutral_band=band)
-    frame = labels.frame
-    return user_features(
-        docs,
-        mentions,
-        taxonomy.ids,
-        users=frame["user_id"].tolist(),
-        churn_dates=frame.set_index("user_id")["churn_date"],
-        neutral_band=band,
-    )
+    if result.user_features is not None:
+        return result.user_features
+    band = float(str(result.settings.get("neutral_band", 0.1)))
+    return user_features(result.docs, result.mentions, result.taxonomy.ids, neutral_band=band)
