@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     outputs.add_argument(
         "--features", type=Path, metavar="FILE", help="one row per user: features for churn models"
     )
+    _add_report_options(analyze)
     analyze.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
     )
@@ -221,11 +222,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for the samples and results (default: feedback-miner-demo)",
     )
     demo.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="report language (default: zh)"
+    )
+    demo.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
     )
     demo.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     demo.set_defaults(run=_run_demo)
     return parser
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    report = parser.add_argument_group("report")
+    report.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the report's sheets and labels (default: zh)",
+    )
+    report.add_argument(
+        "--segment-col",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="break themes down by this column on the 细分 sheet (an input column or a "
+        "label-file column such as plan); repeatable; chosen automatically when not given",
+    )
+    report.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the samples behind quotes and new themes (default: 0)",
+    )
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
@@ -272,7 +301,7 @@ def _ingest_options(args: argparse.Namespace) -> Any:
     )
 
 
-def _analyze(args: argparse.Namespace) -> Any:
+def _analyze(args: argparse.Namespace, *, with_summary: bool = True) -> Any:
     """Run the analysis with the input, label and exposure options of ``args``, with progress."""
     from .pipeline import LabelOptions, analyze
 
@@ -298,6 +327,9 @@ def _analyze(args: argparse.Namespace) -> Any:
             on_total=set_total,
             exposure_rule=args.exposure,
             window_days=args.window_days,
+            segment_columns=getattr(args, "segment_col", ()),
+            seed=getattr(args, "seed", 0),
+            with_summary=with_summary,
         )
 
 
@@ -339,14 +371,16 @@ def _run_analyze(args: argparse.Namespace) -> int:
     if args.docs:
         write_table_file(_docs_table(result.docs, DOC_COLUMNS), args.docs)
     if args.mentions:
-        write_table_file(result.mentions[list(MENTION_COLUMNS)], args.mentions)
+        write_table_file(_docs_table(result.mentions, MENTION_COLUMNS), args.mentions)
     if args.attribution and result.attribution is not None:
         write_table_file(result.attribution.table, args.attribution)
     if args.features:
         from .features import features_of
 
         write_table_file(features_of(result), args.features)
-    build_report(result, args.output)
+    written = build_report(result, args.output, lang=args.lang)
+    if written.overflow is not None:
+        _say(args, f"The documents that do not fit in the sheet are in {written.overflow}")
     _summarise(args, result)
     return 0
 
@@ -480,7 +514,7 @@ def _run_features(args: argparse.Namespace) -> int:
 
     _check_jobs(args.jobs)
     check_table_path(args.output, "-o")
-    result = _analyze(args)
+    result = _analyze(args, with_summary=False)
     table = features_of(result)
     write_table_file(table, args.output)
     _say(args, f"{len(table)} users x {table.shape[1] - 1} features -> {args.output}")
@@ -513,6 +547,8 @@ def _run_demo(args: argparse.Namespace) -> int:
             str(folder / "attribution.csv"),
             "--jobs",
             str(args.jobs),
+            "--lang",
+            args.lang,
             *(["--quiet"] if args.quiet else []),
         ]
     )

@@ -33,6 +33,7 @@ from .attribution import (
 from .features.users import user_features
 from .ingest import FileSummary, IngestOptions, ingest_files
 from .sentiment import SentimentScorer, label_score
+from .summary import Summary, summarize
 from .text import ChineseTokenizer, split_clauses
 from .themes import (
     Taxonomy,
@@ -67,6 +68,8 @@ DOC_COLUMNS = (
     "themes",
 )
 MENTION_COLUMNS = ("doc_id", "user_id", "theme_id", "sentiment_score", "evidence")
+# after the fixed columns: the matched keywords, ";"-joined
+MENTION_EXTRA_COLUMNS = ("keywords",)
 DEFAULT_CHUNK_SIZE = 2000
 
 
@@ -111,6 +114,9 @@ class AnalysisResult:
     user_features : pandas.DataFrame or None
         With labels, the user feature table of every labelled user (see
         :mod:`feedback_miner.features`).
+    summary : Summary or None
+        Theme counts, quotes, trends, segments, churn types, competitors and
+        emerging themes for the report (see :mod:`feedback_miner.summary`).
     settings : dict
         Run settings for the method sheet.
     timings : dict
@@ -127,6 +133,7 @@ class AnalysisResult:
     attribution: AttributionResult | None = None
     incremental: IncrementalValue | None = None
     user_features: pd.DataFrame | None = None
+    summary: Summary | None = None
     settings: dict[str, object] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -161,7 +168,8 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
     -------
     docs, mentions : pandas.DataFrame
         ``docs`` is ``records`` with ``sentiment_score``, ``sentiment_label``
-        and ``themes`` added; ``mentions`` has :data:`MENTION_COLUMNS`.
+        and ``themes`` added; ``mentions`` has :data:`MENTION_COLUMNS` and
+        ``keywords`` (the matched keywords, ``;``-joined).
     """
     scorer, matcher = _stages(spec)
     scores: list[float | None] = []
@@ -189,7 +197,8 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
         )
         competitors.append(";".join(find_competitors(text, spec.taxonomy.competitors)))
         mention_rows.extend(
-            (doc_id, user_id, m.theme_id, m.sentiment_score, m.evidence) for m in found
+            (doc_id, user_id, m.theme_id, m.sentiment_score, m.evidence, ";".join(m.keywords))
+            for m in found
         )
     docs = records.copy()
     docs["sentiment_score"] = pd.array(scores, dtype="Float64").astype(float)
@@ -197,7 +206,7 @@ def analyze_chunk(records: pd.DataFrame, spec: AnalyzerSpec) -> tuple[pd.DataFra
     docs["themes"] = pd.Series(themes, index=docs.index, dtype=object)
     docs["churn_type"] = pd.Series(churn_types, index=docs.index, dtype=object)
     docs["competitors"] = pd.Series(competitors, index=docs.index, dtype=object)
-    mentions = pd.DataFrame(mention_rows, columns=list(MENTION_COLUMNS))
+    mentions = pd.DataFrame(mention_rows, columns=[*MENTION_COLUMNS, *MENTION_EXTRA_COLUMNS])
     mentions["sentiment_score"] = mentions["sentiment_score"].astype(float)
     return docs, mentions
 
@@ -277,6 +286,9 @@ def analyze(
     exposure_rule: ExposureRule = "negative",
     window_days: int | None = None,
     neutral_band: float = 0.1,
+    segment_columns: Sequence[str] = (),
+    seed: int = 0,
+    with_summary: bool = True,
     jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_progress: Callable[[int], None] | None = None,
@@ -300,6 +312,15 @@ def analyze(
         Only feedback of the last ``window_days`` before the churn date counts.
     neutral_band : float
         Sentiment scores within this distance of 0 are neutral.
+    segment_columns : sequence of str
+        Columns to break themes down by in the report (docs columns, ``meta:``
+        columns with or without the prefix, or label-file columns); chosen
+        automatically when empty.
+    seed : int
+        Seed of the samples taken for quotes and emerging-theme discovery.
+    with_summary : bool
+        Compute the report's summaries (:mod:`feedback_miner.summary`); not
+        needed when only tables or features are wanted.
     jobs : int
         Worker processes for the per-chunk stages.
     chunk_size : int
@@ -356,12 +377,27 @@ def analyze(
             last_feedback=last if last.notna().any() else None,
         )
         timings["attribution"] = time.perf_counter() - started
+    summary = None
+    if with_summary:
+        started = time.perf_counter()
+        summary = summarize(
+            docs,
+            mentions,
+            chosen,
+            labels=churn_labels,
+            attribution=attribution,
+            segment_columns=segment_columns,
+            neutral_band=neutral_band,
+            seed=seed,
+        )
+        timings["summary"] = time.perf_counter() - started
     settings: dict[str, object] = {
         "version": __version__,
         "taxonomy": f"{chosen.name} {chosen.version} ({chosen.source})",
         "exposure": exposure_rule,
         "window_days": window_days,
         "neutral_band": neutral_band,
+        "seed": seed,
         "jobs": jobs,
         "chunk_size": chunk_size,
         "inputs": [str(p) for p in inputs],
@@ -378,6 +414,7 @@ def analyze(
         attribution=attribution,
         incremental=incremental,
         user_features=features,
+        summary=summary,
         settings=settings,
         timings=timings,
     )

@@ -46,7 +46,7 @@ def test_analyze_writes_all_outputs_with_contract_columns(analyzed: Path) -> Non
     mentions = pd.read_parquet(analyzed / "m.parquet")
     attribution = pd.read_csv(analyzed / "a.csv")
     assert list(docs.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
-    assert list(mentions.columns) == list(MENTION_COLUMNS)
+    assert list(mentions.columns) == [*MENTION_COLUMNS, "keywords"]
     assert list(attribution.columns[: len(ATTRIBUTION_COLUMNS)]) == list(ATTRIBUTION_COLUMNS)
     assert set(attribution["theme_id"][:3]) == {"billing", "bugs", "service"}
     assert load_workbook(analyzed / "r.xlsx").sheetnames == list(SHEETS)

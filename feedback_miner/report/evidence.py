@@ -1,239 +1,186 @@
-"""The sheets that show what lies behind the figures: quotes, competitors, documents, data quality."""
+"""The sheets that show what customers said: quotes, churn types, competitors, new themes."""
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.chart import PieChart
 
-from ..pipeline import DOC_COLUMNS, AnalysisResult
-from .cells import put, set_widths, write_table
-from .style import BOLD, WRAP, header_style
+from ..pipeline import AnalysisResult
+from ..summary import Summary
+from .cells import Grid
+from .i18n import Labels
+from .layout import FIRST_ROW, Layout
+from .style import DATE, HEADER, PERCENT, SECTION, WRAP
 
-__all__ = [
-    "EXCEL_MAX_ROWS",
-    "QUOTES_PER_THEME",
-    "competitors_sheet",
-    "documents_sheet",
-    "quality_sheet",
-    "quotes_sheet",
-]
-
-logger = logging.getLogger(__name__)
-
-EXCEL_MAX_ROWS = 1_048_576
-QUOTES_PER_THEME = 5
-_REJECT_REASONS = {
-    "empty_row": "空行",
-    "empty_text": "空文本",
-    "non_answer": "无效回答",
-    "repost_only": "纯转发",
-    "agent_turn": "客服发言",
-    "stock_phrase": "寒暄套话",
-    "no_customer_text": "无客户发言",
-    "duplicate": "重复",
-}
+__all__ = ["churn_types_sheet", "competitors_sheet", "emerging_sheet", "quotes_sheet"]
 
 
-def quotes_sheet(sheet: Worksheet, result: AnalysisResult) -> None:
-    mentions = result.mentions
-    if mentions.empty:
-        put(sheet, 1, 1, "没有文档提及分类中的任何主题，因此没有原声摘录。")
-        return
-    docs = result.docs.set_index("doc_id")
-    names = {t.id: t.name for t in result.taxonomy.themes}
-    order = (
-        list(result.attribution.table["theme_id"])
-        if result.attribution is not None
-        else list(result.taxonomy.ids)
+def quotes_sheet(grid: Grid, summary: Summary, t: Labels, layout: Layout) -> Grid:
+    """Typical and most negative quotes per theme, each linking back to its reason."""
+    quotes = summary.quotes
+    if quotes.empty:
+        grid.put(1, 1, t("没有文档提及分类中的任何主题，因此没有原声摘录。"))
+        return grid
+    names = summary.themes.set_index("theme_id")["theme_name"]
+    kinds = {"typical": t("最典型"), "negative": t("最负面")}
+    frame = pd.DataFrame(
+        {
+            "theme": quotes["theme_id"].map(names),
+            "kind": quotes["kind"].map(kinds),
+            "sentiment": quotes["sentiment_score"],
+            "evidence": quotes["evidence"],
+            "text": quotes["text"],
+            "source": quotes["source"],
+            "created_at": quotes["created_at"],
+            "doc_id": quotes["doc_id"],
+            "user_id": quotes["user_id"],
+        }
     )
-    rows = []
-    for theme_id in order:
-        own = (
-            mentions[mentions["theme_id"] == theme_id]
-            .sort_values(["sentiment_score", "doc_id"], kind="mergesort")
-            .drop_duplicates("evidence")  # reposts and copy-paste would crowd out other voices
-        )
-        for _, mention in own.head(QUOTES_PER_THEME).iterrows():
-            doc = docs.loc[mention["doc_id"]]
-            rows.append(
-                {
-                    "theme": names[theme_id],
-                    "sentiment": mention["sentiment_score"],
-                    "evidence": mention["evidence"],
-                    "text": doc["text"],
-                    "source": doc["source"],
-                    "created_at": doc["created_at"],
-                    "doc_id": mention["doc_id"],
-                    "user_id": mention["user_id"],
-                }
-            )
-    put(sheet, 1, 1, f"每个原因最负面的 {QUOTES_PER_THEME} 条不同原声(按情感分从低到高)。")
-    frame = pd.DataFrame(rows)
-    last = write_table(
-        sheet,
+    grid.put(
+        1,
+        1,
+        t(
+            "每个原因：最典型的原声(措辞最接近该原因的多数负面反馈)和最负面的原声。"
+            "点击原因名称回到“流失原因”表中对应的行。"
+        ),
+    )
+    last = grid.table(
         frame,
-        start_row=3,
-        headers=["原因", "情感分", "命中子句", "原文", "来源", "时间", "文档ID", "用户ID"],
-        formats={"sentiment": "0.00", "created_at": "yyyy-mm-dd hh:mm"},
+        start_row=FIRST_ROW - 1,
+        headers=[
+            t("原因"),
+            t("类别"),
+            t("情感分"),
+            t("命中子句"),
+            t("原文"),
+            t("来源"),
+            t("时间"),
+            t("文档ID"),
+            t("用户ID"),
+        ],
+        formats={"sentiment": "0.00", "created_at": DATE},
+        header_style=HEADER,
+        wrap=("evidence", "text"),
     )
-    header_style(sheet, 3, 8)
-    for r in range(4, last + 1):
-        sheet.cell(row=r, column=4).alignment = WRAP
-    sheet.freeze_panes = "B4"
-    set_widths(sheet, [16, 8, 30, 60, 9, 17, 20, 10])
+    for row, theme_id in zip(range(FIRST_ROW, last + 1), quotes["theme_id"], strict=True):
+        grid.restyle(row, 1, link=layout.link(1, layout.reason_rows[theme_id], "B"))
+    grid.freeze = "C4"
+    grid.autofilter = f"A3:I{last}"
+    grid.widths = [16, 9, 8, 30, 60, 9, 17, 20, 10]
+    return grid
 
 
-def competitors_sheet(sheet: Worksheet, result: AnalysisResult) -> None:
-    docs = result.docs
-    named = (
-        docs[docs["competitors"].fillna("") != ""]
-        if "competitors" in docs.columns
-        else docs.iloc[:0]
+def churn_types_sheet(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -> Grid:
+    """Natural / active / passive churn: documents and users per type, with a pie chart."""
+    split = summary.churn_types
+    grid.widths = [14, 14, 14, 12, 16, 70]
+    if int(split["documents"].sum()) == 0:
+        grid.put(
+            1, 1, t("没有反馈给出流失原因(负面提及，或提及自然/被动流失类主题)，无法划分流失类型。")
+        )
+        return grid
+    grid.put(
+        1,
+        1,
+        t(
+            "自然流失：需求消失(搬家、不再需要)；主动流失：因不满而离开；被动流失：非本意(支付失败、账号问题)。"
+            "每条反馈按其最负面的流失原因归类。"
+        ),
     )
-    if named.empty:
-        put(sheet, 1, 1, "没有反馈提到转向了哪个竞品(如“换成了X”“改用X”“X更便宜”)。")
-        return
-    pairs = named.assign(competitor=named["competitors"].str.split(";")).explode("competitor")
-    churned: set[str] = set()
+    frame = split.assign(churn_type=split["churn_type"].map(t.churn_type))
+    headers = [t("流失类型"), t("文档数"), t("占给出原因的文档"), t("用户数")]
     if result.labels is not None:
-        frame = result.labels.frame
-        churned = set(frame.loc[frame["churned"] == 1, "user_id"].astype(str))
-    rows = []
-    for name, group in pairs.groupby("competitor", sort=False):
-        users = set(group["user_id"].dropna().astype(str))
-        rows.append(
+        headers.append(t("其中已流失用户"))
+    else:
+        frame = frame.drop(columns="churned_users")
+    last = grid.table(
+        frame, start_row=3, headers=headers, formats={"doc_share": PERCENT}, header_style=HEADER
+    )
+    chart = PieChart()
+    chart.title = t("流失类型分布(文档)")
+    chart.add_data(grid.ref(2, 3, max_row=last), titles_from_data=True)
+    chart.set_categories(grid.ref(1, 4, max_row=last))
+    chart.height, chart.width = 7, 11
+    grid.charts.append((chart, "H3"))
+    row = last + 2
+    grid.put(row, 1, t("各主题的流失类型"), SECTION)
+    themes = summary.themes[summary.themes["mentions"] > 0]
+    grid.table(
+        pd.DataFrame(
             {
-                "competitor": name,
-                "texts": len(group),
-                "users": len(users),
-                "churned_users": len(users & churned) if result.labels is not None else None,
-                "example": group["text"].iloc[0],
+                "theme": themes["theme_name"],
+                "churn_type": themes["churn_type"].map(t.churn_type),
+                "mentions": themes["mentions"],
+                "negative": themes["negative"],
             }
+        ),
+        start_row=row + 1,
+        headers=[t("原因"), t("流失类型"), t("提及文档数"), t("负面提及数")],
+        header_style=HEADER,
+    )
+    return grid
+
+
+def competitors_sheet(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -> Grid:
+    """Where users say they went, most mentioned first."""
+    table = summary.competitors
+    grid.widths = [16, 12, 10, 14, 70]
+    if table.empty:
+        grid.put(1, 1, t("没有反馈提到转向了哪个竞品(如“换成了X”“改用X”“X更便宜”)。"))
+        return grid
+    grid.put(1, 1, t("反馈中提到的转投去向(切换说法前后的品牌名)，按提及次数排序。"))
+    headers = [t("竞品"), t("提及文档数"), t("用户数"), t("其中已流失用户"), t("例句")]
+    frame = table
+    if result.labels is None:
+        frame = table.drop(columns="churned_users")
+        headers.remove(t("其中已流失用户"))
+    grid.table(frame, start_row=3, headers=headers, header_style=HEADER, wrap=("example",))
+    return grid
+
+
+def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
+    """Topics discovery found in the negative feedback no theme covers."""
+    emerging = summary.emerging
+    grid.widths = [10, 10, 10, 40, 80]
+    if emerging.discovery is None:
+        grid.put(
+            1,
+            1,
+            t(
+                "未被任何主题覆盖的负面反馈只有 {n} 条(至少需要 20 条)，没有可提议的新主题。",
+                n=emerging.uncovered,
+            ),
         )
-    table = pd.DataFrame(rows).sort_values(["texts", "competitor"], ascending=[False, True])
-    put(sheet, 1, 1, "反馈中提到的转投去向(切换说法前后的品牌名)，按提及次数排序。")
-    last = write_table(
-        sheet,
-        table,
-        start_row=3,
-        headers=["竞品", "提及文档数", "用户数", "其中已流失用户", "例句"],
-    )
-    header_style(sheet, 3, 5)
-    for r in range(4, last + 1):
-        sheet.cell(row=r, column=5).alignment = WRAP
-    set_widths(sheet, [16, 12, 10, 14, 70])
-
-
-def documents_sheet(sheet: Worksheet, result: AnalysisResult) -> None:
-    columns = [*DOC_COLUMNS, "churn_type", "competitors", "channel", "rating"]
-    docs = result.docs[[c for c in columns if c in result.docs.columns]]
-    limit = EXCEL_MAX_ROWS - 1
-    shown = docs.iloc[:limit]
-    last = write_table(
-        sheet,
-        shown,
-        formats={"sentiment_score": "0.00", "created_at": "yyyy-mm-dd hh:mm"},
-    )
-    header_style(sheet, 1, len(shown.columns))
-    sheet.auto_filter.ref = (
-        f"A1:{sheet.cell(row=max(last, 1), column=len(shown.columns)).coordinate}"
-    )
-    sheet.freeze_panes = "A2"
-    if len(docs) > limit:
-        logger.warning("documents sheet holds the first %d of %d documents", limit, len(docs))
-    set_widths(sheet, [20, 10, 8, 17, 60, 10, 10, 22, 10, 14, 10, 8])
-
-
-def quality_sheet(sheet: Worksheet, result: AnalysisResult) -> None:
-    put(
-        sheet,
+        return grid
+    grid.put(
         1,
         1,
-        "每个输入文件读取了多少行、计入文档多少、剔除多少及原因。读取行数 = 计入文档的行 + 剔除。"
-        "(聊天记录中同一会话的多条客户消息合并为一个文档。)",
+        t(
+            "在 {n} 条未被任何主题覆盖的负面反馈中(读取了 {used} 条)自动发现的话题，"
+            "供补充分类(taxonomy)参考；确认后可用 feedback-miner themes discover 生成 TOML。",
+            n=emerging.uncovered,
+            used=emerging.used,
+        ),
+        WRAP,
     )
-    reasons = sorted({r for f in result.files for r in f.rejected})
-    headers = [
-        "文件",
-        "格式",
-        "平台",
-        "编码",
-        "来源类型",
-        "渠道",
-        "读取行数",
-        "计入文档的行",
-        "文档数",
-        "剔除",
-        *[_REJECT_REASONS.get(r, r) for r in reasons],
-        "列映射",
+    topics = sorted(emerging.discovery.topics, key=lambda topic: (-topic.size, topic.index))
+    rows = [
+        {
+            "topic": topic.index + 1,
+            "size": topic.size,
+            "coherence": topic.coherence,
+            "keywords": "、".join(topic.keywords),
+            "quotes": "\n".join(f"「{q}」" for q in topic.quotes),
+        }
+        for topic in topics
+        if topic.size
     ]
-    for j, name in enumerate(headers, start=1):
-        put(sheet, 3, j, name)
-    header_style(sheet, 3, len(headers))
-    row = 3
-    for summary in result.files:
-        row += 1
-        values = [
-            summary.file,
-            summary.file_format,
-            summary.platform,
-            summary.encoding or "",
-            summary.source,
-            summary.channel or "",
-            summary.rows_read,
-            summary.rows_in_records,
-            summary.records,
-            sum(summary.rejected.values()),
-            *[summary.rejected.get(r, 0) for r in reasons],
-            summary.describe_roles(),
-        ]
-        for j, value in enumerate(values, start=1):
-            put(sheet, row, j, value)
-    exposure = result.exposure
-    if exposure is not None and result.labels is not None:
-        row += 2
-        put(sheet, row, 1, "流失标签匹配")
-        sheet.cell(row=row, column=1).font = BOLD
-        facts = [
-            ("标签文件", result.labels.file),
-            ("标签文件用户数", exposure.users_in_labels),
-            (
-                "反馈中的用户 / 其中在标签文件中",
-                f"{exposure.feedback_users} / {exposure.matched_users}",
-            ),
-            (
-                "用户ID列 / 流失列 / 流失日期列",
-                f"{result.labels.id_col} / {result.labels.churn_col} / {result.labels.date_col or '(无)'}",
-            ),
-            ("协变量", ", ".join(result.labels.covariates) or "(无)"),
-            (
-                "未用作协变量的列",
-                "; ".join(f"{k}: {v}" for k, v in result.labels.skipped.items()) or "(无)",
-            ),
-            ("计入归因的文档(流失前写的)", exposure.docs_used),
-            ("流失之后写的文档(不计入)", exposure.docs_after_churn),
-            ("无法匹配到标签用户的文档", exposure.docs_unlabelled),
-            ("早于时间窗口的文档(不计入)", exposure.docs_outside_window),
-        ]
-        for name, value in facts:
-            row += 1
-            put(sheet, row, 1, name)
-            put(sheet, row, 2, value)
-    if len(result.rejects):
-        row += 2
-        put(sheet, row, 1, "被剔除的行(前 1000 行)")
-        sheet.cell(row=row, column=1).font = BOLD
-        rejects = result.rejects.head(1000).assign(
-            reason=lambda f: f["reason"].map(lambda r: _REJECT_REASONS.get(r, r))
-        )
-        last = write_table(
-            sheet,
-            rejects,
-            start_row=row + 1,
-            headers=["文件", "行号", "文档ID", "用户ID", "原因", "原文"],
-        )
-        header_style(sheet, row + 1, 6)
-        row = last
-    set_widths(sheet, [34, 30, 10, 10, 10, 10, 8, 8, 10, 10, 60])
+    grid.table(
+        pd.DataFrame(rows, columns=["topic", "size", "coherence", "keywords", "quotes"]),
+        start_row=3,
+        headers=[t("话题"), t("文档数"), t("一致性"), t("关键词"), t("例句")],
+        formats={"coherence": "0.000"},
+        header_style=HEADER,
+        wrap=("keywords", "quotes"),
+    )
+    return grid

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["BOLD", "PERCENT", "TITLE", "WRAP", "header_style"]
+from .cells import CellStyle
 
-TITLE = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
+__all__ = ["BOLD", "DATE", "HEADER", "PERCENT", "SECTION", "TITLE", "WRAP"]
+
 PERCENT = "0.0%"
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def header_style(sheet: Worksheet, row: int, n_columns: int) -> None:
-    """Bold, shaded header cells in ``row``, columns 1 to ``n_columns``."""
-    for j in range(1, n_columns + 1):
-        cell = sheet.cell(row=row, column=j)
-        cell.font = BOLD
-        cell.fill = _HEADER_FILL
+DATE = "yyyy-mm-dd hh:mm"
+TITLE = CellStyle(font=Font(bold=True, size=14))
+SECTION = CellStyle(font=Font(bold=True))
+BOLD = SECTION
+WRAP = CellStyle(alignment=Alignment(wrap_text=True, vertical="top"))
+HEADER = CellStyle(
+    font=Font(bold=True),
+    fill=PatternFill("solid", fgColor="DDEBF7"),
+    alignment=Alignment(wrap_text=True, vertical="center"),
+)

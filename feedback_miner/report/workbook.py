@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
-from openpyxl.formatting.rule import DataBarRule
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.chart import BarChart, ScatterChart, Series
+from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
+from openpyxl.styles import PatternFill
 
 from ..attribution import ATTRIBUTION_COLUMNS
 from ..attribution.survival import SURVIVAL_COLUMNS
 from ..pipeline import AnalysisResult
-from .cells import put, set_widths, write_table
-from .evidence import (
-    EXCEL_MAX_ROWS,
-    competitors_sheet,
-    documents_sheet,
-    quality_sheet,
-    quotes_sheet,
-)
-from .style import BOLD, PERCENT, TITLE, WRAP, header_style
+from ..summary import Summary
+from .cells import CellStyle, Grid, number
+from .documents import EXCEL_MAX_ROWS, documents_sheet, quality_sheet
+from .evidence import churn_types_sheet, competitors_sheet, emerging_sheet, quotes_sheet
+from .i18n import Labels, ReportLanguage, sheet_names
+from .layout import Layout
+from .method import method_sheet
+from .style import HEADER, PERCENT, SECTION, TITLE
+from .trends import segments_sheet, trends_sheet
 
-__all__ = ["EXCEL_MAX_ROWS", "SHEETS", "build_report"]
+__all__ = ["EXCEL_MAX_ROWS", "SHEETS", "ReportFiles", "build_report"]
 
 logger = logging.getLogger(__name__)
 
-SHEETS = ("概览", "流失原因", "关键驱动", "原声", "竞品去向", "明细", "数据质量", "方法说明")
+SHEETS = sheet_names("zh")
 REASON_HEADERS = {
     "theme_id": "主题ID",
     "theme_name": "流失原因",
@@ -51,6 +52,7 @@ REASON_HEADERS = {
     "median_days_exposed": "提及者中位留存天数",
     "median_days_others": "其他人中位留存天数",
     "note": "备注",
+    "top_keywords": "主要关键词",
 }
 _REASON_FORMATS = {
     "churn_rate_with": PERCENT,
@@ -70,247 +72,12 @@ _REASON_FORMATS = {
     "p_value": "0.0000",
     "q_value": "0.0000",
 }
-_CHURN_TYPE_NAMES = {"natural": "自然流失", "active": "主动流失", "passive": "被动流失"}
-
-
-def build_report(result: AnalysisResult, path: str | Path) -> Path:
-    """Write the reason report for ``result`` to ``path`` (.xlsx) and return the path."""
-    book = Workbook()
-    overview = book.active
-    overview.title = SHEETS[0]
-    _overview(overview, result)
-    _reasons(book.create_sheet(SHEETS[1]), result)
-    _key_drivers(book.create_sheet(SHEETS[2]), result)
-    quotes_sheet(book.create_sheet(SHEETS[3]), result)
-    competitors_sheet(book.create_sheet(SHEETS[4]), result)
-    documents_sheet(book.create_sheet(SHEETS[5]), result)
-    quality_sheet(book.create_sheet(SHEETS[6]), result)
-    _method(book.create_sheet(SHEETS[7]), result)
-    for sheet in book.worksheets:
-        _print_setup(sheet)
-    out = Path(path)
-    book.save(out)
-    logger.info("report written to %s", out)
-    return out
-
-
-def _print_setup(sheet: Worksheet) -> None:
-    """Landscape, one page wide: the report is printed and turned into PDF too."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-
-
-def _theme_summary(result: AnalysisResult) -> pd.DataFrame:
-    """Mentions and negative mentions per theme, in taxonomy order (for runs without labels)."""
-    band = float(str(result.settings.get("neutral_band", 0.1)))
-    mentions = result.mentions
-    rows = []
-    n_docs = max(len(result.docs), 1)
-    for theme in result.taxonomy.themes:
-        own = mentions[mentions["theme_id"] == theme.id]
-        negative = own[own["sentiment_score"] <= -band]
-        rows.append(
-            {
-                "theme_id": theme.id,
-                "theme_name": theme.name,
-                "churn_type": _CHURN_TYPE_NAMES[theme.churn_type],
-                "mentions": len(own),
-                "negative": len(negative),
-                "share": len(own) / n_docs,
-                "mean_sentiment": own["sentiment_score"].mean() if len(own) else None,
-            }
-        )
-    return pd.DataFrame(rows).sort_values(["negative", "theme_id"], ascending=[False, True])
-
-
-def _overview(sheet: Worksheet, result: AnalysisResult) -> None:
-    put(sheet, 1, 1, "流失原因分析报告")
-    sheet.cell(row=1, column=1).font = TITLE
-    docs = result.docs
-    labels = docs["sentiment_label"].value_counts()
-    figures: list[tuple[str, object, str | None]] = [
-        ("分析文档数", len(docs), None),
-        ("涉及用户数", int(docs["user_id"].dropna().nunique()), None),
-        (
-            "负面文档占比",
-            float((docs["sentiment_label"] == "negative").mean()) if len(docs) else 0.0,
-            PERCENT,
-        ),
-        ("被剔除的行", len(result.rejects), None),
-    ]
-    attribution = result.attribution
-    if attribution is not None and result.exposure is not None:
-        figures += [
-            ("标签文件用户数", result.exposure.users_in_labels, None),
-            ("纳入归因的用户数(有流失前反馈)", attribution.n_users, None),
-            ("其中流失用户", attribution.n_churned, None),
-            (
-                "流失率(纳入归因的用户)",
-                attribution.n_churned / max(attribution.n_users, 1),
-                PERCENT,
-            ),
-        ]
-    if result.incremental is not None:
-        inc = result.incremental
-        figures += [
-            ("流失模型AUC：仅标签文件中的列", inc.auc_covariates, "0.000"),
-            ("流失模型AUC：加入文本特征", inc.auc_with_text, "0.000"),
-            (
-                "文本带来的AUC提升(95%置信区间)",
-                f"{inc.delta:+.3f} ({inc.ci_low:+.3f} ~ {inc.ci_high:+.3f})",
-                None,
-            ),
-        ]
-    put(sheet, 3, 1, "关键数字")
-    sheet.cell(row=3, column=1).font = BOLD
-    row = 4
-    for name, value, fmt in figures:
-        put(sheet, row, 1, name)
-        put(sheet, row, 2, value, fmt)
-        row += 1
-
-    row += 1
-    put(sheet, row, 1, "主要流失原因")
-    sheet.cell(row=row, column=1).font = BOLD
-    row += 1
-    if attribution is not None:
-        top = attribution.table.dropna(subset=["impact"]).head(5)
-        put(sheet, row, 1, "原因")
-        put(sheet, row, 2, "归因流失占比")
-        put(sheet, row, 3, "调整后比值比")
-        header_style(sheet, row, 3)
-        for _, reason in top.iterrows():
-            row += 1
-            put(sheet, row, 1, reason["theme_name"])
-            put(sheet, row, 2, reason["impact"], PERCENT)
-            put(sheet, row, 3, reason["odds_ratio"], "0.00")
-    else:
-        put(sheet, row, 1, "未提供流失标签文件(--labels)，无法计算归因；下表按负面提及数排序。")
-        summary = _theme_summary(result).head(5)
-        for _, theme in summary.iterrows():
-            row += 1
-            put(sheet, row, 1, theme["theme_name"])
-            put(sheet, row, 2, int(theme["negative"]))
-
-    row += 2
-    put(sheet, row, 1, "情感分布")
-    sheet.cell(row=row, column=1).font = BOLD
-    chart_top = row + 1
-    put(sheet, chart_top, 1, "情感")
-    put(sheet, chart_top, 2, "文档数")
-    names = {"negative": "负面", "neutral": "中性", "positive": "正面"}
-    for i, key in enumerate(("negative", "neutral", "positive"), start=1):
-        put(sheet, chart_top + i, 1, names[key])
-        put(sheet, chart_top + i, 2, int(labels.get(key, 0)))
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "文档情感分布"
-    chart.legend = None
-    chart.add_data(
-        Reference(sheet, min_col=2, min_row=chart_top, max_row=chart_top + 3), titles_from_data=True
-    )
-    chart.set_categories(Reference(sheet, min_col=1, min_row=chart_top + 1, max_row=chart_top + 3))
-    chart.height, chart.width = 7, 12
-    sheet.add_chart(chart, "E3")
-
-    row = chart_top + 5
-    put(sheet, row, 1, "输入与设置")
-    sheet.cell(row=row, column=1).font = BOLD
-    for key, value in result.settings.items():
-        row += 1
-        put(sheet, row, 1, key)
-        put(
-            sheet,
-            row,
-            2,
-            "; ".join(map(str, value))
-            if isinstance(value, list)
-            else ("" if value is None else str(value)),
-        )
-    set_widths(sheet, [34, 40, 16])
-
-
-def _reasons(sheet: Worksheet, result: AnalysisResult) -> None:
-    attribution = result.attribution
-    if attribution is None:
-        put(sheet, 1, 1, "未提供流失标签文件(--labels)：下表为各主题的提及情况，不含归因统计。")
-        summary = _theme_summary(result)
-        last = write_table(
-            sheet,
-            summary,
-            start_row=3,
-            headers=[
-                "主题ID",
-                "主题",
-                "流失类型",
-                "提及文档数",
-                "负面提及数",
-                "提及占比",
-                "平均情感",
-            ],
-            formats={"share": PERCENT, "mean_sentiment": "0.00"},
-        )
-        header_style(sheet, 3, 7)
-        value_col, title = 5, "各主题负面提及数"
-        charted = last
-    else:
-        table = attribution.table.copy()
-        table["churn_type"] = table["churn_type"].map(_CHURN_TYPE_NAMES)
-        # churn type beside the name, the extra columns after the contract's
-        order = [
-            *ATTRIBUTION_COLUMNS[:2],
-            "churn_type",
-            *ATTRIBUTION_COLUMNS[2:],
-            "crude_odds_ratio",
-            *SURVIVAL_COLUMNS,
-            "note",
-        ]
-        put(
-            sheet,
-            1,
-            1,
-            "按归因流失占比排序；比值比已对其他主题和标签文件中的协变量做调整。定义见“方法说明”。",
-        )
-        last = write_table(
-            sheet,
-            table[order],
-            start_row=3,
-            headers=[REASON_HEADERS[c] for c in order],
-            formats=_REASON_FORMATS,
-        )
-        header_style(sheet, 3, len(order))
-        if last > 3:
-            sheet.conditional_formatting.add(
-                f"M4:M{last}",
-                DataBarRule(start_type="num", start_value=0, end_type="max", color="F4B183"),
-            )
-        value_col, title = 13, "归因流失占比(按原因)"
-        charted = 3 + int(table["impact"].notna().sum())  # modelled themes come first
-    sheet.freeze_panes = "C4"
-    if charted > 3:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = title
-        chart.legend = None
-        chart.add_data(
-            Reference(sheet, min_col=value_col, min_row=3, max_row=charted), titles_from_data=True
-        )
-        chart.set_categories(Reference(sheet, min_col=2, min_row=4, max_row=charted))
-        chart.x_axis.scaling.orientation = "maxMin"  # the first reason on top, as in the table
-        chart.x_axis.tickLblPos = "low"  # names stay clear of negative bars
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.y_axis.majorGridlines = None
-        chart.height, chart.width = max(7.5, 0.8 * (charted - 3)), 18
-        sheet.add_chart(chart, f"B{last + 3}")
-    set_widths(
-        sheet, [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 13, 11, 11, 11, 10, 14, 14, 36]
-    )
-
-
+_QUADRANT_COLOURS = {
+    "fix_first": "E8534A",
+    "monitor": "F4B183",
+    "strength": "70AD47",
+    "low_priority": "A5A5A5",
+}
 _QUADRANT_NAMES = {
     "fix_first": "优先解决",
     "monitor": "重点关注",
@@ -319,122 +86,334 @@ _QUADRANT_NAMES = {
 }
 
 
-def _key_drivers(sheet: Worksheet, result: AnalysisResult) -> None:
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", fgColor=colour)
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What :func:`build_report` wrote.
+
+    Attributes
+    ----------
+    workbook : Path
+        The .xlsx report.
+    overflow : Path or None
+        The CSV beside it holding the documents beyond the sheet's row limit.
+    """
+
+    workbook: Path
+    overflow: Path | None = None
+
+
+def build_report(
+    result: AnalysisResult,
+    path: str | Path,
+    *,
+    lang: ReportLanguage = "zh",
+    max_rows: int = EXCEL_MAX_ROWS,
+) -> ReportFiles:
+    """Write the reason report for ``result`` to ``path`` (.xlsx).
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        What :func:`~feedback_miner.pipeline.analyze` returned.
+    path : path
+        The workbook to write.
+    lang : {"zh", "en"}
+        Language of sheet names, headers and explanations (the customers'
+        text stays as written).
+    max_rows : int
+        Rows per sheet (Excel's limit by default); documents beyond it go to
+        ``<report name>.documents.csv`` beside the workbook.
+
+    Returns
+    -------
+    ReportFiles
+    """
+    t = Labels(lang)
+    layout = Layout.of(result, t)
+    summary = result.summary
+    if summary is None:  # Layout.of has already said so; this narrows the type
+        raise ValueError("the result has no summary")
+    out = Path(path)
+    book = Workbook(write_only=True)
+    names = layout.names
+    _overview(Grid(names[0]), result, summary, t).write(book)
+    _reasons(Grid(names[1]), result, summary, t, layout).write(book)
+    _key_drivers(Grid(names[2]), result, t).write(book)
+    quotes_sheet(Grid(names[3]), summary, t, layout).write(book)
+    trends_sheet(Grid(names[4]), result, summary, t).write(book)
+    segments_sheet(Grid(names[5]), result, summary, t).write(book)
+    churn_types_sheet(Grid(names[6]), result, summary, t).write(book)
+    competitors_sheet(Grid(names[7]), result, summary, t).write(book)
+    emerging_sheet(Grid(names[8]), summary, t).write(book)
+    overflow = documents_sheet(book, names[9], result, t, out, max_rows)
+    quality_sheet(Grid(names[10]), result, t).write(book)
+    method_sheet(Grid(names[11]), result, t).write(book)
+    book.save(out)
+    logger.info("report written to %s", out)
+    return ReportFiles(out, overflow)
+
+
+def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -> Grid:
+    grid.widths = [34, 40, 16]
+    grid.put(1, 1, t("流失原因分析报告"), TITLE)
+    docs = result.docs
+    counts = summary.sentiment_counts
+    figures: list[tuple[str, object, str | None]] = [
+        (t("分析文档数"), len(docs), None),
+        (t("涉及用户数"), int(docs["user_id"].dropna().nunique()), None),
+        (t("负面文档占比"), counts["negative"] / max(len(docs), 1), PERCENT),
+        (t("被剔除的行"), len(result.rejects), None),
+    ]
+    attribution = result.attribution
+    if attribution is not None and result.exposure is not None:
+        figures += [
+            (t("标签文件用户数"), result.exposure.users_in_labels, None),
+            (t("纳入归因的用户数(有流失前反馈)"), attribution.n_users, None),
+            (t("其中流失用户"), attribution.n_churned, None),
+            (
+                t("流失率(纳入归因的用户)"),
+                attribution.n_churned / max(attribution.n_users, 1),
+                PERCENT,
+            ),
+        ]
+    if result.incremental is not None:
+        inc = result.incremental
+        figures += [
+            (t("流失模型AUC：仅标签文件中的列"), inc.auc_covariates, "0.000"),
+            (t("流失模型AUC：加入文本特征"), inc.auc_with_text, "0.000"),
+            (
+                t("文本带来的AUC提升(95%置信区间)"),
+                f"{inc.delta:+.3f} ({inc.ci_low:+.3f} ~ {inc.ci_high:+.3f})",
+                None,
+            ),
+        ]
+    grid.put(3, 1, t("关键数字"), SECTION)
+    row = 4
+    for name, value, fmt in figures:
+        grid.put(row, 1, name)
+        grid.put(row, 2, value, number(fmt))
+        row += 1
+
+    row += 1
+    grid.put(row, 1, t("主要流失原因"), SECTION)
+    row += 1
+    if attribution is not None:
+        top = attribution.table.dropna(subset=["impact"]).head(5)
+        for j, name in enumerate((t("原因"), t("归因流失占比"), t("调整后比值比")), start=1):
+            grid.put(row, j, name, HEADER)
+        for _, reason in top.iterrows():
+            row += 1
+            grid.put(row, 1, reason["theme_name"])
+            grid.put(row, 2, reason["impact"], number(PERCENT))
+            grid.put(row, 3, reason["odds_ratio"], number("0.00"))
+    else:
+        grid.put(row, 1, t("未提供流失标签文件(--labels)，无法计算归因；下表按负面提及数排序。"))
+        row += 1
+        for j, name in enumerate((t("原因"), t("负面提及数")), start=1):
+            grid.put(row, j, name, HEADER)
+        for _, theme in summary.themes.head(5).iterrows():
+            row += 1
+            grid.put(row, 1, theme["theme_name"])
+            grid.put(row, 2, int(theme["negative"]))
+
+    row += 2
+    grid.put(row, 1, t("情感分布"), SECTION)
+    top_row = row + 1
+    grid.put(top_row, 1, t("情感"), HEADER)
+    grid.put(top_row, 2, t("文档数"), HEADER)
+    for i, key in enumerate(("negative", "neutral", "positive"), start=1):
+        grid.put(top_row + i, 1, t.sentiment(key))
+        grid.put(top_row + i, 2, counts[key])
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = t("文档情感分布")
+    chart.legend = None
+    chart.add_data(grid.ref(2, top_row, max_row=top_row + 3), titles_from_data=True)
+    chart.set_categories(grid.ref(1, top_row + 1, max_row=top_row + 3))
+    chart.height, chart.width = 7, 12
+    grid.charts.append((chart, "E3"))
+
+    row = top_row + 5
+    grid.put(row, 1, t("输入与设置"), SECTION)
+    for key, value in result.settings.items():
+        row += 1
+        grid.put(row, 1, key)
+        shown = "; ".join(map(str, value)) if isinstance(value, list) else value
+        grid.put(row, 2, "" if shown is None else str(shown))
+    return grid
+
+
+def _reasons(
+    grid: Grid, result: AnalysisResult, summary: Summary, t: Labels, layout: Layout
+) -> Grid:
+    attribution = result.attribution
+    grid.freeze = "C4"
+    keywords = summary.themes.set_index("theme_id")["top_keywords"]
+    if attribution is None:
+        grid.put(1, 1, t("未提供流失标签文件(--labels)：下表为各主题的提及情况，不含归因统计。"))
+        table = summary.themes.assign(churn_type=summary.themes["churn_type"].map(t.churn_type))
+        last = grid.table(
+            table,
+            start_row=3,
+            headers=[
+                t("主题ID"),
+                t("流失原因"),
+                t("流失类型"),
+                t("提及文档数"),
+                t("负面提及数"),
+                t("提及文档占比"),
+                t("平均情感"),
+                t("主要关键词"),
+            ],
+            formats={"share": PERCENT, "mean_sentiment": "0.00"},
+            header_style=HEADER,
+        )
+        value_col, title = 5, t("各主题负面提及数")
+        charted = 3 + int((table["mentions"] > 0).sum())
+        grid.widths = [16, 18, 10, 12, 12, 10, 10, 36]
+    else:
+        table = attribution.table.assign(
+            churn_type=attribution.table["churn_type"].map(t.churn_type),
+            top_keywords=attribution.table["theme_id"].map(keywords),
+        )
+        # churn type beside the name, the extra columns after the contract's
+        order = [
+            *ATTRIBUTION_COLUMNS[:2],
+            "churn_type",
+            *ATTRIBUTION_COLUMNS[2:],
+            "crude_odds_ratio",
+            *SURVIVAL_COLUMNS,
+            "note",
+            "top_keywords",
+        ]
+        grid.put(
+            1,
+            1,
+            t(
+                "按归因流失占比排序；比值比已对其他主题和标签文件中的协变量做调整。定义见“方法说明”。"
+            ),
+        )
+        last = grid.table(
+            table[order],
+            start_row=3,
+            headers=[t(REASON_HEADERS[c]) for c in order],
+            formats=_REASON_FORMATS,
+            header_style=HEADER,
+        )
+        if last > 3:
+            grid.rules.append(
+                (
+                    f"M4:M{last}",
+                    DataBarRule(start_type="num", start_value=0, end_type="max", color="F4B183"),
+                )
+            )
+            # odds ratios: green below 1, white at 1, red above
+            grid.rules.append(
+                (
+                    f"H4:H{last}",
+                    ColorScaleRule(
+                        start_type="num",
+                        start_value=0.5,
+                        start_color="A9D08E",
+                        mid_type="num",
+                        mid_value=1,
+                        mid_color="FFFFFF",
+                        end_type="num",
+                        end_value=3,
+                        end_color="F8696B",
+                    ),
+                )
+            )
+        value_col, title = 13, t("归因流失占比(按原因)")
+        charted = 3 + int(table["impact"].notna().sum())  # modelled themes come first
+        grid.widths = [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 13]
+        grid.widths += [11, 11, 11, 10, 14, 14, 30, 36]
+    for theme_id, row in layout.reason_rows.items():
+        if theme_id in layout.quote_rows:  # the reason's name opens its quotes
+            grid.restyle(row, 2, link=layout.link(3, layout.quote_rows[theme_id]))
+    if charted > 3:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = title
+        chart.legend = None
+        chart.add_data(grid.ref(value_col, 3, max_row=charted), titles_from_data=True)
+        chart.set_categories(grid.ref(2, 4, max_row=charted))
+        chart.x_axis.scaling.orientation = "maxMin"  # the first reason on top, as in the table
+        chart.x_axis.tickLblPos = "low"  # names stay clear of negative bars
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.y_axis.majorGridlines = None
+        chart.height, chart.width = max(7.5, 0.8 * (charted - 3)), 18
+        grid.charts.append((chart, f"B{last + 3}"))
+    return grid
+
+
+def _key_drivers(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
     attribution = result.attribution
     if attribution is None:
-        put(sheet, 1, 1, "未提供流失标签文件(--labels)：关键驱动需要归因结果。")
-        return
+        grid.put(1, 1, t("未提供流失标签文件(--labels)：关键驱动需要归因结果。"))
+        return grid
     table = attribution.table.dropna(subset=["impact"])
     if table.empty:
-        put(sheet, 1, 1, "没有主题有足够多的暴露用户进入模型，无法划分关键驱动。")
-        return
-    put(sheet, 1, 1, "提及占比(横轴) × 归因流失占比(纵轴)。象限的划分见“方法说明”。")
+        grid.put(1, 1, t("没有主题有足够多的暴露用户进入模型，无法划分关键驱动。"))
+        return grid
+    grid.put(1, 1, t("提及占比(横轴) × 归因流失占比(纵轴)。象限的划分见“方法说明”。"))
     frame = pd.DataFrame(
         {
             "theme": table["theme_name"],
             "prevalence": table["prevalence"],
             "impact": table["impact"],
-            "quadrant": table["quadrant"].map(_QUADRANT_NAMES),
+            "quadrant": table["quadrant"].map(lambda q: t(_QUADRANT_NAMES[q])),
             "odds_ratio": table["odds_ratio"],
         }
     )
-    last = write_table(
-        sheet,
+    last = grid.table(
         frame,
         start_row=3,
-        headers=["原因", "提及占比", "归因流失占比", "象限", "调整后比值比"],
+        headers=[t("原因"), t("提及占比"), t("归因流失占比"), t("象限"), t("调整后比值比")],
         formats={"prevalence": PERCENT, "impact": PERCENT, "odds_ratio": "0.00"},
+        header_style=HEADER,
     )
-    header_style(sheet, 3, 5)
     chart = ScatterChart()
-    chart.title = "关键驱动：提及占比 × 归因流失占比"
+    chart.title = t("关键驱动：提及占比 × 归因流失占比")
     chart.style = 13
-    chart.x_axis.title = "提及占比"
-    chart.y_axis.title = "归因流失占比"
+    chart.x_axis.title = t("提及占比")
+    chart.y_axis.title = t("归因流失占比")
     chart.x_axis.number_format = "0%"
     chart.y_axis.number_format = "0%"
+    chart.x_axis.tickLblPos = "low"  # below the plot, clear of negative shares
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    for row in range(4, last + 1):
-        series = Series(
-            Reference(sheet, min_col=3, min_row=row),
-            Reference(sheet, min_col=2, min_row=row),
-            title_from_data=False,
-            title=str(sheet.cell(row=row, column=1).value),
-        )
+    for row, name, quadrant in zip(
+        range(4, last + 1), frame["theme"], table["quadrant"], strict=True
+    ):
+        series = Series(grid.ref(3, row), grid.ref(2, row), title=str(name))
         series.marker.symbol = "circle"
+        series.marker.size = 9
+        series.marker.graphicalProperties.solidFill = _QUADRANT_COLOURS[quadrant]
+        series.marker.graphicalProperties.line.solidFill = _QUADRANT_COLOURS[quadrant]
         series.graphicalProperties.line.noFill = True
         chart.series.append(series)
+        grid.restyle(row, 4, fill=_fill(_QUADRANT_COLOURS[quadrant]))
     chart.height, chart.width = 11, 18
-    sheet.add_chart(chart, "G3")
-    set_widths(sheet, [18, 12, 14, 12, 14])
-
-
-def _method(sheet: Worksheet, result: AnalysisResult) -> None:
-    band = result.settings.get("neutral_band", 0.1)
-    min_exposed = result.attribution.min_exposed if result.attribution is not None else 5
-    model = result.attribution.model if result.attribution is not None else None
-    lines = [
-        (
-            "情感分",
-            f"每个子句按情感词典打分(否定词翻转、程度副词加权、转折后句加重、感叹号加强)，合并后压缩到 [-1, 1]。"
-            f"≤ -{band} 为负面，≥ {band} 为正面，其余为中性。",
-        ),
-        (
-            "主题提及",
-            "分类(taxonomy)中的关键词按整词或词序列在子句中匹配(“贵”不会匹配“贵宾”)；含 exclude 词的子句不计。"
-            "提及的情感分是命中子句的情感分(子句本身中性时取同一句中相邻子句)。",
-        ),
-        (
-            "暴露",
-            "用户在流失日期之前写的反馈中，以负面情感提及该主题，即视为暴露于该原因。流失之后写的反馈不计入。",
-        ),
-        (
-            "纳入归因的用户",
-            "标签文件中、至少有一条流失前反馈的用户。这样“是否写过反馈”对暴露与未暴露用户相同。",
-        ),
-        ("提及者流失率 / 未提及者流失率", "暴露用户中流失的比例；其余纳入用户中流失的比例。"),
-        ("提升度 (lift)", "提及者流失率 ÷ 未提及者流失率。"),
-        (
-            "调整后比值比 (odds_ratio)",
-            "对所有主题暴露和标签文件中的其他列(协变量：数值列标准化，类别列取哑变量)做多元逻辑回归，"
-            "该主题系数的指数；95% 置信区间为 exp(系数 ± 1.96 × 标准误)，p 值为 Wald 检验。"
-            f"暴露用户少于 {min_exposed} 人的主题不进入模型。",
-        ),
-        ("q 值", "对各主题 p 值做 Benjamini-Hochberg 多重比较校正。"),
-        (
-            "归因流失占比 (impact)",
-            "模型预测的暴露用户流失人数，减去假设这些用户没有暴露于该主题时的预测流失人数，再除以实际流失总人数。"
-            "表示该原因“多带来”的流失占全部流失的份额；数值越大，该原因解释的流失越多。各主题之和不一定等于 100%。",
-        ),
-        ("未调整比值比", "2×2 表的比值比(各格加 0.5 校正)，供与调整后比值比对比。"),
-        (
-            "风险比(Cox)与中位留存天数",
-            "以所有进入模型的主题暴露和协变量为自变量的 Cox 比例风险模型(lifelines，惩罚 0.01)，该主题的 exp(系数)及 95% 置信区间；"
-            "中位留存天数为提及者与其他人的 Kaplan-Meier 中位数(一半以上的人在观察期内未流失时为空)。"
-            f"时长来源：{result.attribution.survival_source if result.attribution is not None and result.attribution.survival_source else '无(没有流失日期或在网时长列)'}。",
-        ),
-        (
-            "关键驱动象限",
-            "提及占比 = 暴露用户 ÷ 纳入归因的用户。归因流失占比小于 0 为“优势”；大于 0 且提及占比不低于"
-            "进入模型的主题的中位数为“优先解决”；提及较少但归因流失占比不低于正值中位数为“重点关注”；其余为“低优先级”。",
-        ),
-        (
-            "文本带来的AUC提升",
-            "用户级特征(各主题提及数、负面提及数、近期负面强度、平均/最低情感、距最近一次抱怨的天数，只计流失日期之前的反馈)"
-            "加入仅含标签文件协变量的逻辑回归，比较两者的交叉验证 ROC AUC(有日期时按最近反馈时间顺序切分，否则分层 5 折)；"
-            "置信区间来自 1000 次自助抽样。",
-        ),
-        ("模型", model.method if model is not None else "(未拟合)"),
-        ("模型备注", (model.note or "") if model is not None else ""),
-        ("版本", str(result.settings.get("version", ""))),
-        ("分类", str(result.settings.get("taxonomy", ""))),
-    ]
-    put(sheet, 1, 1, "方法说明")
-    sheet.cell(row=1, column=1).font = TITLE
-    for i, (name, text) in enumerate(lines, start=3):
-        put(sheet, i, 1, name)
-        put(sheet, i, 2, text)
-        sheet.cell(row=i, column=1).font = BOLD
-        sheet.cell(row=i, column=2).alignment = WRAP
-    set_widths(sheet, [28, 100])
+    grid.charts.append((chart, "G3"))
+    # the four quadrants, in the colours of the points
+    grid.put(last + 2, 1, t("象限"), HEADER)
+    grid.put(last + 2, 2, t("含义"), HEADER)
+    meanings = (
+        ("fix_first", "提及多且带来流失：先解决"),
+        ("monitor", "提及不多但带来较多流失：盯住，防止扩大"),
+        ("strength", "提及者反而流失更少：保持"),
+        ("low_priority", "提及少、带来的流失也少"),
+    )
+    for i, (quadrant, meaning) in enumerate(meanings, start=last + 3):
+        grid.put(
+            i, 1, t(_QUADRANT_NAMES[quadrant]), CellStyle(fill=_fill(_QUADRANT_COLOURS[quadrant]))
+        )
+        grid.put(i, 2, t(meaning))
+    grid.widths = [18, 12, 14, 12, 14]
+    return grid

@@ -157,14 +157,16 @@ def discover_topics(
     topics = []
     for index, row in enumerate(components):
         members = np.where(assignments == index)[0]
-        strongest = members[np.argsort(-weights[members, index], kind="stable")][:3]
+        ranked = members[np.argsort(-weights[members, index], kind="stable")]
+        # three different texts: copies of one post would say the same thing three times
+        strongest = list(dict.fromkeys(texts[i] for i in ranked))[:3]
         topics.append(
             DiscoveredTopic(
                 index=index,
                 keywords=tuple(vocabulary[np.argsort(-row, kind="stable")[:_TOP_TERMS]]),
                 size=len(members),
                 coherence=per_topic[index],
-                quotes=tuple(texts[i] for i in strongest),
+                quotes=tuple(strongest),
             )
         )
     return Discovery(tuple(topics), assignments, chosen, scores)

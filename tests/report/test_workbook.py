@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -5,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from feedback_miner.pipeline import AnalysisResult, LabelOptions, analyze
-from feedback_miner.report import SHEETS, build_report
+from feedback_miner.report import SHEETS, build_report, sheet_names, write_table_file
 from feedback_miner.report.cells import EXCEL_MAX_CELL_CHARS
 
 INPUTS = ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
@@ -25,12 +26,33 @@ def workbook(result: AnalysisResult, tmp_path_factory):
     return load_workbook(path)
 
 
+@pytest.fixture(scope="module")
+def csv_outputs(result: AnalysisResult, tmp_path_factory) -> dict[str, pd.DataFrame]:
+    """The tables as the CLI writes them, read back: the report must agree with them."""
+    folder = tmp_path_factory.mktemp("tables")
+    write_table_file(result.docs, folder / "docs.csv")
+    write_table_file(result.attribution.table, folder / "attribution.csv")
+    return {
+        "docs": pd.read_csv(folder / "docs.csv", parse_dates=["created_at"]),
+        "attribution": pd.read_csv(folder / "attribution.csv"),
+    }
+
+
+def _rows(sheet, first: int = 4) -> list[tuple]:
+    return [r for r in sheet.iter_rows(min_row=first, values_only=True) if r and r[0] is not None]
+
+
+CHARTS = {"概览": 1, "流失原因": 1, "关键驱动": 1, "趋势": 2, "流失类型": 1}
+
+
 def test_sheets_and_charts(workbook) -> None:
     assert workbook.sheetnames == list(SHEETS)
-    assert len(workbook["概览"]._charts) == 1
-    assert len(workbook["流失原因"]._charts) == 1
-    assert workbook["明细"].auto_filter.ref.startswith("A1:")
-    assert workbook["明细"].freeze_panes == "A2"
+    assert len(SHEETS) == 12
+    for sheet in workbook.worksheets:
+        assert len(sheet._charts) == CHARTS.get(sheet.title, 0), sheet.title
+    assert workbook["明细"].auto_filter.ref.startswith("A2:")
+    assert workbook["明细"].freeze_panes == "A3"
+    assert workbook["流失原因"].freeze_panes == "C4"
 
 
 def test_no_cell_holds_a_formula(workbook) -> None:
@@ -40,40 +62,160 @@ def test_no_cell_holds_a_formula(workbook) -> None:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
 
 
-def test_reasons_sheet_matches_the_attribution_table(workbook, result: AnalysisResult) -> None:
+def test_formats_and_widths(workbook) -> None:
+    reasons = workbook["流失原因"]
+    assert reasons.cell(row=4, column=5).number_format == "0.0%"  # churn rate with
+    assert reasons.cell(row=4, column=13).number_format == "0.0%"  # impact
+    assert reasons.cell(row=4, column=8).number_format == "0.00"  # odds ratio
+    assert reasons.column_dimensions["B"].width == 18
+    kinds = {r.type for block in reasons.conditional_formatting for r in block.rules}
+    assert kinds == {"dataBar", "colorScale"}
+    docs = workbook["明细"]
+    assert docs.cell(row=3, column=4).number_format == "yyyy-mm-dd hh:mm"
+    assert docs.column_dimensions["E"].width == 60
+    assert workbook["趋势"].cell(row=4, column=4).number_format == "0.0%"
+    assert workbook["概览"].page_setup.orientation == "landscape"
+
+
+def test_reasons_sheet_equals_the_attribution_csv(workbook, csv_outputs) -> None:
     sheet = workbook["流失原因"]
     header = [c.value for c in sheet[3]]
     assert header[:4] == ["主题ID", "流失原因", "流失类型", "负面提及用户数"]
-    table = result.attribution.table
-    for i, row in enumerate(table.itertuples(), start=4):
-        assert sheet.cell(row=i, column=1).value == row.theme_id
-        assert sheet.cell(row=i, column=4).value == row.n_users
-        if pd.notna(row.impact):
-            assert sheet.cell(row=i, column=13).value == pytest.approx(row.impact)
-            assert sheet.cell(row=i, column=8).value == pytest.approx(row.odds_ratio)
-    assert sheet.cell(row=4, column=13).number_format == "0.0%"
+    assert header[-1] == "主要关键词"
+    table = csv_outputs["attribution"]
+    rows = _rows(sheet)[: len(table)]
+    assert [r[0] for r in rows] == table["theme_id"].tolist()
+    assert [r[3] for r in rows] == table["n_users"].tolist()
+    for row, expected in zip(rows, table.itertuples(), strict=True):
+        if pd.notna(expected.impact):
+            assert row[12] == pytest.approx(expected.impact)
+            assert row[7] == pytest.approx(expected.odds_ratio)
+            assert row[9] == pytest.approx(expected.ci_high)
 
 
-def test_overview_key_figures(workbook, result: AnalysisResult) -> None:
-    figures = {r[0].value: r[1].value for r in workbook["概览"].iter_rows(min_row=4, max_row=11)}
-    assert figures["分析文档数"] == len(result.docs)
+def test_overview_key_figures_equal_the_csv(workbook, result, csv_outputs) -> None:
+    figures = {r[0]: r[1] for r in workbook["概览"].iter_rows(min_row=4, values_only=True)}
+    docs = csv_outputs["docs"]
+    assert figures["分析文档数"] == len(docs)
+    assert figures["涉及用户数"] == docs["user_id"].nunique()
+    assert figures["负面文档占比"] == pytest.approx((docs["sentiment_label"] == "negative").mean())
     assert figures["被剔除的行"] == len(result.rejects)
     assert figures["其中流失用户"] == result.attribution.n_churned
+    assert figures["流失模型AUC：加入文本特征"] == pytest.approx(result.incremental.auc_with_text)
+    top = csv_outputs["attribution"].dropna(subset=["impact"]).iloc[0]
+    assert figures[top["theme_name"]] == pytest.approx(top["impact"])
+
+
+def test_reasons_and_quotes_link_to_each_other(workbook) -> None:
+    reasons, quotes = workbook["流失原因"], workbook["原声"]
+    linked = 0
+    for row in range(4, reasons.max_row + 1):
+        cell = reasons.cell(row=row, column=2)
+        if cell.hyperlink is None:
+            continue
+        linked += 1
+        sheet, target = cell.hyperlink.location.split("!")
+        assert sheet == "'原声'"
+        assert quotes[target].value == cell.value  # the first quote of that reason
+    assert linked >= 10
+    for row in range(4, quotes.max_row + 1):
+        cell = quotes.cell(row=row, column=1)
+        sheet, target = cell.hyperlink.location.split("!")
+        assert sheet == "'流失原因'" and reasons[target].value == cell.value
+
+
+def test_quotes_sheet_has_typical_then_most_negative(workbook) -> None:
+    rows = _rows(workbook["原声"])
+    first = [r for r in rows if r[0] == rows[0][0]]
+    assert [r[1] for r in first] == ["最典型"] * 3 + ["最负面"] * 3
+    negative = [r[2] for r in first if r[1] == "最负面"]
+    assert negative == sorted(negative)
+    pairs = [(r[0], r[3]) for r in rows]
+    assert len(pairs) == len(set(pairs))
+
+
+def test_trend_sheet_equals_the_docs_csv(workbook, result, csv_outputs) -> None:
+    sheet = workbook["趋势"]
+    header = [c.value for c in sheet[3]]
+    top = result.summary.top_themes
+    names = result.summary.themes.set_index("theme_id")["theme_name"]
+    assert header[3:] == [names[t] for t in top]
+    docs = csv_outputs["docs"]
+    month = docs["created_at"].dt.strftime("%Y-%m")
+    mentions = docs["themes"].fillna("").str.split(";").map(lambda ids: top[0] in ids)
+    rows = _rows(sheet)
+    assert [r[0] for r in rows] == sorted(month.unique())
+    for row in rows:
+        own = month == row[0]
+        assert row[1] == own.sum()
+        if row[1] >= 10:
+            assert row[3] == pytest.approx(mentions[own].mean())
+        else:
+            assert row[3] is None
+
+
+def test_segment_sheet_is_a_heat_map_of_shares(workbook, csv_outputs) -> None:
+    sheet = workbook["细分"]
+    assert sheet["A3"].value == "来源类型"
+    rows = [r for r in sheet.iter_rows(min_row=5, max_row=7, values_only=True)]
+    counts = csv_outputs["docs"]["source"].value_counts()
+    assert {r[0]: r[1] for r in rows} == counts.to_dict()
+    rules = [r for block in sheet.conditional_formatting for r in block.rules]
+    assert rules and all(r.type == "colorScale" for r in rules)
+    titles = [r[0] for r in sheet.iter_rows(values_only=True) if r and str(r[0]).startswith("按")]
+    assert "按“plan”" in titles  # a label-file column, matched by user
+
+
+def test_churn_type_sheet_counts_documents(workbook, csv_outputs) -> None:
+    rows = {r[0]: r for r in workbook["流失类型"].iter_rows(min_row=4, max_row=6, values_only=True)}
+    counts = csv_outputs["docs"]["churn_type"].value_counts()
+    assert rows["主动流失"][1] == counts["active"]
+    assert rows["自然流失"][1] == counts.get("natural", 0)
+    assert sum(r[2] for r in rows.values()) == pytest.approx(1.0)
+
+
+def test_competitor_sheet_counts_where_users_went(workbook, result: AnalysisResult) -> None:
+    rows = _rows(workbook["竞品去向"])
+    named = result.docs["competitors"].str.split(";").explode()
+    named = named[named != ""]
+    assert {r[0]: r[1] for r in rows} == named.value_counts().to_dict()
+    assert all(r[3] <= r[2] for r in rows)  # churned users are among the users
+
+
+def test_new_theme_sheet_lists_discovered_topics(workbook, result: AnalysisResult) -> None:
+    emerging = result.summary.emerging
+    sheet = workbook["新主题"]
+    assert sheet["A1"].value.startswith(f"在 {emerging.uncovered} 条未被任何主题覆盖的负面反馈中")
+    rows = _rows(sheet)
+    assert sum(r[1] for r in rows) <= emerging.used
+    assert all(r[3] and r[4].startswith("「") for r in rows)
+
+
+def test_key_driver_sheet_matches_the_table(workbook, result: AnalysisResult) -> None:
+    table = result.attribution.table.dropna(subset=["impact"])
+    rows = _rows(workbook["关键驱动"])[: len(table)]
+    assert [r[0] for r in rows] == table["theme_name"].tolist()
+    assert [r[1] for r in rows] == pytest.approx(table["prevalence"].tolist())
+    assert [r[2] for r in rows] == pytest.approx(table["impact"].tolist())
+    labels = {r[0] for r in _rows(workbook["关键驱动"])[len(table) :]}
+    assert {"优先解决", "重点关注", "优势", "低优先级"} <= labels
 
 
 def test_documents_and_quality_sheets(workbook, result: AnalysisResult) -> None:
     docs = workbook["明细"]
-    assert [c.value for c in docs[1]][:8] == [
-        "doc_id",
-        "user_id",
-        "source",
-        "created_at",
-        "text",
-        "sentiment_score",
-        "sentiment_label",
-        "themes",
+    assert docs["A1"].value.startswith(f"共 {len(result.docs)} 条文档，全部在本表中")
+    assert [c.value for c in docs[2]][:8] == [
+        "文档ID",
+        "用户ID",
+        "来源",
+        "时间",
+        "原文",
+        "情感分",
+        "情感",
+        "主题",
     ]
-    assert docs.max_row == len(result.docs) + 1
+    assert docs.max_row == len(result.docs) + 2
+    assert {r[6] for r in docs.iter_rows(min_row=3, values_only=True)} <= {"负面", "中性", "正面"}
     quality = workbook["数据质量"]
     rows = {r[0].value: r for r in quality.iter_rows(min_row=4, max_row=3 + len(result.files))}
     for summary in result.files:
@@ -82,12 +224,32 @@ def test_documents_and_quality_sheets(workbook, result: AnalysisResult) -> None:
         assert row[6].value == row[7].value + row[9].value
 
 
-def test_quotes_sheet_has_most_negative_quotes_first(workbook) -> None:
-    sheet = workbook["原声"]
-    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
-    assert rows
-    first_theme = [r for r in rows if r[0] == rows[0][0]]
-    assert [r[1] for r in first_theme] == sorted(r[1] for r in first_theme)
+def test_documents_beyond_the_row_limit_go_to_a_csv(tmp_path: Path, result) -> None:
+    written = build_report(result, tmp_path / "small.xlsx", max_rows=12)
+    assert written.overflow == tmp_path / "small.documents.csv"
+    sheet = load_workbook(written.workbook)["明细"]
+    assert sheet.max_row == 12
+    rest = pd.read_csv(written.overflow, encoding="utf-8-sig")
+    assert len(rest) == len(result.docs) - 10
+    assert rest["doc_id"].tolist() == result.docs["doc_id"].iloc[10:].tolist()
+    assert sheet["A1"].value == (
+        f"共 {len(result.docs)} 条文档。Excel 一张表最多 12 行：本表为前 10 条，"
+        f"其余 {len(result.docs) - 10} 条在同一文件夹的 small.documents.csv 中。"
+    )
+
+
+def test_english_report(tmp_path: Path, result) -> None:
+    path = build_report(result, tmp_path / "en.xlsx", lang="en").workbook
+    book = load_workbook(path)
+    assert book.sheetnames == list(sheet_names("en"))
+    assert book["Overview"]["A1"].value == "Churn reason report"
+    assert [c.value for c in book["Churn reasons"][3]][:3] == [
+        "Theme ID",
+        "Churn reasons",
+        "Churn type",
+    ]
+    assert book["Key drivers"]._charts and book["Trends"]._charts
+    assert book["Documents"]["G3"].value in {"Negative", "Neutral", "Positive"}
 
 
 HOSTILE = [
@@ -105,60 +267,52 @@ def test_hostile_text_stays_plain_text(tmp_path: Path, result: AnalysisResult) -
     docs = result.docs.head(len(HOSTILE)).copy()
     docs["text"] = HOSTILE
     docs["user_id"] = HOSTILE
-    hostile = AnalysisResult(
+    mentions = result.mentions[result.mentions["doc_id"].isin(docs["doc_id"])].copy()
+    mentions["evidence"] = HOSTILE[0]
+    hostile = replace(
+        result,
         docs=docs,
-        mentions=result.mentions.iloc[:0],
+        mentions=mentions,
         rejects=result.rejects.iloc[:0],
-        files=result.files,
-        taxonomy=result.taxonomy,
-        settings=result.settings,
+        summary=replace(
+            result.summary,
+            quotes=result.summary.quotes.head(3).assign(evidence=HOSTILE[1], text=HOSTILE[6]),
+            competitors=result.summary.competitors.head(1).assign(
+                competitor=HOSTILE[4], example=HOSTILE[0]
+            ),
+        ),
     )
-    path = build_report(hostile, tmp_path / "hostile.xlsx")
-    sheet = load_workbook(path)["明细"]
-    values = [sheet.cell(row=i, column=5) for i in range(2, len(HOSTILE) + 2)]
+    path = build_report(hostile, tmp_path / "hostile.xlsx").workbook
+    book = load_workbook(path)
+    sheet = book["明细"]
+    values = [sheet.cell(row=i, column=5) for i in range(3, len(HOSTILE) + 3)]
     assert all(cell.data_type == "s" for cell in values)
     assert [c.value for c in values[:5]] == HOSTILE[:5]
     assert values[5].value == "退款太慢了"
     assert len(values[6].value) == EXCEL_MAX_CELL_CHARS and values[6].value.endswith("…[截断]")
-    assert sheet.cell(row=2, column=2).data_type == "s"
+    assert sheet.cell(row=3, column=2).data_type == "s"
+    quote = book["原声"]["D4"]
+    assert quote.value == HOSTILE[1] and quote.data_type == "s" and quote.hyperlink is None
+    assert len(book["原声"]["E4"].value) == EXCEL_MAX_CELL_CHARS
+    assert book["竞品去向"]["A4"].value == HOSTILE[4]
+    assert book["竞品去向"]["E4"].value == HOSTILE[0]
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)
 
 
-def test_report_without_labels_says_why(tmp_path: Path, samples_dir: Path) -> None:
-    result = analyze([samples_dir / "social_posts.csv"])
-    path = build_report(result, tmp_path / "nolabels.xlsx")
-    book = load_workbook(path)
+def test_report_without_labels_or_dates_says_why(tmp_path: Path, samples_dir: Path) -> None:
+    result = analyze([samples_dir / "social_posts.csv"], ingest_options=None)
+    undated = replace(result, summary=replace(result.summary, trends=None))
+    undated = replace(undated, docs=result.docs.assign(created_at=pd.NaT))
+    book = load_workbook(build_report(undated, tmp_path / "nolabels.xlsx").workbook)
     assert book["流失原因"]["A1"].value.startswith("未提供流失标签文件(--labels)")
     assert len(book["流失原因"]._charts) == 1
+    assert book["关键驱动"]["A1"].value == "未提供流失标签文件(--labels)：关键驱动需要归因结果。"
+    assert book["趋势"]["A1"].value.startswith("输入中有日期的文档为 0 条，跨度不足两个月")
+    assert book["竞品去向"].max_column == 4  # no churned-user column without labels
 
 
-def test_quotes_are_distinct_within_a_theme(workbook) -> None:
-    rows = [r for r in workbook["原声"].iter_rows(min_row=4, values_only=True) if r[0]]
-    pairs = [(r[0], r[2]) for r in rows]
-    assert len(pairs) == len(set(pairs))
-
-
-def test_competitor_sheet_counts_where_users_went(workbook, result: AnalysisResult) -> None:
-    rows = [r for r in workbook["竞品去向"].iter_rows(min_row=4, values_only=True) if r[0]]
-    named = result.docs["competitors"].str.split(";").explode()
-    named = named[named != ""]
-    assert {r[0]: r[1] for r in rows} == named.value_counts().to_dict()
-    assert all(r[3] <= r[2] for r in rows)  # churned users are among the users
-
-
-def test_key_driver_sheet_matches_the_table(workbook, result: AnalysisResult) -> None:
-    sheet = workbook["关键驱动"]
-    assert len(sheet._charts) == 1
-    table = result.attribution.table.dropna(subset=["impact"])
-    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
-    assert [r[0] for r in rows] == table["theme_name"].tolist()
-    assert [r[1] for r in rows] == pytest.approx(table["prevalence"].tolist())
-    assert [r[2] for r in rows] == pytest.approx(table["impact"].tolist())
-
-
-def test_overview_shows_the_incremental_auc(workbook, result: AnalysisResult) -> None:
-    figures = {r[0].value: r[1].value for r in workbook["概览"].iter_rows(min_row=4, max_row=16)}
-    assert result.incremental is not None
-    assert figures["流失模型AUC：仅标签文件中的列"] == pytest.approx(
-        result.incremental.auc_covariates
-    )
-    assert figures["流失模型AUC：加入文本特征"] == pytest.approx(result.incremental.auc_with_text)
+def test_result_without_summary_is_refused(tmp_path: Path, result) -> None:
+    with pytest.raises(ValueError, match="the result has no summary"):
+        build_report(replace(result, summary=None), tmp_path / "x.xlsx")

@@ -1,0 +1,60 @@
+"""Where things are in the workbook: sheet titles and the rows that link to each other.
+
+The reasons sheet links each theme to its first quote, and every quote links
+back to its theme's row; both sheets are streamed, so the rows are fixed
+before either is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..pipeline import AnalysisResult
+from .cells import quote_sheet_title
+from .i18n import Labels, sheet_names
+
+__all__ = ["FIRST_ROW", "Layout"]
+
+# tables start with a note in row 1, a header in row 3 and data from row 4
+FIRST_ROW = 4
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sheet titles in the report's language, and the rows of reasons and quotes.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Sheet titles in order.
+    reason_rows : dict
+        Theme id -> its row on the reasons sheet.
+    quote_rows : dict
+        Theme id -> the row of its first quote on the quotes sheet.
+    """
+
+    names: tuple[str, ...]
+    reason_rows: dict[str, int]
+    quote_rows: dict[str, int]
+
+    @classmethod
+    def of(cls, result: AnalysisResult, t: Labels) -> Layout:
+        """The layout of ``result``'s report."""
+        if result.summary is None:
+            raise ValueError("the result has no summary; build it with feedback_miner.analyze().")
+        if result.attribution is not None:
+            order = list(result.attribution.table["theme_id"])
+        else:
+            order = list(result.summary.themes["theme_id"])
+        quote_rows: dict[str, int] = {}
+        for i, theme_id in enumerate(result.summary.quotes["theme_id"]):
+            quote_rows.setdefault(theme_id, FIRST_ROW + i)
+        return cls(
+            names=sheet_names(t.lang),
+            reason_rows={theme_id: FIRST_ROW + i for i, theme_id in enumerate(order)},
+            quote_rows=quote_rows,
+        )
+
+    def link(self, sheet: int, row: int, column: str = "A") -> str:
+        """The in-workbook link target of a cell on sheet number ``sheet``."""
+        return f"{quote_sheet_title(self.names[sheet])}!{column}{row}"

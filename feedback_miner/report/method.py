@@ -1,0 +1,160 @@
+"""The method sheet: how every figure in the report is defined, with thresholds and versions."""
+
+from __future__ import annotations
+
+import sys
+
+import jieba
+import openpyxl
+import pandas as pd
+import sklearn
+
+from ..pipeline import AnalysisResult
+from ..summary import TOP_THEMES
+from ..summary.emerging import MAX_TEXTS
+from ..summary.quotes import TYPICAL_SAMPLE
+from .cells import Grid
+from .i18n import Labels
+from .style import SECTION, TITLE, WRAP
+
+__all__ = ["method_sheet"]
+
+
+def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
+    """Definitions in words, then the model, the thresholds and the versions."""
+    band = result.settings.get("neutral_band", 0.1)
+    attribution = result.attribution
+    min_exposed = attribution.min_exposed if attribution is not None else 5
+    model = attribution.model if attribution is not None else None
+    survival = (
+        attribution.survival_source
+        if attribution is not None and attribution.survival_source
+        else t("无(没有流失日期或在网时长列)")
+    )
+    lines = [
+        (
+            t("情感分"),
+            t(
+                "每个子句按情感词典打分(否定词翻转、程度副词加权、转折后句加重、感叹号加强)，合并后压缩到 [-1, 1]。"
+                "≤ -{band} 为负面，≥ {band} 为正面，其余为中性。",
+                band=band,
+            ),
+        ),
+        (
+            t("主题提及"),
+            t(
+                "分类(taxonomy)中的关键词按整词或词序列在子句中匹配(“贵”不会匹配“贵宾”)；含 exclude 词的子句不计。"
+                "提及的情感分是命中子句的情感分(子句本身中性时取同一句中相邻子句)。"
+            ),
+        ),
+        (
+            t("暴露"),
+            t(
+                "用户在流失日期之前写的反馈中，以负面情感提及该主题，即视为暴露于该原因。流失之后写的反馈不计入。"
+            ),
+        ),
+        (
+            t("纳入归因的用户"),
+            t("标签文件中、至少有一条流失前反馈的用户。这样“是否写过反馈”对暴露与未暴露用户相同。"),
+        ),
+        (
+            t("提及者流失率 / 未提及者流失率"),
+            t("暴露用户中流失的比例；其余纳入用户中流失的比例。"),
+        ),
+        (t("提升度 (lift)"), t("提及者流失率 ÷ 未提及者流失率。")),
+        (
+            t("调整后比值比 (odds_ratio)"),
+            t(
+                "对所有主题暴露和标签文件中的其他列(协变量：数值列标准化，类别列取哑变量)做多元逻辑回归，"
+                "该主题系数的指数；95% 置信区间为 exp(系数 ± 1.96 × 标准误)，p 值为 Wald 检验。"
+                "暴露用户少于 {n} 人的主题不进入模型。",
+                n=min_exposed,
+            ),
+        ),
+        (t("q 值"), t("对各主题 p 值做 Benjamini-Hochberg 多重比较校正。")),
+        (
+            t("归因流失占比 (impact)"),
+            t(
+                "模型预测的暴露用户流失人数，减去假设这些用户没有暴露于该主题时的预测流失人数，再除以实际流失总人数。"
+                "表示该原因“多带来”的流失占全部流失的份额；数值越大，该原因解释的流失越多。各主题之和不一定等于 100%。"
+            ),
+        ),
+        (t("未调整比值比"), t("2×2 表的比值比(各格加 0.5 校正)，供与调整后比值比对比。")),
+        (
+            t("风险比(Cox)与中位留存天数"),
+            t(
+                "以所有进入模型的主题暴露和协变量为自变量的 Cox 比例风险模型(lifelines，惩罚 0.01)，该主题的 exp(系数)及 95% 置信区间；"
+                "中位留存天数为提及者与其他人的 Kaplan-Meier 中位数(一半以上的人在观察期内未流失时为空)。时长来源：{source}。",
+                source=survival,
+            ),
+        ),
+        (
+            t("关键驱动象限"),
+            t(
+                "提及占比 = 暴露用户 ÷ 纳入归因的用户。归因流失占比小于 0 为“优势”；大于 0 且提及占比不低于"
+                "进入模型的主题的中位数为“优先解决”；提及较少但归因流失占比不低于正值中位数为“重点关注”；其余为“低优先级”。"
+            ),
+        ),
+        (
+            t("文本带来的AUC提升"),
+            t(
+                "用户级特征(各主题提及数、负面提及数、近期负面强度、平均/最低情感、距最近一次抱怨的天数，只计流失日期之前的反馈)"
+                "加入仅含标签文件协变量的逻辑回归，比较两者的交叉验证 ROC AUC(有日期时按最近反馈时间顺序切分，否则分层 5 折)；"
+                "置信区间来自 1000 次自助抽样。"
+            ),
+        ),
+        (
+            t("原声"),
+            t(
+                "最负面：该原因下情感分最低的提及。最典型：该原因的负面提及中，命中子句的字与二字词 TF-IDF 向量"
+                "与全部负面提及的平均向量余弦相似度最高的(超过 {n} 条时取固定种子的随机样本)。相同的子句只出现一次。",
+                n=TYPICAL_SAMPLE,
+            ),
+        ),
+        (
+            t("趋势"),
+            t(
+                "按文档时间的自然月：当月提及该原因的文档 ÷ 当月有日期的文档；平均情感为当月文档情感分的平均。"
+                "展示提及最多(有归因时按归因流失占比排序)的前 {n} 个原因。",
+                n=TOP_THEMES,
+            ),
+        ),
+        (
+            t("细分"),
+            t(
+                "每个细分取值下，提及该原因的文档 ÷ 该取值的文档。细分列为来源、渠道、--segment-col 指定的列；"
+                "未指定时自动选取取值 2-12 种、平均每个取值至少 5 条、覆盖至少 30% 文档的列(含标签文件中的类别列，按用户匹配)。"
+            ),
+        ),
+        (
+            t("流失类型"),
+            t(
+                "每条反馈取其最负面的流失原因的类型(自然、主动、被动)；自然流失与被动流失类主题只要被提及即算作原因，"
+                "主动流失类主题需为负面提及。"
+            ),
+        ),
+        (
+            t("新主题"),
+            t(
+                "未匹配任何主题、情感为负面且至少 6 个字的文档(超过 {n} 条时取固定种子的随机样本)，"
+                "用 NMF 分解 TF-IDF 得到话题，话题数在 3-12 之间按 NPMI 一致性选取。",
+                n=MAX_TEXTS,
+            ),
+        ),
+        (t("模型"), model.method if model is not None else t("(未拟合)")),
+        (t("模型备注"), (model.note or "") if model is not None else ""),
+        (t("随机种子"), str(result.settings.get("seed", 0))),
+        (t("分类"), str(result.settings.get("taxonomy", ""))),
+        (
+            t("版本"),
+            f"feedback-miner {result.settings.get('version', '')}; Python {sys.version.split()[0]}; "
+            f"jieba {jieba.__version__}; pandas {pd.__version__}; scikit-learn {sklearn.__version__}; "
+            f"openpyxl {openpyxl.__version__}",
+        ),
+    ]
+    grid.put(1, 1, t("方法说明"), TITLE)
+    for i, (name, text) in enumerate(lines, start=3):
+        grid.put(i, 1, name, SECTION)
+        grid.put(i, 2, text, WRAP)
+    grid.widths = [28, 100]
+    return grid

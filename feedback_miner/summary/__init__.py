@@ -1,0 +1,137 @@
+"""Summaries of an analysis that the report shows: theme counts, quotes, trends,
+segments, churn types, competitors and emerging themes.
+
+They are computed once, in the analysis, so that the report only formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..attribution import AttributionResult, ChurnLabels
+from ..errors import FeedbackMinerError
+from ..themes import Taxonomy
+from .emerging import EmergingThemes, emerging_themes
+from .quotes import QUOTE_COLUMNS, representative_quotes
+from .themes import CHURN_TYPES, churn_type_split, competitor_table, theme_summary
+from .trends import monthly_trends, pick_segment_columns, segment_shares
+
+__all__ = [
+    "CHURN_TYPES",
+    "QUOTE_COLUMNS",
+    "TOP_THEMES",
+    "EmergingThemes",
+    "Summary",
+    "churn_type_split",
+    "competitor_table",
+    "emerging_themes",
+    "monthly_trends",
+    "representative_quotes",
+    "segment_shares",
+    "summarize",
+    "theme_summary",
+]
+
+TOP_THEMES = 6
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the report shows besides the attribution table.
+
+    Attributes
+    ----------
+    themes : pandas.DataFrame
+        :func:`theme_summary`, ordered as the report lists reasons: by impact
+        when there is attribution, else by negative mentions.
+    sentiment_counts : dict
+        Documents per sentiment label (``negative``, ``neutral``, ``positive``,
+        and ``unscored`` for empty texts).
+    quotes : pandas.DataFrame
+        :func:`representative_quotes`.
+    top_themes : tuple of str
+        The themes followed over time (at most six, first in ``themes``).
+    trends : pandas.DataFrame or None
+        :func:`monthly_trends` of ``top_themes``; ``None`` without dates.
+    segments : dict
+        Segment column -> :func:`segment_shares` of every theme.
+    churn_types : pandas.DataFrame
+        :func:`churn_type_split`.
+    competitors : pandas.DataFrame
+        :func:`competitor_table`.
+    emerging : EmergingThemes
+        Topics in the negative feedback no theme covers.
+    """
+
+    themes: pd.DataFrame
+    sentiment_counts: dict[str, int]
+    quotes: pd.DataFrame
+    top_themes: tuple[str, ...]
+    trends: pd.DataFrame | None
+    segments: dict[str, pd.DataFrame]
+    churn_types: pd.DataFrame
+    competitors: pd.DataFrame
+    emerging: EmergingThemes
+
+
+def _reason_order(summary: pd.DataFrame, attribution: AttributionResult | None) -> list[str]:
+    if attribution is not None:
+        return list(attribution.table["theme_id"])
+    ordered = summary.sort_values(
+        ["negative", "mentions", "theme_id"], ascending=[False, False, True], kind="mergesort"
+    )
+    return list(ordered["theme_id"])
+
+
+def summarize(
+    docs: pd.DataFrame,
+    mentions: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    labels: ChurnLabels | None = None,
+    attribution: AttributionResult | None = None,
+    segment_columns: Sequence[str] = (),
+    neutral_band: float = 0.1,
+    seed: int = 0,
+) -> Summary:
+    """Compute every summary of :class:`Summary`.
+
+    Raises
+    ------
+    FeedbackMinerError
+        When a requested segment column is neither a docs column nor a column
+        of the label file.
+    """
+    known = set(docs.columns) | (set(labels.frame.columns) if labels is not None else set())
+    for column in segment_columns:
+        if column not in known and f"meta:{column}" not in known:
+            raise FeedbackMinerError(
+                f"--segment-col {column}: no such column in the inputs or the label file; "
+                f"the input columns are {', '.join(repr(c.removeprefix('meta:')) for c in docs.columns if c.startswith('meta:')) or '(none)'}."
+            )
+    requested = [c if c in known else f"meta:{c}" for c in segment_columns]
+    summary = theme_summary(docs, mentions, taxonomy, neutral_band=neutral_band)
+    order = _reason_order(summary, attribution)
+    summary = summary.set_index("theme_id").loc[order].reset_index()
+    counts = summary.set_index("theme_id")["mentions"]
+    mentioned = [t for t in order if counts[t] > 0]
+    top = tuple(mentioned[:TOP_THEMES])
+    labels_count = docs["sentiment_label"].fillna("unscored").value_counts()
+    columns = pick_segment_columns(docs, labels, requested)
+    return Summary(
+        themes=summary,
+        sentiment_counts={
+            key: int(labels_count.get(key, 0))
+            for key in ("negative", "neutral", "positive", "unscored")
+        },
+        quotes=representative_quotes(docs, mentions, order, neutral_band=neutral_band, seed=seed),
+        top_themes=top,
+        trends=monthly_trends(docs, top) if top else None,
+        segments={c: segment_shares(docs, mentioned, c, labels) for c in columns},
+        churn_types=churn_type_split(docs, labels),
+        competitors=competitor_table(docs, labels),
+        emerging=emerging_themes(docs, seed=seed),
+    )

@@ -1,0 +1,163 @@
+import pandas as pd
+import pytest
+
+from feedback_miner.errors import FeedbackMinerError
+from feedback_miner.summary import (
+    churn_type_split,
+    competitor_table,
+    emerging_themes,
+    monthly_trends,
+    representative_quotes,
+    segment_shares,
+    summarize,
+    theme_summary,
+)
+from feedback_miner.summary.trends import pick_segment_columns
+from feedback_miner.themes import load_taxonomy
+
+
+def _mentions(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(d, f"u{d}", t, s, e, "") for d, t, s, e in rows],
+        columns=["doc_id", "user_id", "theme_id", "sentiment_score", "evidence", "keywords"],
+    )
+
+
+def _docs(n: int, **columns: list) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "doc_id": [str(i) for i in range(n)],
+            "user_id": [f"u{i}" for i in range(n)],
+            "text": [f"文本{i}" for i in range(n)],
+            "source": "survey",
+            "created_at": pd.NaT,
+            "sentiment_score": 0.0,
+            "sentiment_label": "neutral",
+            "themes": "",
+            "churn_type": "",
+            "competitors": "",
+        }
+    )
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("keywords", "expected"),
+    [
+        (["太贵;涨价", "太贵", "涨价;太贵"], "太贵、涨价"),
+        (["涨价", "太贵"], "涨价、太贵"),  # ties keep the order first seen
+        (["", ""], ""),
+    ],
+)
+def test_theme_summary_top_keywords(keywords: list[str], expected: str) -> None:
+    mentions = _mentions([(str(i), "price", -0.5, "x") for i in range(len(keywords))])
+    mentions["keywords"] = keywords
+    summary = theme_summary(_docs(4), mentions, load_taxonomy(), neutral_band=0.1)
+    price = summary.set_index("theme_id").loc["price"]
+    assert price["top_keywords"] == expected
+    assert price["mentions"] == len(keywords) and price["share"] == len(keywords) / 4
+
+
+def test_quotes_typical_and_most_negative() -> None:
+    rows = [
+        ("0", "price", -0.9, "价格太贵了，受不了"),
+        ("1", "price", -0.5, "价格太贵"),
+        ("2", "price", -0.4, "价格太贵了"),
+        ("3", "price", -0.3, "价格 太贵了！"),  # the same words as doc 2
+        ("4", "price", -0.2, "续费涨价太离谱"),
+        ("5", "price", 0.6, "价格便宜"),
+    ]
+    docs = _docs(6)
+    quotes = representative_quotes(docs, _mentions(rows), ["price"], per_kind=2)
+    typical = quotes[quotes["kind"] == "typical"]["doc_id"].tolist()
+    negative = quotes[quotes["kind"] == "negative"]["doc_id"].tolist()
+    assert set(typical) <= {"0", "1", "2"} and len(typical) == 2
+    assert "3" not in typical + negative  # same words, other punctuation: one quote
+    assert "5" not in typical + negative  # positive mentions are never quoted as complaints
+    assert not set(typical) & set(negative)
+    assert quotes["text"].tolist() == [f"文本{d}" for d in quotes["doc_id"]]
+
+
+def test_quotes_of_a_theme_without_mentions() -> None:
+    assert representative_quotes(_docs(1), _mentions([]), ["price"]).empty
+
+
+def test_monthly_trends_leave_small_months_without_shares() -> None:
+    dates = ["2026-01-03"] * 10 + ["2026-02-01"] * 3
+    themes = ["price"] * 4 + [""] * 6 + ["price", "", ""]
+    docs = _docs(13, created_at=pd.to_datetime(dates), themes=themes)
+    table = monthly_trends(docs, ["price"])
+    assert table["documents"].tolist() == [10, 3]
+    assert table["price"].iloc[0] == 0.4 and pd.isna(table["price"].iloc[1])
+
+
+@pytest.mark.parametrize(
+    "dates", [[pd.NaT] * 3, ["2026-01-01", "2026-01-20", pd.NaT]], ids=["undated", "one-month"]
+)
+def test_monthly_trends_need_two_months(dates: list) -> None:
+    assert monthly_trends(_docs(3, created_at=pd.to_datetime(dates)), ["price"]) is None
+
+
+def test_segments_leave_out_documents_without_a_value() -> None:
+    docs = _docs(
+        4, **{"meta:等级": ["金卡", "金卡", "银卡", None]}, themes=["price", "", "price", "price"]
+    )
+    table = segment_shares(docs, ["price"], "meta:等级")
+    assert table.to_dict("list") == {
+        "segment": ["金卡", "银卡"],
+        "documents": [2, 1],
+        "price": [0.5, 1.0],
+    }
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"source": ["survey", "social"] * 5, "channel": ["wjx", "weibo"] * 5}, ["source"]),
+        (
+            {"source": ["survey"] * 10, "channel": ["wjx", "tencent"] * 5},
+            ["channel"],
+        ),
+        ({"meta:城市": ["北京", "上海"] * 5}, ["meta:城市"]),
+        ({"meta:城市": [f"城{i}" for i in range(10)]}, []),  # every value different
+        ({"meta:设备": ["电视┋手机", "电脑"] * 5}, []),  # multi-select answers
+    ],
+)
+def test_segment_columns_chosen(columns: dict, expected: list[str]) -> None:
+    assert pick_segment_columns(_docs(10, **columns), None) == expected
+
+
+def test_churn_type_split_and_competitors() -> None:
+    docs = _docs(
+        4,
+        churn_type=["active", "active", "natural", ""],
+        competitors=["优酷", "优酷;爱奇艺", "", ""],
+    )
+    split = churn_type_split(docs, None).set_index("churn_type")
+    assert split["documents"].to_dict() == {"natural": 1, "active": 2, "passive": 0}
+    assert split.loc["active", "doc_share"] == pytest.approx(2 / 3)
+    table = competitor_table(docs, None)
+    assert table[["competitor", "texts", "users"]].values.tolist() == [
+        ["优酷", 2, 2],
+        ["爱奇艺", 1, 1],
+    ]
+
+
+def test_emerging_themes_need_twenty_texts() -> None:
+    docs = _docs(5, sentiment_label="negative", text=["这个东西太难用了吧"] * 5)
+    emerging = emerging_themes(docs)
+    assert (emerging.uncovered, emerging.used, emerging.discovery) == (5, 5, None)
+
+
+def test_unknown_segment_column() -> None:
+    docs = _docs(2, **{"meta:城市": ["北京", "上海"]})
+    with pytest.raises(FeedbackMinerError) as error:
+        summarize(docs, _mentions([]), load_taxonomy(), segment_columns=["等级"])
+    assert str(error.value) == (
+        "--segment-col 等级: no such column in the inputs or the label file; "
+        "the input columns are '城市'."
+    )
+    summary = summarize(docs, _mentions([]), load_taxonomy(), segment_columns=["城市"])
+    assert list(summary.segments) == ["meta:城市"]
