@@ -208,6 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_theme_commands(commands)
 
+    from .cli_serve import add_serve_command
+
+    add_serve_command(commands)
+
     demo = commands.add_parser(
         "demo",
         help="analyse the bundled sample data",

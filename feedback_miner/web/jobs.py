@@ -1,0 +1,244 @@
+"""Analysis jobs of the web service: one folder each, run in a pool of worker processes.
+
+A job's folder holds its uploads (``inputs/<n>/<name>``, ``labels/``,
+``taxonomy.toml``), its outputs (``out/``) and ``progress.json``, which the
+worker rewrites as it goes and the service reads to answer status requests.
+Folders of finished jobs are removed once they are older than the keep time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import secrets
+import shutil
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import FeedbackMinerError
+
+__all__ = ["OUTPUT_FILES", "JobSpec", "JobStore", "run_job"]
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_FILES = ("report.xlsx", "docs.csv", "mentions.csv", "attribution.csv", "features.parquet")
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What one job analyses and how (the CLI's options, as plain values)."""
+
+    inputs: tuple[str, ...]
+    labels: str | None = None
+    taxonomy: str | None = None
+    text_cols: tuple[str, ...] = ()
+    id_col: str | None = None
+    time_col: str | None = None
+    source: str = "auto"
+    label_col: str | None = None
+    label_id_col: str | None = None
+    churn_date_col: str | None = None
+    lang: str = "zh"
+
+
+def _write_progress(folder: Path, progress: float, stage: str) -> None:
+    temporary = folder / "progress.json.tmp"
+    temporary.write_text(json.dumps({"progress": round(progress, 3), "stage": stage}))
+    os.replace(temporary, folder / "progress.json")
+
+
+def run_job(folder: str, spec: JobSpec) -> tuple[list[str], str | None]:
+    """Analyse one job in a worker process; return the files written and an error message.
+
+    A user's mistake (a corrupt file, a missing column) comes back as the same
+    message the command line prints; nothing is raised.
+    """
+    from ..features import features_of
+    from ..ingest import IngestOptions
+    from ..pipeline import LabelOptions, analyze
+    from ..report import build_report, write_table_file
+
+    home = Path(folder)
+    out = home / "out"
+    out.mkdir(exist_ok=True)
+    done = 0
+    total = 1
+
+    def set_total(n: int) -> None:
+        nonlocal total
+        total = max(n, 1)
+        _write_progress(home, 0.1, "text")
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        _write_progress(home, 0.1 + 0.7 * done / total, "text")
+
+    try:
+        _write_progress(home, 0.02, "ingest")
+        result = analyze(
+            [Path(p) for p in spec.inputs],
+            labels=LabelOptions(
+                Path(spec.labels),
+                id_col=spec.label_id_col,
+                churn_col=spec.label_col,
+                date_col=spec.churn_date_col,
+            )
+            if spec.labels
+            else None,
+            taxonomy=spec.taxonomy,
+            ingest_options=IngestOptions(
+                text_cols=spec.text_cols,
+                user_id_col=spec.id_col,
+                time_col=spec.time_col,
+                source=spec.source,
+            ),
+            on_total=set_total,
+            on_progress=advance,
+        )
+        _write_progress(home, 0.85, "report")
+        written = ["report.xlsx", "docs.csv", "mentions.csv"]
+        build_report(result, out / "report.xlsx", lang=spec.lang)  # type: ignore[arg-type]
+        write_table_file(result.docs, out / "docs.csv")
+        write_table_file(result.mentions, out / "mentions.csv")
+        if result.attribution is not None:
+            write_table_file(result.attribution.table, out / "attribution.csv")
+            written.append("attribution.csv")
+        write_table_file(features_of(result), out / "features.parquet")
+        written.append("features.parquet")
+    except FeedbackMinerError as error:
+        _write_progress(home, 1.0, "failed")
+        return [], _without_folders(str(error), spec)
+    except Exception as error:  # the service stays up; the log has the traceback
+        logger.exception("job %s failed", home.name)
+        _write_progress(home, 1.0, "failed")
+        return [], f"internal error: {type(error).__name__}: {error}"
+    _write_progress(home, 1.0, "done")
+    return written, None
+
+
+def _without_folders(message: str, spec: JobSpec) -> str:
+    """The message with each upload named as the user named it, not by its server path."""
+    for path in (*spec.inputs, spec.labels, spec.taxonomy):
+        if path:
+            message = message.replace(path, Path(path).name)
+    return message
+
+
+@dataclass
+class _Job:
+    id: str
+    folder: Path
+    created: float
+    future: Future[tuple[list[str], str | None]]
+    finished: float | None = None
+
+
+@dataclass
+class JobStore:
+    """The jobs of one running service.
+
+    Parameters
+    ----------
+    root : Path
+        Folder under which each job gets its own folder.
+    workers : int
+        Worker processes; this many jobs run at once, the others wait.
+    keep_seconds : float
+        Finished jobs and their files are removed this long after finishing.
+    """
+
+    root: Path
+    workers: int = 2
+    keep_seconds: float = 3600.0
+    _jobs: dict[str, _Job] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pool: ProcessPoolExecutor | None = None
+
+    def new_folder(self) -> tuple[str, Path]:
+        """A fresh job id and its (empty) folder."""
+        job_id = secrets.token_hex(8)
+        folder = self.root / job_id
+        folder.mkdir(parents=True)
+        return job_id, folder
+
+    def submit(self, job_id: str, folder: Path, spec: JobSpec) -> None:
+        """Queue the analysis of ``spec``."""
+        if self._pool is None:
+            # spawn: a fresh interpreter per worker, not a fork of the threaded server
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        _write_progress(folder, 0.0, "queued")
+        future = self._pool.submit(run_job, str(folder), spec)
+        job = _Job(job_id, folder, time.time(), future)
+        future.add_done_callback(lambda _: setattr(job, "finished", time.time()))
+        with self._lock:
+            self._jobs[job_id] = job
+
+    def status(self, job_id: str) -> dict[str, Any] | None:
+        """The job's status as the API returns it, or None for an unknown id."""
+        self.sweep()
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            return None
+        files: list[str] = []
+        error: str | None = None
+        state: JobStatus
+        progress = _read_progress(job.folder)
+        if job.future.done():
+            try:
+                files, error = job.future.result()
+            except Exception as failure:  # a worker process that died
+                files, error = [], f"internal error: {type(failure).__name__}: {failure}"
+            state = "failed" if error else "done"
+            progress = 1.0
+        elif job.future.running() and progress > 0:
+            state = "running"
+        else:
+            state = "queued"
+        return {"id": job_id, "status": state, "progress": progress, "error": error, "files": files}
+
+    def output(self, job_id: str, name: str) -> Path | None:
+        """The path of an output of a finished job, or None."""
+        status = self.status(job_id)
+        if status is None or name not in status["files"]:
+            return None
+        return self._jobs[job_id].folder / "out" / name
+
+    def sweep(self, now: float | None = None) -> list[str]:
+        """Remove jobs that finished more than ``keep_seconds`` ago; return their ids."""
+        now = time.time() if now is None else now
+        with self._lock:
+            expired = [
+                j
+                for j in self._jobs.values()
+                if j.finished is not None and now - j.finished > self.keep_seconds
+            ]
+            for job in expired:
+                del self._jobs[job.id]
+        for job in expired:
+            shutil.rmtree(job.folder, ignore_errors=True)
+            logger.info("removed job %s", job.id)
+        return [j.id for j in expired]
+
+    def shutdown(self) -> None:
+        """Stop the workers and remove every job folder."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _read_progress(folder: Path) -> float:
+    try:
+        return float(json.loads((folder / "progress.json").read_text())["progress"])
+    except (OSError, ValueError, KeyError):
+        return 0.0
