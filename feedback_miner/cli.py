@@ -18,6 +18,12 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .cli_options import (
+    add_column_options,
+    add_label_options,
+    add_report_options,
+    add_run_options,
+)
 from .errors import FeedbackMinerError
 
 __all__ = ["build_parser", "main"]
@@ -32,54 +38,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own usage errors also exit 2
         self.print_usage(sys.stderr)
         self.exit(2, f"feedback-miner: error: {message}\n")
-
-
-def _add_column_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "input columns (inferred from names and content when left out)"
-    )
-    group.add_argument(
-        "--text-col",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="free-text column; repeat for several (joined per row)",
-    )
-    group.add_argument("--id-col", metavar="NAME", help="user id column of the inputs")
-    group.add_argument("--time-col", metavar="NAME", help="time the text was written")
-    group.add_argument(
-        "--source",
-        default="auto",
-        choices=["survey", "service", "social", "auto"],
-        help="kind of input (default: auto, from the columns)",
-    )
-
-
-def _add_label_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("churn labels")
-    group.add_argument(
-        "--labels",
-        type=Path,
-        metavar="FILE",
-        help="churn table: user id, churned (1/0, 是/否 ...), optional churn date, covariates",
-    )
-    group.add_argument("--label-col", metavar="NAME", help="column saying whether the user churned")
-    group.add_argument("--label-id-col", metavar="NAME", help="user id column of the label file")
-    group.add_argument(
-        "--churn-date-col", metavar="NAME", help="churn date column of the label file"
-    )
-    group.add_argument(
-        "--exposure",
-        choices=["negative", "any"],
-        default="negative",
-        help="which mentions expose a user to a theme (default: negative ones)",
-    )
-    group.add_argument(
-        "--window-days",
-        type=int,
-        metavar="N",
-        help="count only feedback of the last N days before the churn date",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.toml",
         help="churn-reason taxonomy (default: built in)",
     )
-    _add_column_options(analyze)
-    _add_label_options(analyze)
+    add_column_options(analyze)
+    add_label_options(analyze)
     outputs = analyze.add_argument_group("tables (.csv or .parquet by suffix)")
     outputs.add_argument("--docs", type=Path, metavar="FILE", help="one row per document")
     outputs.add_argument(
@@ -128,10 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     outputs.add_argument(
         "--features", type=Path, metavar="FILE", help="one row per user: features for churn models"
     )
-    _add_report_options(analyze)
-    analyze.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
-    )
+    add_report_options(analyze)
+    add_run_options(analyze)
     analyze.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     analyze.set_defaults(run=_run_analyze)
 
@@ -152,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--rejects", type=Path, metavar="FILE", help="rejected rows with their reason"
     )
-    _add_column_options(ingest)
+    add_column_options(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no summary")
     ingest.set_defaults(run=_run_ingest)
 
@@ -196,11 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     features.add_argument(
         "--taxonomy", type=Path, metavar="FILE.toml", help="taxonomy (default: built in)"
     )
-    _add_column_options(features)
-    _add_label_options(features)
-    features.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
-    )
+    add_column_options(features)
+    add_label_options(features)
+    add_run_options(features)
     features.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     features.set_defaults(run=_run_features)
 
@@ -234,31 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     demo.set_defaults(run=_run_demo)
     return parser
-
-
-def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    report = parser.add_argument_group("report")
-    report.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="zh",
-        help="language of the report's sheets and labels (default: zh)",
-    )
-    report.add_argument(
-        "--segment-col",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="break themes down by this column on the 细分 sheet (an input column or a "
-        "label-file column such as plan); repeatable; chosen automatically when not given",
-    )
-    report.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        metavar="N",
-        help="seed of the samples behind quotes and new themes (default: 0)",
-    )
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
@@ -327,6 +256,8 @@ def _analyze(args: argparse.Namespace, *, with_summary: bool = True) -> Any:
             taxonomy=args.taxonomy,
             ingest_options=_ingest_options(args),
             jobs=args.jobs,
+            engine=args.engine,
+            scheduler=args.scheduler,
             on_progress=advance,
             on_total=set_total,
             exposure_rule=args.exposure,
@@ -337,15 +268,27 @@ def _analyze(args: argparse.Namespace, *, with_summary: bool = True) -> Any:
         )
 
 
-def _check_jobs(jobs: int) -> None:
+def _check_jobs(jobs: int, args: argparse.Namespace | None = None) -> None:
     if jobs < 1:
         raise FeedbackMinerError(f"--jobs is {jobs}; use 1 or more worker processes.")
+    if args is not None and getattr(args, "engine", "local") == "dask":
+        from .dask_engine import require_dask
+
+        require_dask()
+    elif args is not None and getattr(args, "scheduler", None):
+        raise FeedbackMinerError(
+            f"--scheduler {args.scheduler} needs --engine dask: the local engine has no scheduler."
+        )
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from .report import build_report, check_table_path, write_table_file
 
-    _check_jobs(args.jobs)
+    _check_jobs(args.jobs, args)
+    if args.docs_sheet_rows is not None and args.docs_sheet_rows < 0:
+        raise FeedbackMinerError(
+            f"--docs-sheet-rows is {args.docs_sheet_rows}; use 0 or more (0: all documents go to the CSV)."
+        )
     if args.output.suffix.lower() != ".xlsx":
         raise FeedbackMinerError(
             f"-o {args.output}: the report is an Excel workbook; give a name ending in .xlsx."
@@ -382,7 +325,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         from .features import features_of
 
         write_table_file(features_of(result), args.features)
-    written = build_report(result, args.output, lang=args.lang)
+    sheet_rows = {} if args.docs_sheet_rows is None else {"max_rows": args.docs_sheet_rows + 2}
+    written = build_report(result, args.output, lang=args.lang, **sheet_rows)
     if written.overflow is not None:
         _say(args, f"The documents that do not fit in the sheet are in {written.overflow}")
     _summarise(args, result)
@@ -516,7 +460,7 @@ def _run_features(args: argparse.Namespace) -> int:
     from .features import features_of
     from .report import check_table_path, write_table_file
 
-    _check_jobs(args.jobs)
+    _check_jobs(args.jobs, args)
     check_table_path(args.output, "-o")
     result = _analyze(args, with_summary=False)
     table = features_of(result)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from .cli import _add_column_options, _ingest_options, _Parser, _say
+from .cli import _ingest_options, _Parser, _say
+from .cli_options import add_column_options
 from .errors import FeedbackMinerError
 
 __all__ = ["add_theme_commands"]
@@ -56,7 +57,7 @@ def add_theme_commands(commands: Any) -> None:
     discover.add_argument(
         "--all", action="store_true", help="model all texts, not only uncovered ones"
     )
-    _add_column_options(discover)
+    add_column_options(discover)
     discover.add_argument("--quiet", action="store_true", help="no summary")
     discover.set_defaults(run=_run_discover)
 
@@ -69,7 +70,7 @@ def add_theme_commands(commands: Any) -> None:
     expand.add_argument("--taxonomy", type=Path, required=True, metavar="FILE.toml")
     expand.add_argument("-o", "--output", type=Path, required=True, metavar="SUGGESTIONS.csv")
     expand.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
-    _add_column_options(expand)
+    add_column_options(expand)
     expand.add_argument("--quiet", action="store_true", help="no summary")
     expand.set_defaults(run=_run_expand)
 

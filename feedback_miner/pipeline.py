@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -71,6 +72,7 @@ MENTION_COLUMNS = ("doc_id", "user_id", "theme_id", "sentiment_score", "evidence
 # after the fixed columns: the matched keywords, ";"-joined
 MENTION_EXTRA_COLUMNS = ("keywords",)
 DEFAULT_CHUNK_SIZE = 2000
+Engine = Literal["local", "dask"]
 
 
 @dataclass(frozen=True)
@@ -222,17 +224,33 @@ def analyze_records(
     *,
     jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    engine: Engine = "local",
+    scheduler: str | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run :func:`analyze_chunk` over ``records`` in chunks, in ``jobs`` processes.
 
-    The result does not depend on ``jobs`` or ``chunk_size``.
+    With ``engine="dask"`` the chunks are the partitions of a Dask DataFrame,
+    analysed on a local cluster of ``jobs`` workers or on ``scheduler`` (see
+    :mod:`feedback_miner.dask_engine`). The result does not depend on the
+    engine, ``jobs`` or ``chunk_size``.
     """
     if jobs < 1:
         raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
     parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    chunks = list(_chunks(records, chunk_size))
-    if jobs == 1 or len(chunks) <= 1:
+    chunks = list(_chunks(records, chunk_size)) if engine == "local" else []
+    if engine == "dask":
+        from .dask_engine import analyze_records_dask
+
+        parts = analyze_records_dask(
+            records,
+            spec,
+            scheduler=scheduler,
+            workers=jobs,
+            chunk_size=chunk_size,
+            on_progress=on_progress,
+        )
+    elif jobs == 1 or len(chunks) <= 1:
         for chunk in chunks:
             parts.append(analyze_chunk(chunk, spec))
             if on_progress:
@@ -291,6 +309,8 @@ def analyze(
     with_summary: bool = True,
     jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    engine: Engine = "local",
+    scheduler: str | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> AnalysisResult:
@@ -325,6 +345,11 @@ def analyze(
         Worker processes for the per-chunk stages.
     chunk_size : int
         Records per chunk.
+    engine : {"local", "dask"}
+        Where the per-chunk stages run: ``jobs`` local processes, or Dask.
+    scheduler : str, optional
+        With ``engine="dask"``, the address of a running scheduler; a local
+        cluster of ``jobs`` workers otherwise.
     on_progress, on_total : callable, optional
         Called with the number of records done per chunk, and once with the
         total number of records (for progress bars).
@@ -351,7 +376,13 @@ def analyze(
     started = time.perf_counter()
     spec = AnalyzerSpec(taxonomy=chosen, neutral_band=neutral_band)
     docs, mentions = analyze_records(
-        ingested.records, spec, jobs=jobs, chunk_size=chunk_size, on_progress=on_progress
+        ingested.records,
+        spec,
+        jobs=jobs,
+        chunk_size=chunk_size,
+        engine=engine,
+        scheduler=scheduler,
+        on_progress=on_progress,
     )
     timings["text"] = time.perf_counter() - started
 
@@ -398,6 +429,7 @@ def analyze(
         "window_days": window_days,
         "neutral_band": neutral_band,
         "seed": seed,
+        "engine": engine if scheduler is None else f"{engine} ({scheduler})",
         "jobs": jobs,
         "chunk_size": chunk_size,
         "inputs": [str(p) for p in inputs],

@@ -33,8 +33,8 @@ def theme_summary(
     >>> mentions = pd.DataFrame({"doc_id": ["a"], "theme_id": ["price"],
     ...     "sentiment_score": [-0.5], "keywords": ["太贵;涨价"]})
     >>> row = theme_summary(docs, mentions, load_taxonomy(), neutral_band=0.1).iloc[0]
-    >>> row["theme_id"], row["mentions"], row["negative"], row["share"], row["top_keywords"]
-    ('price', 1, 1, 0.5, '太贵、涨价')
+    >>> print(row["theme_id"], row["mentions"], row["negative"], row["share"], row["top_keywords"])
+    price 1 1 0.5 太贵、涨价
     """
     n_docs = max(len(docs), 1)
     grouped = {key: part for key, part in mentions.groupby("theme_id", sort=False)}

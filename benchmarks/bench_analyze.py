@@ -1,0 +1,154 @@
+"""End-to-end documents per second of ``analyze``, beside plain ``jieba.lcut`` on the same texts.
+
+    python benchmarks/bench_analyze.py --docs 100000 --jobs 2
+
+Generates N ticket texts with a seed (the sample templates, as in
+bench_ingest.py) and a churn label file for their users, then in one run:
+
+1. times single-process ``jieba.lcut`` over the same texts (jieba's default
+   dictionary, loaded before the clock starts);
+2. runs ``feedback-miner analyze`` end to end as a subprocess (ingest, text
+   stages in ``--jobs`` processes, attribution, report with the documents sheet
+   moved to the CSV by ``--docs-sheet-rows 0``, docs and mentions as Parquet),
+   sampling the resident memory of its whole process tree every 0.1 s.
+
+Prints documents per second of both, their ratio and the peak RSS (the sum
+over the main process and its workers). Not a test: its figures go in the notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_ingest import HEADER, rows
+
+
+def _write_inputs(folder: Path, n: int, seed: int) -> tuple[Path, Path, list[str]]:
+    data = rows(n, seed)
+    tickets = folder / "tickets.csv"
+    with tickets.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(data)
+    users = sorted({row[1] for row in data})
+    rng = np.random.default_rng(seed + 1)
+    labels = folder / "churn.csv"
+    with labels.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["user_id", "churned", "churn_date", "tenure_months", "plan"])
+        for user in users:
+            churned = int(rng.random() < 0.25)
+            date = f"2026-12-{int(rng.integers(1, 29)):02d}" if churned else ""
+            plan = ("基础", "高级", "家庭")[int(rng.integers(0, 3))]
+            writer.writerow([user, churned, date, int(rng.integers(1, 48)), plan])
+    return tickets, labels, [str(row[4]) for row in data]
+
+
+def _jieba_seconds(texts: list[str]) -> float:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    started = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - started
+
+
+def _tree_rss_mb(pid: int) -> float:
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        tree = [process, *process.children(recursive=True)]
+        return sum(p.memory_info().rss for p in tree) / 2**20
+    except psutil.Error:
+        return 0.0
+
+
+def _run_analyze(command: list[str]) -> tuple[float, float, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss_mb(process.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    stop.set()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        sys.exit(f"analyze failed ({process.returncode}): {err.decode()[-2000:]}")
+    return seconds, peak, process.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--engine", default="local")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        tickets, labels, texts = _write_inputs(folder, args.docs, args.seed)
+        chars = sum(len(t) for t in texts)
+        print(f"{args.docs:,} generated documents, {chars / len(texts):.1f} characters on average")
+        jieba_seconds = _jieba_seconds(texts)
+        jieba_rate = len(texts) / jieba_seconds
+        print(
+            f"jieba.lcut, one process: {jieba_seconds:.1f} s = {jieba_rate:,.0f} docs/s "
+            f"({chars / jieba_seconds:,.0f} chars/s)"
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "feedback_miner.cli",
+            "analyze",
+            str(tickets),
+            "--labels",
+            str(labels),
+            "-o",
+            str(folder / "report.xlsx"),
+            "--docs-sheet-rows",
+            "0",
+            "--docs",
+            str(folder / "docs.parquet"),
+            "--mentions",
+            str(folder / "mentions.parquet"),
+            "--attribution",
+            str(folder / "attribution.csv"),
+            "--jobs",
+            str(args.jobs),
+            "--engine",
+            args.engine,
+            "--quiet",
+        ]
+        seconds, peak, _ = _run_analyze(command)
+        rate = args.docs / seconds
+        print(
+            f"feedback-miner analyze --jobs {args.jobs} --engine {args.engine}: {seconds:.1f} s = "
+            f"{rate:,.0f} docs/s end to end; peak RSS of its processes {peak:,.0f} MB"
+        )
+        print(f"ratio analyze / jieba.lcut: {rate / jieba_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Option groups shared by the analysis commands (used by :mod:`feedback_miner.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = [
+    "add_column_options",
+    "add_label_options",
+    "add_report_options",
+    "add_run_options",
+]
+
+
+def add_column_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "input columns (inferred from names and content when left out)"
+    )
+    group.add_argument(
+        "--text-col",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="free-text column; repeat for several (joined per row)",
+    )
+    group.add_argument("--id-col", metavar="NAME", help="user id column of the inputs")
+    group.add_argument("--time-col", metavar="NAME", help="time the text was written")
+    group.add_argument(
+        "--source",
+        default="auto",
+        choices=["survey", "service", "social", "auto"],
+        help="kind of input (default: auto, from the columns)",
+    )
+
+
+def add_label_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("churn labels")
+    group.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="churn table: user id, churned (1/0, 是/否 ...), optional churn date, covariates",
+    )
+    group.add_argument("--label-col", metavar="NAME", help="column saying whether the user churned")
+    group.add_argument("--label-id-col", metavar="NAME", help="user id column of the label file")
+    group.add_argument(
+        "--churn-date-col", metavar="NAME", help="churn date column of the label file"
+    )
+    group.add_argument(
+        "--exposure",
+        choices=["negative", "any"],
+        default="negative",
+        help="which mentions expose a user to a theme (default: negative ones)",
+    )
+    group.add_argument(
+        "--window-days",
+        type=int,
+        metavar="N",
+        help="count only feedback of the last N days before the churn date",
+    )
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    report = parser.add_argument_group("report")
+    report.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the report's sheets and labels (default: zh)",
+    )
+    report.add_argument(
+        "--segment-col",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="break themes down by this column on the 细分 sheet (an input column or a "
+        "label-file column such as plan); repeatable; chosen automatically when not given",
+    )
+    report.add_argument(
+        "--docs-sheet-rows",
+        type=int,
+        metavar="N",
+        help="documents on the 明细 sheet (default: as many as Excel allows); the rest go "
+        "to <report>.documents.csv beside the workbook. 0 writes them all to the CSV, "
+        "which is much faster for very large runs",
+    )
+    report.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the samples behind quotes and new themes (default: 0)",
+    )
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("where the text stages run")
+    group.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)"
+    )
+    group.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local processes, or Dask (needs feedback-miner[dask]; default: local)",
+    )
+    group.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running Dask scheduler (tcp://host:8786); "
+        "without it a local cluster of --jobs workers",
+    )
