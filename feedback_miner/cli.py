@@ -268,14 +268,15 @@ def _analyze(args: argparse.Namespace, *, with_summary: bool = True) -> Any:
         )
 
 
-def _check_jobs(jobs: int, args: argparse.Namespace | None = None) -> None:
-    if jobs < 1:
-        raise FeedbackMinerError(f"--jobs is {jobs}; use 1 or more worker processes.")
-    if args is not None and getattr(args, "engine", "local") == "dask":
+def _check_run_options(args: argparse.Namespace) -> None:
+    """--jobs, --engine and --scheduler, before any work starts."""
+    if args.jobs < 1:
+        raise FeedbackMinerError(f"--jobs is {args.jobs}; use 1 or more worker processes.")
+    if args.engine == "dask":
         from .dask_engine import require_dask
 
         require_dask()
-    elif args is not None and getattr(args, "scheduler", None):
+    elif args.scheduler:
         raise FeedbackMinerError(
             f"--scheduler {args.scheduler} needs --engine dask: the local engine has no scheduler."
         )
@@ -284,7 +285,7 @@ def _check_jobs(jobs: int, args: argparse.Namespace | None = None) -> None:
 def _run_analyze(args: argparse.Namespace) -> int:
     from .report import build_report, check_table_path, write_table_file
 
-    _check_jobs(args.jobs, args)
+    _check_run_options(args)
     if args.docs_sheet_rows is not None and args.docs_sheet_rows < 0:
         raise FeedbackMinerError(
             f"--docs-sheet-rows is {args.docs_sheet_rows}; use 0 or more (0: all documents go to the CSV)."
@@ -460,7 +461,7 @@ def _run_features(args: argparse.Namespace) -> int:
     from .features import features_of
     from .report import check_table_path, write_table_file
 
-    _check_jobs(args.jobs, args)
+    _check_run_options(args)
     check_table_path(args.output, "-o")
     result = _analyze(args, with_summary=False)
     table = features_of(result)

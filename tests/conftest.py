@@ -4,6 +4,8 @@ read-only."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,18 @@ def samples_dir() -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def require_tool() -> Callable[[bool, str], None]:
+    """Skip a test whose outside tool is missing, or fail it where CI says tools are
+    required (``FEEDBACK_MINER_REQUIRE_TOOLS=1``, set by `.ci/run`)."""
+
+    def require(available: bool, what: str) -> None:
+        if available:
+            return
+        if os.environ.get("FEEDBACK_MINER_REQUIRE_TOOLS"):
+            pytest.fail(f"{what} is missing")
+        pytest.skip(f"{what} is missing")
+
+    return require

@@ -1,7 +1,5 @@
 """The Dask engine on a real LocalCluster of two worker processes gives the local engine's tables."""
 
-import os
-
 import pandas as pd
 import pytest
 
@@ -11,18 +9,16 @@ from feedback_miner.pipeline import LabelOptions, analyze
 INPUTS = ("service_tickets.csv", "social_posts.csv")
 
 
-def _require_dask() -> None:
+@pytest.fixture
+def dask_installed(require_tool) -> None:
     try:
         import dask.dataframe  # noqa: F401
         import distributed  # noqa: F401
     except ImportError:
-        if os.environ.get("FEEDBACK_MINER_REQUIRE_TOOLS"):
-            pytest.fail("dask is missing: pip install 'feedback-miner[dask]'")
-        pytest.skip("dask is missing")
+        require_tool(False, "dask (pip install 'feedback-miner[dask]')")
 
 
-def test_dask_engine_equals_local_engine(samples_dir) -> None:
-    _require_dask()
+def test_dask_engine_equals_local_engine(dask_installed, samples_dir) -> None:
     options = {
         "labels": LabelOptions(samples_dir / "churn_labels.csv"),
         "chunk_size": 150,  # several partitions per worker
@@ -47,8 +43,7 @@ def test_scheduler_without_dask_engine(capsys) -> None:
     )
 
 
-def test_unreachable_scheduler(samples_dir, capsys) -> None:
-    _require_dask()
+def test_unreachable_scheduler(dask_installed, samples_dir, capsys) -> None:
     code = main(
         [
             "analyze",

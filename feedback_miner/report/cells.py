@@ -110,8 +110,8 @@ def make_cell(sheet: Worksheet, value: object, style: CellStyle = _NO_STYLE) -> 
     otherwise store them as formulas); other strings are stored as text anyway.
     """
     value = plain_value(value)
-    needs_cell = style != _NO_STYLE or (isinstance(value, str) and value.startswith("="))
-    if not needs_cell:
+    plain_style = style is _NO_STYLE or style == _NO_STYLE  # identity first: the hot path
+    if value is None or (plain_style and not (isinstance(value, str) and value.startswith("="))):
         return value
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
@@ -186,10 +186,6 @@ class Grid:
         first = f"${get_column_letter(min_col)}${min_row}"
         last = f"${get_column_letter(max_col or min_col)}${max_row or min_row}"
         return Reference(range_string=f"{quote_sheet_title(self.title)}!{first}:{last}")
-
-    def link(self, row: int, column: int = 1) -> str:
-        """The in-workbook link target of a cell of this sheet."""
-        return f"{quote_sheet_title(self.title)}!{get_column_letter(column)}{row}"
 
     @property
     def last_row(self) -> int:

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..pipeline import DOC_COLUMNS, AnalysisResult
-from .cells import Grid, make_cell, plain_value, prepare_sheet
+from .cells import CellStyle, Grid, make_cell, prepare_sheet
 from .i18n import Labels
 from .style import DATE, HEADER, SECTION
 
@@ -51,6 +50,7 @@ _REJECT_REASONS = {
 # the note and the header take two of the sheet's rows
 _TOP_ROWS = 2
 _BLOCK_ROWS = 10_000
+_DATED = CellStyle(number_format=DATE)
 
 
 def overflow_path(report: Path) -> Path:
@@ -127,30 +127,12 @@ def _document_rows(
             elif column == "churn_type":
                 values = values.map(t.churn_type)
             if column == "created_at":
-                columns.append([_dated(sheet, v) for v in values])
+                columns.append([make_cell(sheet, v, _DATED) for v in values])
             elif column == "sentiment_score":
                 columns.append([None if pd.isna(v) else round(float(v), 3) for v in values])
             else:
-                columns.append([_safe(sheet, plain_value(v)) for v in values.tolist()])
+                columns.append([make_cell(sheet, v) for v in values.tolist()])
         yield from (list(row) for row in zip(*columns, strict=True))
-
-
-def _safe(sheet: Worksheet, value: object) -> object:
-    """Strings that openpyxl would read as formulas become text cells; the rest pass."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def _dated(sheet: Worksheet, value: object) -> object:
-    value = plain_value(value)
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = DATE
-    return cell
 
 
 def quality_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:

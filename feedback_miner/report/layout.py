@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..pipeline import AnalysisResult
+from ..summary import Summary
 from .cells import quote_sheet_title
 from .i18n import Labels, sheet_names
 
@@ -38,16 +39,14 @@ class Layout:
     quote_rows: dict[str, int]
 
     @classmethod
-    def of(cls, result: AnalysisResult, t: Labels) -> Layout:
-        """The layout of ``result``'s report."""
-        if result.summary is None:
-            raise ValueError("the result has no summary; build it with feedback_miner.analyze().")
+    def of(cls, result: AnalysisResult, summary: Summary, t: Labels) -> Layout:
+        """The layout of ``result``'s report (``summary`` is ``result.summary``)."""
         if result.attribution is not None:
             order = list(result.attribution.table["theme_id"])
         else:
-            order = list(result.summary.themes["theme_id"])
+            order = list(summary.themes["theme_id"])
         quote_rows: dict[str, int] = {}
-        for i, theme_id in enumerate(result.summary.quotes["theme_id"]):
+        for i, theme_id in enumerate(summary.quotes["theme_id"]):
             quote_rows.setdefault(theme_id, FIRST_ROW + i)
         return cls(
             names=sheet_names(t.lang),

@@ -6,13 +6,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from .cells import CellStyle
 
-__all__ = ["BOLD", "DATE", "HEADER", "PERCENT", "SECTION", "TITLE", "WRAP"]
+__all__ = ["DATE", "HEADER", "PERCENT", "SECTION", "TITLE", "WRAP"]
 
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd hh:mm"
 TITLE = CellStyle(font=Font(bold=True, size=14))
 SECTION = CellStyle(font=Font(bold=True))
-BOLD = SECTION
 WRAP = CellStyle(alignment=Alignment(wrap_text=True, vertical="top"))
 HEADER = CellStyle(
     font=Font(bold=True),

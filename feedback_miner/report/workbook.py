@@ -132,11 +132,11 @@ def build_report(
     -------
     ReportFiles
     """
-    t = Labels(lang)
-    layout = Layout.of(result, t)
     summary = result.summary
-    if summary is None:  # Layout.of has already said so; this narrows the type
-        raise ValueError("the result has no summary")
+    if summary is None:
+        raise ValueError("the result has no summary; build it with feedback_miner.analyze().")
+    t = Labels(lang)
+    layout = Layout.of(result, summary, t)
     out = Path(path)
     book = Workbook(write_only=True)
     names = layout.names

@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from .. import __version__
 from ..errors import FeedbackMinerError
 from .jobs import OUTPUT_FILES, JobSpec, JobStore
 
@@ -121,7 +122,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app = FastAPI(
         title="feedback-miner",
         summary="流失原因挖掘: upload feedback exports, download the churn reason report",
-        version=_version(),
+        version=__version__,
         lifespan=lifespan,
     )
     app.state.store = store
@@ -256,9 +257,3 @@ async def _save(upload: UploadFile, path: Path) -> None:
 
 def _static(name: str) -> str:
     return package_files("feedback_miner.web").joinpath("static", name).read_text(encoding="utf-8")
-
-
-def _version() -> str:
-    from .. import __version__
-
-    return __version__

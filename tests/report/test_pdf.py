@@ -5,7 +5,6 @@ installs them and sets ``FEEDBACK_MINER_REQUIRE_TOOLS=1`` so that the test
 cannot be skipped there.
 """
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,14 +18,11 @@ TOOLS = ("soffice", "pdftotext", "pdfinfo")
 
 
 @pytest.fixture(scope="module")
-def tools() -> None:
+def tools(require_tool) -> None:
     missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("FEEDBACK_MINER_REQUIRE_TOOLS"):
-            pytest.fail(
-                f"missing {', '.join(missing)}: install libreoffice-calc-nogui poppler-utils"
-            )
-        pytest.skip(f"missing {', '.join(missing)}")
+    require_tool(
+        not missing, f"{', '.join(missing)} (install libreoffice-calc-nogui poppler-utils)"
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -33,13 +33,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _needs(condition: bool, what: str) -> None:
-    if not condition:
-        if os.environ.get("FEEDBACK_MINER_REQUIRE_TOOLS"):
-            pytest.fail(f"{what} is missing")
-        pytest.skip(f"{what} is missing")
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,11 +40,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, require_tool):
     try:
         import fastapi  # noqa: F401
     except ImportError:
-        _needs(False, "feedback-miner[web]")
+        require_tool(False, "feedback-miner[web]")
     port = _free_port()
     jobs = tmp_path_factory.mktemp("jobs")
     process = subprocess.Popen(
@@ -88,12 +81,12 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    _needs(Path(CHROMIUM).exists() or shutil.which("chromium") is not None, "chromium")
+def browser(require_tool):
+    require_tool(Path(CHROMIUM).exists() or shutil.which("chromium") is not None, "chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _needs(False, "playwright (pip install 'feedback-miner[browser-test]')")
+        require_tool(False, "playwright (pip install 'feedback-miner[browser-test]')")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
