@@ -6,11 +6,11 @@ from feedback_miner.cli import main
 
 
 def test_serve_without_the_web_extra_says_what_to_install(monkeypatch, capsys) -> None:
-    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn now fails
-    monkeypatch.setitem(sys.modules, "multipart", None)
+    for module in ("fastapi", "uvicorn", "multipart"):  # importing them now fails
+        monkeypatch.setitem(sys.modules, module, None)
     assert main(["serve"]) == 2
     assert capsys.readouterr().err == (
-        "feedback-miner: error: the web service needs uvicorn, python-multipart, which are not "
+        "feedback-miner: error: the web service needs fastapi, uvicorn, python-multipart, which are not "
         "installed. Install them with: pip install 'feedback-miner[web]'\n"
     )
 
