@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +33,7 @@ from .attribution import (
     load_labels,
 )
 from .features.users import user_features
-from .ingest import FileSummary, IngestOptions, ingest_files
+from .ingest import FileSummary, IngestOptions, IngestStream
 from .sentiment import SentimentScorer, label_score
 from .summary import Summary, summarize
 from .text import ChineseTokenizer, split_clauses
@@ -54,6 +55,7 @@ __all__ = [
     "analyze",
     "analyze_chunk",
     "analyze_records",
+    "run_chunks",
 ]
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,11 @@ DOC_COLUMNS = (
 MENTION_COLUMNS = ("doc_id", "user_id", "theme_id", "sentiment_score", "evidence")
 # after the fixed columns: the matched keywords, ";"-joined
 MENTION_EXTRA_COLUMNS = ("keywords",)
+# what analyze_chunk adds after the records' own columns
+_ANALYSIS_COLUMNS = ("churn_type", "competitors")
 DEFAULT_CHUNK_SIZE = 2000
+# values kept per column by the collector before it stops sharing them
+_MAX_SHARED_VALUES = 50_000
 Engine = Literal["local", "dask"]
 
 
@@ -218,6 +224,86 @@ def _chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + size]
 
 
+def run_chunks(
+    chunks: Iterable[pd.DataFrame], spec: AnalyzerSpec, *, jobs: int = 1
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`analyze_chunk` over ``chunks`` in ``jobs`` processes; results in input order.
+
+    Chunks are taken from ``chunks`` only as workers become free (at most two
+    per worker wait), so that a stream of records read block by block is
+    analysed while it is being read, and memory holds a few chunks, not all.
+    """
+    if jobs < 1:
+        raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
+    if jobs == 1:
+        for chunk in chunks:
+            yield analyze_chunk(chunk, spec)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        waiting: deque[Future[tuple[pd.DataFrame, pd.DataFrame]]] = deque()
+        for chunk in chunks:
+            waiting.append(pool.submit(analyze_chunk, chunk, spec))
+            while len(waiting) > 2 * jobs:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+def _stream_chunks(
+    parts: Iterable[pd.DataFrame], size: int, on_total: Callable[[int], None] | None
+) -> Iterator[pd.DataFrame]:
+    """Cut a stream of record blocks into chunks of ``size``, reporting the running total."""
+    total = 0
+    for part in parts:
+        total += len(part)
+        if on_total:
+            on_total(total)
+        yield from _chunks(part, size)
+
+
+class _Collector:
+    """Gathers analysed chunks, sharing one string object per repeated value.
+
+    A million documents repeat their source, channel, labels, theme lists and
+    segment values: keeping one copy of each cuts the memory of the tables
+    that stay for attribution, the summary and the report.
+    """
+
+    def __init__(self) -> None:
+        self.docs: list[pd.DataFrame] = []
+        self.mentions: list[pd.DataFrame] = []
+        self._shared: dict[str, dict[object, object]] = {}
+        self._distinct: set[str] = set()
+
+    def add(self, docs: pd.DataFrame, mentions: pd.DataFrame) -> None:
+        self.docs.append(self._share(docs, "docs"))
+        self.mentions.append(self._share(mentions, "mentions"))
+
+    def _share(self, frame: pd.DataFrame, table: str) -> pd.DataFrame:
+        for column in frame.columns:
+            key = f"{table}:{column}"
+            values = frame[column]
+            if key in self._distinct or values.dtype != object or not len(values):
+                continue
+            seen = self._shared.setdefault(key, {})
+            if len(seen) > _MAX_SHARED_VALUES or (not seen and values.nunique() > len(values) // 2):
+                # mostly distinct values (ids, texts): not worth sharing
+                self._distinct.add(key)
+                del self._shared[key]
+                continue
+            frame[column] = [seen.setdefault(v, v) if isinstance(v, str) else v for v in values]
+        return frame
+
+    def tables(self, spec: AnalyzerSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """All docs (fixed columns first) and mentions gathered, emptied from the collector."""
+        if not self.docs:
+            return analyze_chunk(pd.DataFrame(columns=["doc_id", "user_id", "text"]), spec)
+        docs = pd.concat(self.docs, ignore_index=True)
+        mentions = pd.concat(self.mentions, ignore_index=True)
+        self.docs, self.mentions = [], []
+        return _order_doc_columns(docs), mentions
+
+
 def analyze_records(
     records: pd.DataFrame,
     spec: AnalyzerSpec,
@@ -237,8 +323,6 @@ def analyze_records(
     """
     if jobs < 1:
         raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
-    parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    chunks = list(_chunks(records, chunk_size)) if engine == "local" else []
     if engine == "dask":
         from .dask_engine import analyze_records_dask
 
@@ -250,30 +334,34 @@ def analyze_records(
             chunk_size=chunk_size,
             on_progress=on_progress,
         )
-    elif jobs == 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            parts.append(analyze_chunk(chunk, spec))
-            if on_progress:
-                on_progress(len(chunk))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk, part in zip(
-                chunks, pool.map(analyze_chunk, chunks, [spec] * len(chunks)), strict=True
-            ):
-                parts.append(part)
-                if on_progress:
-                    on_progress(len(chunk))
-    if not parts:
-        empty_docs, empty_mentions = analyze_chunk(records.iloc[:0], spec)
-        return empty_docs, empty_mentions
-    docs = pd.concat([p[0] for p in parts])
-    mentions = pd.concat([p[1] for p in parts], ignore_index=True)
-    return _order_doc_columns(docs.reset_index(drop=True)), mentions
+        if not parts:
+            return analyze_chunk(records.iloc[:0], spec)
+        docs = pd.concat([p[0] for p in parts], ignore_index=True)
+        return _order_doc_columns(docs), pd.concat([p[1] for p in parts], ignore_index=True)
+    return _collect(run_chunks(_chunks(records, chunk_size), spec, jobs=jobs), spec, on_progress)
+
+
+def _collect(
+    parts: Iterable[tuple[pd.DataFrame, pd.DataFrame]],
+    spec: AnalyzerSpec,
+    on_progress: Callable[[int], None] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    collector = _Collector()
+    for docs, mentions in parts:
+        collector.add(docs, mentions)
+        if on_progress:
+            on_progress(len(docs))
+    return collector.tables(spec)
 
 
 def _order_doc_columns(docs: pd.DataFrame) -> pd.DataFrame:
-    first = list(DOC_COLUMNS)
-    return docs[first + [c for c in docs.columns if c not in first]]
+    """The fixed columns, the records' other columns, then what analysis added.
+
+    Blocks of different inputs have different ``meta:`` columns; the order
+    does not depend on how the records were cut into chunks.
+    """
+    first, last = list(DOC_COLUMNS), list(_ANALYSIS_COLUMNS)
+    return docs[first + [c for c in docs.columns if c not in first and c not in last] + last]
 
 
 def _user_features(
@@ -368,23 +456,29 @@ def analyze(
         if labels
         else None
     )
-    ingested = ingest_files(inputs, ingest_options)
-    timings["ingest"] = time.perf_counter() - started
-    if on_total:
-        on_total(len(ingested.records))
-
-    started = time.perf_counter()
     spec = AnalyzerSpec(taxonomy=chosen, neutral_band=neutral_band)
-    docs, mentions = analyze_records(
-        ingested.records,
-        spec,
-        jobs=jobs,
-        chunk_size=chunk_size,
-        engine=engine,
-        scheduler=scheduler,
-        on_progress=on_progress,
-    )
-    timings["text"] = time.perf_counter() - started
+    stream = IngestStream(inputs, ingest_options)
+    if engine == "dask":
+        blocks = list(stream)
+        records = pd.concat(blocks, ignore_index=True) if blocks else stream.empty_records()
+        del blocks
+        if on_total:
+            on_total(len(records))
+        docs, mentions = analyze_records(
+            records,
+            spec,
+            jobs=jobs,
+            chunk_size=chunk_size,
+            engine=engine,
+            scheduler=scheduler,
+            on_progress=on_progress,
+        )
+        del records
+    else:
+        # ingest and the text stages overlap: blocks are analysed while later ones are read
+        chunks = _stream_chunks(stream, chunk_size, on_total)
+        docs, mentions = _collect(run_chunks(chunks, spec, jobs=jobs), spec, on_progress)
+    timings["ingest and text"] = time.perf_counter() - started
 
     exposure = attribution = incremental = features = None
     if churn_labels is not None:
@@ -438,8 +532,8 @@ def analyze(
     return AnalysisResult(
         docs=docs,
         mentions=mentions,
-        rejects=ingested.rejects,
-        files=ingested.files,
+        rejects=stream.rejects(),
+        files=stream.files,
         taxonomy=chosen,
         labels=churn_labels,
         exposure=exposure,

@@ -12,10 +12,11 @@ same answer (太贵了, 影视┋购物) are not duplicates.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["duplicate_key", "find_duplicates"]
+__all__ = ["DuplicateFinder", "duplicate_key", "find_duplicates"]
 
 _BRACKET_EMOTICON = re.compile(r"\[[^\[\]\s]{1,8}\]")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -33,30 +34,57 @@ def duplicate_key(text: str) -> str:
     return _NOT_WORD.sub("", _BRACKET_EMOTICON.sub("", text)).lower()
 
 
+class DuplicateFinder:
+    """Finds duplicates across records fed to it in several batches, in order.
+
+    Examples
+    --------
+    >>> finder = DuplicateFinder()
+    >>> finder.find(["a:1"], ["U1"], ["太贵了！"], ["service"])
+    [None]
+    >>> finder.find(["a:2", "a:3"], ["U1", "U2"], ["太贵了", "太贵了"], ["service", "service"])
+    ['a:1', None]
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, object] = {}  # key -> first record kept
+        self._first_anonymous: dict[str, object] = {}  # key -> first record kept without a user
+        self._by_user: dict[tuple[str, object], object] = {}  # (key, user) -> first record kept
+
+    def find(
+        self,
+        doc_ids: Iterable[object],
+        user_ids: Iterable[object],
+        texts: Iterable[object],
+        sources: Iterable[object],
+    ) -> list[object]:
+        """For each record, the ``doc_id`` of the earlier copy it duplicates, else ``None``."""
+        first, first_anonymous, by_user = self._first, self._first_anonymous, self._by_user
+        result: list[object] = []
+        for doc_id, user, text, source in zip(doc_ids, user_ids, texts, sources, strict=True):
+            key = duplicate_key(text) if isinstance(text, str) else ""
+            original = None
+            if key:
+                copy_rule = source != "survey" and len(key) >= MIN_ANONYMOUS_COPY_CHARS
+                if pd.isna(user):
+                    original = first.get(key) if copy_rule else None
+                else:
+                    original = by_user.get((key, user))
+                    if original is None and copy_rule:
+                        original = first_anonymous.get(key)
+                if original is None:
+                    first.setdefault(key, doc_id)
+                    if pd.isna(user):
+                        first_anonymous.setdefault(key, doc_id)
+                    else:
+                        by_user[(key, user)] = doc_id
+            result.append(original)
+        return result
+
+
 def find_duplicates(
     doc_ids: pd.Series, user_ids: pd.Series, texts: pd.Series, sources: pd.Series
 ) -> pd.Series:
     """For each record, the ``doc_id`` of the earlier copy it duplicates, else ``None``."""
-    first: dict[str, object] = {}  # key -> first record kept
-    first_anonymous: dict[str, object] = {}  # key -> first record kept without a user id
-    by_user: dict[tuple[str, object], object] = {}  # (key, user) -> first record kept
-    result: list[object] = []
-    for doc_id, user, text, source in zip(doc_ids, user_ids, texts, sources, strict=True):
-        key = duplicate_key(text) if isinstance(text, str) else ""
-        original = None
-        if key:
-            copy_rule = source != "survey" and len(key) >= MIN_ANONYMOUS_COPY_CHARS
-            if pd.isna(user):
-                original = first.get(key) if copy_rule else None
-            else:
-                original = by_user.get((key, user))
-                if original is None and copy_rule:
-                    original = first_anonymous.get(key)
-            if original is None:
-                first.setdefault(key, doc_id)
-                if pd.isna(user):
-                    first_anonymous.setdefault(key, doc_id)
-                else:
-                    by_user[(key, user)] = doc_id
-        result.append(original)
-    return pd.Series(result, index=doc_ids.index, dtype=object)
+    found = DuplicateFinder().find(doc_ids, user_ids, texts, sources)
+    return pd.Series(found, index=doc_ids.index, dtype=object)

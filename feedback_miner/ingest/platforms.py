@@ -22,7 +22,7 @@ import pandas as pd
 from .columns import canonical_name
 from .readers import RawTable
 
-__all__ = ["PlatformTable", "detect_platform"]
+__all__ = ["PlatformTable", "detect_platform", "plain_rows"]
 
 _WJX = {"序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自ip"}
 _TENCENT = {"编号", "开始答题时间", "结束答题时间", "答题时长", "用户标识", "ip"}
@@ -74,6 +74,20 @@ def detect_platform(raw: RawTable) -> PlatformTable:
     ):
         return _surveymonkey(frame)
     return PlatformTable(frame, "generic")
+
+
+def plain_rows(frame: pd.DataFrame, platform: str) -> pd.DataFrame:
+    """Data rows of a later block of a ``generic`` or ``tencent`` export, in plain form.
+
+    Only these platforms can be read in blocks: their quirks are cell by cell
+    (腾讯问卷's skipped answers) or none; the others have header rows or
+    decide per column.
+    """
+    if platform == "tencent":
+        return _blank_skipped(frame)
+    if platform == "generic":
+        return frame
+    raise ValueError(f"platform {platform!r} cannot be read in blocks")
 
 
 def _blank_skipped(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,15 +6,19 @@ and JSON arrays of objects, and Parquet. The type is decided by the file's
 content where it can be (a zip or OLE container is a workbook whatever its
 name), else by its extension. Every cell comes back as a ``str`` or ``None``;
 typing happens later, per role.
+
+Large CSV and TSV exports can be read in blocks of rows
+(:func:`iter_raw_tables`), so that no more than one block of cells is held as
+Python strings at a time.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -25,7 +29,7 @@ from ..errors import EmptyInputError, InputFileError
 from .encoding import decode_text
 from .safety import check_cells, check_ole, check_zip
 
-__all__ = ["SUPPORTED_SUFFIXES", "RawTable", "read_raw_table"]
+__all__ = ["SUPPORTED_SUFFIXES", "RawTable", "iter_raw_tables", "read_raw_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +64,16 @@ class RawTable:
         ``csv``, ``tsv``, ``xlsx``, ``xls``, ``jsonl``, ``json`` or ``parquet``.
     encoding : str or None
         The text encoding for CSV/TSV/JSON; ``None`` for binary formats.
+    first_row : int
+        The data row number (1 = the first row below the header) of the
+        frame's first row; above 1 for the later blocks of :func:`iter_raw_tables`.
     """
 
     path: Path
     frame: pd.DataFrame
     file_format: str
     encoding: str | None
+    first_row: int = 1
 
 
 def read_raw_table(path: str | Path) -> RawTable:
@@ -80,6 +88,55 @@ def read_raw_table(path: str | Path) -> RawTable:
         If it holds no data rows.
     """
     file = Path(path)
+    kind = _kind(file)
+    if kind == "delimited":
+        table = _read_delimited(file)
+    elif kind == "json":
+        table = _read_json(file, file.suffix.lower())
+    elif kind == "parquet":
+        table = _read_parquet(file)
+    else:
+        table = _read_excel(file, kind)
+    if table.frame.empty:
+        raise _no_rows(file)
+    check_cells(file, table.frame)
+    return table
+
+
+def iter_raw_tables(path: str | Path, block_rows: int) -> Iterator[RawTable]:
+    """Read ``path`` in blocks of at most ``block_rows`` data rows.
+
+    CSV and TSV files are parsed block by block from one decoding of the file
+    (the encoding checks of :func:`read_raw_table` see the whole file); every
+    block has the same columns, and its ``first_row`` says where it starts.
+    Other formats come as one table.
+
+    Raises
+    ------
+    InputFileError, EmptyInputError
+        As :func:`read_raw_table`; a block's oversized cell is reported with
+        its row number in the file.
+    """
+    file = Path(path)
+    if _kind(file) != "delimited":
+        yield read_raw_table(file)
+        return
+    first_row = 1
+    for frame in _delimited_frames(file, block_rows):
+        table = RawTable(
+            file, _as_strings(frame.frame), frame.file_format, frame.encoding, first_row
+        )
+        if table.frame.empty:
+            break
+        check_cells(file, table.frame, first_row=first_row)
+        yield table
+        first_row += len(table.frame)
+    if first_row == 1:
+        raise _no_rows(file)
+
+
+def _kind(file: Path) -> str:
+    """``xlsx``, ``xls``, ``parquet``, ``json`` or ``delimited``; refuses what cannot be read."""
     if not file.exists():
         raise InputFileError(f"{file}: file not found. Check the path and the current directory.")
     if file.is_dir():
@@ -93,32 +150,31 @@ def read_raw_table(path: str | Path) -> RawTable:
     suffix = file.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
         check_zip(file)
-        table = _read_excel(file, "xlsx")
-    elif head.startswith(_OLE_MAGIC):
+        return "xlsx"
+    if head.startswith(_OLE_MAGIC):
         check_ole(file)
-        table = _read_excel(file, "xls")
-    elif head.startswith(_PARQUET_MAGIC) or suffix == ".parquet":
-        table = _read_parquet(file)
-    elif suffix in (".xlsx", ".xlsm", ".xls"):
+        return "xls"
+    if head.startswith(_PARQUET_MAGIC) or suffix == ".parquet":
+        return "parquet"
+    if suffix in (".xlsx", ".xlsm", ".xls"):
         raise InputFileError(
             f"{file}: the name says Excel but the content is not a workbook (damaged, or another "
             "file renamed). Open it in Excel or WPS and save it again, or export as CSV."
         )
-    elif suffix in (".jsonl", ".json"):
-        table = _read_json(file, suffix)
-    elif suffix in _TEXT_SUFFIXES:
-        table = _read_delimited(file)
-    else:
-        raise InputFileError(
-            f"{file}: unsupported file type {suffix or '(no extension)'!r}; "
-            f"use one of {', '.join(SUPPORTED_SUFFIXES)} (save the export as CSV or Excel)."
-        )
-    if table.frame.empty:
-        raise EmptyInputError(
-            f"{file}: the file has a header but no data rows. Check that the export holds responses."
-        )
-    check_cells(file, table.frame)
-    return table
+    if suffix in (".jsonl", ".json"):
+        return "json"
+    if suffix in _TEXT_SUFFIXES:
+        return "delimited"
+    raise InputFileError(
+        f"{file}: unsupported file type {suffix or '(no extension)'!r}; "
+        f"use one of {', '.join(SUPPORTED_SUFFIXES)} (save the export as CSV or Excel)."
+    )
+
+
+def _no_rows(file: Path) -> EmptyInputError:
+    return EmptyInputError(
+        f"{file}: the file has a header but no data rows. Check that the export holds responses."
+    )
 
 
 def _read_excel(file: Path, file_format: str) -> RawTable:
@@ -193,19 +249,38 @@ def _read_json(file: Path, suffix: str) -> RawTable:
 
 
 def _read_delimited(file: Path) -> RawTable:
+    (table,) = _delimited_frames(file, None)
+    return RawTable(file, _as_strings(table.frame), table.file_format, table.encoding)
+
+
+def _delimited_frames(file: Path, block_rows: int | None) -> Iterator[RawTable]:
+    """The file's rows as one frame, or in blocks; cells not yet cleaned.
+
+    The whole file is decoded once to check its encoding; pandas then parses
+    the file itself with that encoding, so that the decoded text is not kept.
+    """
     text, encoding = decode_text(file, file.read_bytes())
     first_line = text.split("\n", 1)[0]
+    del text
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     file_format = "tsv" if delimiter == "\t" else "csv"
+    options: dict[str, object] = {
+        "sep": delimiter,
+        "dtype": str,
+        "keep_default_na": False,
+        "skip_blank_lines": True,
+        "quoting": csv.QUOTE_MINIMAL,
+        # decode_text reports GB18030 as gbk, its common name
+        "encoding": "gb18030" if encoding == "gbk" else encoding,
+        "encoding_errors": "strict",
+    }
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-            quoting=csv.QUOTE_MINIMAL,
-        )
+        if block_rows is None:
+            yield RawTable(file, pd.read_csv(file, **options), file_format, encoding)  # type: ignore[call-overload]
+        else:
+            with pd.read_csv(file, chunksize=block_rows, **options) as reader:  # type: ignore[call-overload]
+                for frame in reader:
+                    yield RawTable(file, frame, file_format, encoding)
     except pd.errors.ParserError as err:
         raise InputFileError(
             f"{file}: cannot parse it as {file_format.upper()} ({err}). "
@@ -213,7 +288,6 @@ def _read_delimited(file: Path) -> RawTable:
         ) from None
     except pd.errors.EmptyDataError:
         raise EmptyInputError(f"{file}: the file holds no rows.") from None
-    return RawTable(file, _as_strings(frame), file_format, encoding)
 
 
 def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -26,9 +26,9 @@ from .chat import (
     merge_sessions,
 )
 from .columns import ColumnRoles, canonical_name, infer_roles
-from .dedupe import find_duplicates
-from .platforms import PlatformTable, detect_platform
-from .readers import read_raw_table
+from .dedupe import DuplicateFinder
+from .platforms import PlatformTable, detect_platform, plain_rows
+from .readers import RawTable, iter_raw_tables
 from .social import clean_social_post
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "FileSummary",
     "IngestOptions",
     "IngestResult",
+    "IngestStream",
     "Source",
     "ingest_file",
     "ingest_files",
@@ -150,6 +151,9 @@ def load_non_answers() -> frozenset[str]:
     )
 
 
+INGEST_BLOCK_ROWS = 50_000
+
+
 def ingest_files(
     paths: Sequence[str | Path], options: IngestOptions | None = None, *, row_numbers: bool = False
 ) -> IngestResult:
@@ -158,25 +162,13 @@ def ingest_files(
     Duplicates are looked for across all the files (a post reposted in two
     exports is one voice); see :mod:`feedback_miner.ingest.dedupe`. With
     ``row_numbers``, records keep a ``row`` column: the input row they come from
-    (the first row of a chat session).
+    (the first row of a chat session). See :class:`IngestStream` to read
+    large files block by block instead.
     """
-    options = options or IngestOptions()
-    non_answers = load_non_answers()
-    parts = [_ingest_one(p, options, non_answers) for p in paths]
-    records = pd.concat([p.records for p in parts], ignore_index=True)
-    rejects = pd.concat([p.rejects for p in parts], ignore_index=True)
-    files = [f for p in parts for f in p.files]
-    owner = pd.Series(
-        [i for i, p in enumerate(parts) for _ in range(len(p.records))], index=records.index
-    )
-    duplicated = records["doc_id"].duplicated(keep=False)
-    if duplicated.any():
-        # Two inputs share a file stem and ids: make ids unique by input position.
-        records.loc[duplicated, "doc_id"] = (
-            records.loc[duplicated, "doc_id"] + "#" + (owner[duplicated] + 1).astype(str)
-        )
-    records, rejects, files = _drop_duplicates(records, rejects, files, owner)
-    return IngestResult(_finish(records, row_numbers), rejects, tuple(files))
+    stream = IngestStream(paths, options, row_numbers=row_numbers)
+    chunks = list(stream)
+    records = pd.concat(chunks, ignore_index=True) if chunks else stream.empty_records()
+    return IngestResult(records, stream.rejects(), stream.files)
 
 
 def ingest_file(
@@ -205,28 +197,170 @@ def ingest_file(
         ``records`` with :data:`RECORD_COLUMNS` plus ``meta:`` columns,
         ``rejects`` with :data:`REJECT_COLUMNS`.
     """
-    options = options or IngestOptions()
-    non_answers = load_non_answers() if non_answers is None else non_answers
-    part = _ingest_one(path, options, non_answers)
-    owner = pd.Series(0, index=part.records.index)
-    records, rejects, files = _drop_duplicates(part.records, part.rejects, list(part.files), owner)
-    return IngestResult(_finish(records, row_numbers), rejects, tuple(files))
+    stream = IngestStream([path], options, non_answers=non_answers, row_numbers=row_numbers)
+    chunks = list(stream)
+    records = pd.concat(chunks, ignore_index=True) if chunks else stream.empty_records()
+    return IngestResult(records, stream.rejects(), stream.files)
 
 
-def _finish(records: pd.DataFrame, row_numbers: bool) -> pd.DataFrame:
-    """Drop the internal input-row column, or keep it as ``row`` after ``doc_id``."""
-    if not row_numbers:
-        return records.drop(columns="_row")
-    rows = records.pop("_row")
-    records.insert(1, "row", rows)
-    return records
+class IngestStream:
+    """Canonical records of several files, one block of rows at a time.
+
+    Iterating yields record chunks in input order; once iterated,
+    :meth:`rejects` and :attr:`files` hold every file's rejects and summary.
+    CSV and TSV exports without survey-platform header rows or chat layout
+    (ticket logs, social exports, plain tables) are read in blocks of
+    ``block_rows`` rows; their column roles are found on the first block.
+    Other files are read whole, each as one chunk. Duplicates are flagged
+    across all files and blocks.
+
+    When several inputs have the same file name stem, their records' ids get
+    ``#<position of the input>`` so that ids stay unique.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        The inputs.
+    options : IngestOptions, optional
+        Column and source options.
+    non_answers : frozenset of str, optional
+        Texts rejected as ``non_answer``; the shipped list when not given.
+    row_numbers : bool, default False
+        Keep a ``row`` column in the records (see :func:`ingest_files`).
+    block_rows : int
+        Rows per block for files read in blocks.
+    on_rows : callable, optional
+        Called with the number of rows of each file when it is opened (an
+        estimate for files read in blocks: their line count), for progress bars.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        options: IngestOptions | None = None,
+        *,
+        non_answers: frozenset[str] | None = None,
+        row_numbers: bool = False,
+        block_rows: int = INGEST_BLOCK_ROWS,
+    ) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.options = options or IngestOptions()
+        self.non_answers = load_non_answers() if non_answers is None else non_answers
+        self.row_numbers = row_numbers
+        self.block_rows = block_rows
+        self.files: tuple[FileSummary, ...] = ()
+        self._rejects: list[pd.DataFrame] = []
+        stems = pd.Series([p.stem for p in self.paths])
+        self._shared_stem = stems.duplicated(keep=False).tolist()
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        finder = DuplicateFinder()
+        self.files, self._rejects = (), []
+        for position, path in enumerate(self.paths):
+            summary: FileSummary | None = None
+            for records, rejects, part in self._file_parts(path):
+                if self._shared_stem[position]:
+                    records["doc_id"] = records["doc_id"] + f"#{position + 1}"
+                records, duplicates = _drop_duplicates(records, finder, part.file)
+                if len(duplicates):
+                    part = _count_duplicates(part, len(duplicates))
+                    rejects = pd.concat([rejects, duplicates], ignore_index=True)
+                summary = part if summary is None else _add_summaries(summary, part)
+                if len(rejects):
+                    self._rejects.append(rejects)
+                if len(records):
+                    yield _finish(records, self.row_numbers)
+            if summary is not None:
+                logger.info("%s: %s", summary.file, summary.describe_roles())
+                self.files = (*self.files, summary)
+
+    def rejects(self) -> pd.DataFrame:
+        """Every reject so far, in input order."""
+        if not self._rejects:
+            return pd.DataFrame(columns=list(REJECT_COLUMNS))
+        rejects = pd.concat(self._rejects, ignore_index=True)
+        # concat turns the None of rows that duplicate nothing into NaN: keep them None
+        rejects["duplicate_of"] = (
+            rejects["duplicate_of"].astype(object).where(rejects["duplicate_of"].notna(), None)
+        )
+        return rejects
+
+    def empty_records(self) -> pd.DataFrame:
+        """A records table without rows (every input row was rejected)."""
+        columns = list(RECORD_COLUMNS)
+        if self.row_numbers:
+            columns.insert(1, "row")
+        return pd.DataFrame(columns=columns)
+
+    def _file_parts(self, path: Path) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, FileSummary]]:
+        """One file's records and rejects (duplicates not yet flagged), block by block."""
+        blocks = iter_raw_tables(path, self.block_rows)
+        first = next(blocks)
+        plan = _plan(first, self.options)
+        if not plan.streamable:
+            rest = [block.frame for block in blocks]
+            if rest:  # needs the whole table: platform rows, chat sessions
+                whole = pd.concat([first.frame, *rest], ignore_index=True)
+                first = replace(first, frame=whole)
+                plan = _plan(first, self.options)
+            yield self._part(plan, plan.table.frame, 1)
+            return
+        yield self._part(plan, plan.table.frame, 1)
+        for block in blocks:
+            yield self._part(plan, plain_rows(block.frame, plan.table.platform), block.first_row)
+
+    def _part(
+        self, plan: _FilePlan, frame: pd.DataFrame, first_row: int
+    ) -> tuple[pd.DataFrame, pd.DataFrame, FileSummary]:
+        raw = plan.raw
+        builder = _Builder(
+            raw.path, frame, plan.roles, plan.source, plan.channel, self.non_answers, first_row
+        )
+        records, rejects, rows_in_records = (
+            builder.from_messages(plan.layout)
+            if plan.layout
+            else builder.from_rows(transcript=plan.transcript)
+        )
+        summary = FileSummary(
+            file=str(raw.path),
+            file_format=raw.file_format,
+            encoding=raw.encoding,
+            platform=plan.table.platform,
+            source=plan.source,
+            channel=plan.channel,
+            roles=plan.roles,
+            rows_read=len(frame),
+            records=len(records),
+            rows_in_records=rows_in_records,
+            rejected=_count_reasons(rejects),
+        )
+        return records, rejects, summary
 
 
-def _ingest_one(
-    path: str | Path, options: IngestOptions, non_answers: frozenset[str]
-) -> IngestResult:
-    """One file's records (with the internal ``_row`` column) and rejects, duplicates not yet flagged."""
-    raw = read_raw_table(path)
+@dataclass(frozen=True)
+class _FilePlan:
+    """What the first block of a file decided for all of it."""
+
+    raw: RawTable
+    table: PlatformTable
+    roles: ColumnRoles
+    layout: MessageLayout | None
+    transcript: bool
+    source: str
+    channel: str | None
+
+    @property
+    def streamable(self) -> bool:
+        """Whether later blocks can be read on their own (no header rows, no chat sessions)."""
+        return (
+            self.raw.file_format in ("csv", "tsv")
+            and self.table.platform in ("generic", "tencent")
+            and self.layout is None
+            and not self.transcript
+        )
+
+
+def _plan(raw: RawTable, options: IngestOptions) -> _FilePlan:
     table = detect_platform(raw)
     frame = table.frame
     roles = infer_roles(
@@ -243,25 +377,41 @@ def _ingest_one(
         layout is None and len(roles.text) == 1 and is_transcript_column(frame[roles.text[0]])
     )
     source, channel = _detect_source(table, layout is not None or transcript, options.source)
-    builder = _Builder(raw.path, frame, roles, source, channel, non_answers)
-    records, rejects, rows_in_records = (
-        builder.from_messages(layout) if layout else builder.from_rows(transcript=transcript)
+    return _FilePlan(raw, table, roles, layout, transcript, source, channel)
+
+
+def _add_summaries(first: FileSummary, later: FileSummary) -> FileSummary:
+    """One file's summary from those of two of its blocks."""
+    rejected = dict(first.rejected)
+    for reason, n in later.rejected.items():
+        rejected[reason] = rejected.get(reason, 0) + n
+    return replace(
+        first,
+        rows_read=first.rows_read + later.rows_read,
+        records=first.records + later.records,
+        rows_in_records=first.rows_in_records + later.rows_in_records,
+        rejected=dict(sorted(rejected.items())),
     )
-    summary = FileSummary(
-        file=str(raw.path),
-        file_format=raw.file_format,
-        encoding=raw.encoding,
-        platform=table.platform,
-        source=source,
-        channel=channel,
-        roles=roles,
-        rows_read=len(frame),
-        records=len(records),
-        rows_in_records=rows_in_records,
-        rejected=_count_reasons(rejects),
+
+
+def _count_duplicates(summary: FileSummary, n: int) -> FileSummary:
+    rejected = dict(summary.rejected)
+    rejected["duplicate"] = rejected.get("duplicate", 0) + n
+    return replace(
+        summary,
+        records=summary.records - n,
+        rows_in_records=summary.rows_in_records - n,
+        rejected=dict(sorted(rejected.items())),
     )
-    logger.info("%s: %s", raw.path, summary.describe_roles())
-    return IngestResult(records, rejects, (summary,))
+
+
+def _finish(records: pd.DataFrame, row_numbers: bool) -> pd.DataFrame:
+    """Drop the internal input-row column, or keep it as ``row`` after ``doc_id``."""
+    if not row_numbers:
+        return records.drop(columns="_row")
+    rows = records.pop("_row")
+    records.insert(1, "row", rows)
+    return records
 
 
 def _count_reasons(rejects: pd.DataFrame) -> dict[str, int]:
@@ -296,11 +446,12 @@ class _Builder:
         source: str,
         channel: str | None,
         non_answers: frozenset[str],
+        first_row: int = 1,
     ) -> None:
         self.path, self.frame, self.roles = path, frame, roles
         self.source, self.channel, self.non_answers = source, channel, non_answers
         self.stem = path.stem
-        self.rows = pd.Series(range(1, len(frame) + 1), index=frame.index)
+        self.rows = pd.Series(range(first_row, first_row + len(frame)), index=frame.index)
 
     def _clean(self, text: str) -> tuple[str, str]:
         """Cleaned text and the hashtags it carried (social posts only).
@@ -462,20 +613,19 @@ class _Builder:
 
 
 def _drop_duplicates(
-    records: pd.DataFrame, rejects: pd.DataFrame, files: list[FileSummary], owner: pd.Series
-) -> tuple[pd.DataFrame, pd.DataFrame, list[FileSummary]]:
-    """Move duplicate records to the rejects, with the id of the copy that was kept."""
-    original = find_duplicates(
-        records["doc_id"], records["user_id"], records["text"], records["source"]
-    )
+    records: pd.DataFrame, finder: DuplicateFinder, file: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The records without duplicates, and the duplicates as rejects naming the copy kept."""
+    found = finder.find(records["doc_id"], records["user_id"], records["text"], records["source"])
+    original = pd.Series(found, index=records.index, dtype=object)
     # a chat session merges several rows into one record and is no repost: never a duplicate
     duplicate = original.notna() & (records["channel"] != "chat")
     if not duplicate.any():
-        return records, rejects, files
+        return records, pd.DataFrame(columns=list(REJECT_COLUMNS))
     dropped = records[duplicate]
     moved = pd.DataFrame(
         {
-            "file": [files[i].file for i in owner[duplicate]],
+            "file": file,
             "row": dropped["_row"].to_numpy(dtype=int),
             "doc_id": dropped["doc_id"].to_numpy(dtype=object),
             "user_id": dropped["user_id"].to_numpy(dtype=object),
@@ -485,26 +635,7 @@ def _drop_duplicates(
         },
         columns=list(REJECT_COLUMNS),
     )
-    counts = owner[duplicate].value_counts()
-    updated = []
-    for i, summary in enumerate(files):
-        n = int(counts.get(i, 0))
-        if n:
-            rejected = dict(summary.rejected)
-            rejected["duplicate"] = rejected.get("duplicate", 0) + n
-            summary = replace(
-                summary,
-                records=summary.records - n,
-                rows_in_records=summary.rows_in_records - n,
-                rejected=dict(sorted(rejected.items())),
-            )
-        updated.append(summary)
-    rejects = pd.concat([rejects, moved], ignore_index=True) if len(rejects) else moved
-    # concat turns the None of rows that duplicate nothing into NaN: keep them None
-    rejects["duplicate_of"] = (
-        rejects["duplicate_of"].astype(object).where(rejects["duplicate_of"].notna(), None)
-    )
-    return records[~duplicate].reset_index(drop=True), rejects, updated
+    return records[~duplicate].reset_index(drop=True), moved
 
 
 def _parse_times(values: pd.Series) -> pd.Series:

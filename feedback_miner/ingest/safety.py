@@ -60,12 +60,15 @@ def check_ole(file: Path) -> None:
         )
 
 
-def check_cells(file: Path, frame: pd.DataFrame) -> None:
-    """Refuse a table with a cell beyond :data:`MAX_CELL_CHARS` characters."""
+def check_cells(file: Path, frame: pd.DataFrame, *, first_row: int = 1) -> None:
+    """Refuse a table with a cell beyond :data:`MAX_CELL_CHARS` characters.
+
+    ``first_row`` is the data row number of the frame's first row (for blocks of a file).
+    """
     for column in frame.columns:
         lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
-            row = int(lengths.argmax()) + 1
+            row = int(lengths.argmax()) + first_row
             raise InputFileError(
                 f"{file}: row {row}, column {column!r} holds {int(lengths.max()):,} characters; "
                 f"the limit is {MAX_CELL_CHARS:,} per cell. This is not customer text (a pasted "

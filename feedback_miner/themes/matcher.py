@@ -9,9 +9,11 @@ does match, since jieba often keeps those whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import ahocorasick
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -25,6 +27,25 @@ from .taxonomy import Taxonomy, load_taxonomy
 __all__ = ["Mention", "ThemeMatcher", "taxonomy_vocabulary"]
 
 _MAX_EVIDENCE_CLAUSES = 3
+# What the tokenizer never keeps inside a matchable token sequence: spaces,
+# punctuation and underscores (see :func:`keyword_trace`).
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def keyword_trace(text: str) -> str:
+    """``text`` lower-cased without spaces, punctuation and underscores.
+
+    A keyword whose tokens occur in a clause's tokens leaves its trace inside
+    the clause's trace (tokens are pieces of the clause, in order, and only
+    space and punctuation tokens are dropped between them), so a clause whose
+    trace contains no keyword's trace cannot match and need not be tokenised.
+
+    Examples
+    --------
+    >>> keyword_trace("Wi-Fi 信号，太差！")
+    'wifi信号太差'
+    """
+    return _NOT_WORD.sub("", text.lower())
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,15 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.keyword_index_ = index
+        traces = ahocorasick.Automaton()
+        for entries in index.values():
+            for tokens, _ in entries:
+                trace = keyword_trace("".join(tokens))
+                if trace:
+                    traces.add_word(trace, trace)
+        if len(traces):
+            traces.make_automaton()
+        self.keyword_traces_ = traces
         self.exclude_tokens_ = excludes
         lexicon = load_sentiment_lexicon()
         self.modifiers_ = frozenset({*lexicon.negators, *lexicon.degrees})
@@ -129,6 +159,11 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
                         break
             self._stripped[token] = stripped
         return stripped
+
+    def may_match(self, clause: str) -> bool:
+        """Whether ``clause`` holds the trace of a keyword; when not, no theme can match."""
+        traces = self.keyword_traces_
+        return bool(len(traces)) and any(True for _ in traces.iter(keyword_trace(clause)))
 
     def match_clause(self, tokens: Sequence[str]) -> dict[int, list[str]]:
         """Themes found in one clause's tokens: theme index -> matched keywords."""
@@ -155,6 +190,8 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         """
         per_theme: dict[int, list[tuple[int, list[str]]]] = {}
         for clause_index, clause in enumerate(doc.clauses):
+            if not self.may_match(clause):
+                continue
             tokens = self.tokenizer_.cut(clause)
             for theme_index, matched in self.match_clause(tokens).items():
                 per_theme.setdefault(theme_index, []).append((clause_index, matched))
@@ -167,7 +204,7 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
             result.append(
                 Mention(
                     theme_id=self.taxonomy_.themes[theme_index].id,
-                    sentiment_score=float(np.mean(scores)),
+                    sentiment_score=sum(scores) / len(scores),
                     evidence=evidence,
                     keywords=keywords,
                 )
@@ -181,6 +218,8 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
             row = np.zeros(len(self.taxonomy_.themes), dtype=int)
             if isinstance(text, str):
                 for clause in split_clauses(normalize_text(text)):
+                    if not self.may_match(clause):
+                        continue
                     for theme_index in self.match_clause(self.tokenizer_.cut(clause)):
                         row[theme_index] = 1
             rows.append(row)
