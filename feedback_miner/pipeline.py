@@ -78,6 +78,8 @@ _ANALYSIS_COLUMNS = ("churn_type", "competitors")
 DEFAULT_CHUNK_SIZE = 2000
 # values kept per column by the collector before it stops sharing them
 _MAX_SHARED_VALUES = 50_000
+_COMPACT_STRINGS = pd.StringDtype("pyarrow")
+_DISTINCT_STRING_COLUMNS = frozenset({"doc_id", "user_id", "text", "evidence", "keywords"})
 Engine = Literal["local", "dask"]
 
 
@@ -266,14 +268,17 @@ class _Collector:
 
     A million documents repeat their source, channel, labels, theme lists and
     segment values: keeping one copy of each cuts the memory of the tables
-    that stay for attribution, the summary and the report.
+    that stay for attribution, the summary and the report. Columns of mostly
+    distinct strings (ids, texts, evidence, the inputs' own ``meta:`` columns)
+    are stored as Arrow strings, a fraction of the size of Python string
+    objects; which columns these are does not depend on the data, so the
+    tables' types do not depend on how records were cut into chunks.
     """
 
     def __init__(self) -> None:
         self.docs: list[pd.DataFrame] = []
         self.mentions: list[pd.DataFrame] = []
         self._shared: dict[str, dict[object, object]] = {}
-        self._distinct: set[str] = set()
 
     def add(self, docs: pd.DataFrame, mentions: pd.DataFrame) -> None:
         self.docs.append(self._share(docs, "docs"))
@@ -281,17 +286,16 @@ class _Collector:
 
     def _share(self, frame: pd.DataFrame, table: str) -> pd.DataFrame:
         for column in frame.columns:
-            key = f"{table}:{column}"
             values = frame[column]
-            if key in self._distinct or values.dtype != object or not len(values):
+            if values.dtype != object:
                 continue
-            seen = self._shared.setdefault(key, {})
-            if len(seen) > _MAX_SHARED_VALUES or (not seen and values.nunique() > len(values) // 2):
-                # mostly distinct values (ids, texts): not worth sharing
-                self._distinct.add(key)
-                del self._shared[key]
+            if column in _DISTINCT_STRING_COLUMNS or str(column).startswith("meta:"):
+                frame[column] = values.astype(_COMPACT_STRINGS)
                 continue
-            frame[column] = [seen.setdefault(v, v) if isinstance(v, str) else v for v in values]
+            seen = self._shared.setdefault(f"{table}:{column}", {})
+            if len(seen) <= _MAX_SHARED_VALUES:
+                shared = [seen.setdefault(v, v) if isinstance(v, str) else v for v in values]
+                frame[column] = pd.Series(shared, index=frame.index, dtype=object)
         return frame
 
     def tables(self, spec: AnalyzerSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -336,8 +340,7 @@ def analyze_records(
         )
         if not parts:
             return analyze_chunk(records.iloc[:0], spec)
-        docs = pd.concat([p[0] for p in parts], ignore_index=True)
-        return _order_doc_columns(docs), pd.concat([p[1] for p in parts], ignore_index=True)
+        return _collect(parts, spec, None)
     return _collect(run_chunks(_chunks(records, chunk_size), spec, jobs=jobs), spec, on_progress)
 
 

@@ -11,6 +11,7 @@ from feedback_miner.pipeline import (
     LabelOptions,
     analyze,
     analyze_records,
+    run_chunks,
 )
 from feedback_miner.themes import load_taxonomy
 
@@ -70,3 +71,38 @@ def test_planted_drivers_rank_at_the_top(samples_dir: Path) -> None:
     )  # most frequent complaint ...
     assert marketing["ci_low"] < 1 < marketing["ci_high"]  # ... but no effect on churn
     assert result.exposure is not None and result.exposure.docs_after_churn > 0
+
+
+def test_streamed_analysis_equals_the_analysis_of_all_records(
+    samples_dir: Path, records: pd.DataFrame
+) -> None:
+    """analyze() reads and analyses block by block; the tables are those of one read."""
+    inputs = [samples_dir / "service_tickets.csv", samples_dir / "social_posts.csv"]
+    streamed = analyze(inputs, jobs=2, chunk_size=128, with_summary=False)
+    docs, mentions = analyze_records(records, AnalyzerSpec(taxonomy=load_taxonomy()))
+    pd.testing.assert_frame_equal(streamed.docs, docs)
+    pd.testing.assert_frame_equal(streamed.mentions, mentions)
+
+
+def test_chunks_are_taken_only_as_workers_free_up(records: pd.DataFrame) -> None:
+    taken: list[int] = []
+
+    def chunks():
+        for start in range(0, 1200, 100):
+            taken.append(start)
+            yield records.iloc[start : start + 100]
+
+    results = run_chunks(chunks(), AnalyzerSpec(taxonomy=load_taxonomy()), jobs=2)
+    first_docs, _ = next(results)
+    assert len(taken) <= 2 * 2 + 1  # at most two chunks wait per worker
+    rest = [docs for docs, _ in results]
+    got = pd.concat([first_docs, *rest])["doc_id"].tolist()
+    assert got == records["doc_id"].iloc[:1200].tolist()
+
+
+def test_repeated_values_are_kept_once(records: pd.DataFrame) -> None:
+    docs, mentions = analyze_records(records, AnalyzerSpec(taxonomy=load_taxonomy()), chunk_size=50)
+    for column in ("source", "channel", "sentiment_label", "themes"):
+        values = docs[column].dropna()
+        assert len({id(v) for v in values}) == values.nunique(), column
+    assert len({id(v) for v in mentions["theme_id"]}) == mentions["theme_id"].nunique()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -54,7 +55,7 @@ class DuplicateFinder:
     def find(
         self,
         doc_ids: Iterable[object],
-        user_ids: Iterable[object],
+        user_ids: Iterable[Any],
         texts: Iterable[object],
         sources: Iterable[object],
     ) -> list[object]:

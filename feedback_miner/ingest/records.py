@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ..errors import invalid_choice_message
+from ..errors import FeedbackMinerError, invalid_choice_message
 from ..resources import lexicon_file, read_table
 from ..text import mask_pii, normalize_text, to_simplified
 from .chat import (
@@ -296,13 +296,15 @@ class IngestStream:
         """One file's records and rejects (duplicates not yet flagged), block by block."""
         blocks = iter_raw_tables(path, self.block_rows)
         first = next(blocks)
-        plan = _plan(first, self.options)
-        if not plan.streamable:
+        try:
+            plan: _FilePlan | None = _plan(first, self.options)
+        except FeedbackMinerError:
+            plan = None  # a first block of header rows only: decide on the whole table
+        if plan is None or not plan.streamable:
             rest = [block.frame for block in blocks]
-            if rest:  # needs the whole table: platform rows, chat sessions
+            if rest or plan is None:  # needs the whole table: platform rows, chat sessions
                 whole = pd.concat([first.frame, *rest], ignore_index=True)
-                first = replace(first, frame=whole)
-                plan = _plan(first, self.options)
+                plan = _plan(replace(first, frame=whole), self.options)
             yield self._part(plan, plan.table.frame, 1)
             return
         yield self._part(plan, plan.table.frame, 1)

@@ -95,7 +95,8 @@ class ChineseTokenizer:
         """
         tokens: list[str] = []
         for token in self._jieba.lcut(text, HMM=True):
-            if not token.strip() or _SPACE_OR_PUNCT.match(token):
+            # most tokens are letters (Chinese included): only the others need the pattern
+            if not token.isalnum() and (not token.strip() or _SPACE_OR_PUNCT.match(token)):
                 continue
             token = token.lower()
             if len(token) >= _MIN_SPLIT_LENGTH and self._split_words:

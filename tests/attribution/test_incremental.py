@@ -1,7 +1,10 @@
 import numpy as np
 import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
 
 from feedback_miner.attribution import QUADRANTS, incremental_auc, key_driver_quadrants
+from feedback_miner.attribution.incremental import _BootstrapAUC
 
 
 def simulated(informative: bool, n: int = 1500, seed: int = 2):
@@ -60,3 +63,26 @@ def test_key_driver_quadrants() -> None:
         "low_priority",
     ]
     assert set(QUADRANTS) == {"fix_first", "monitor", "strength", "low_priority"}
+
+
+@pytest.mark.parametrize(
+    ("y", "scores"),
+    [
+        ([0, 1, 0, 1, 1, 0], [0.1, 0.9, 0.3, 0.4, 0.8, 0.35]),
+        ([0, 1, 0, 1, 1, 0, 1], [0.5, 0.5, 0.5, 0.2, 0.9, 0.2, 0.5]),  # ties across classes
+        ([1, 0, 1, 0], [0.0, 1.0, 0.0, 1.0]),  # perfectly wrong
+    ],
+)
+def test_bootstrap_auc_equals_the_auc_of_the_resampled_data(
+    y: list[int], scores: list[float]
+) -> None:
+    y_array, score_array = np.array(y), np.array(scores)
+    auc = _BootstrapAUC(y_array, score_array)
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        sample = rng.integers(0, len(y), len(y))
+        if len(set(y_array[sample])) < 2:
+            continue
+        counts = np.bincount(sample, minlength=len(y))
+        expected = roc_auc_score(y_array[sample], score_array[sample])
+        assert auc(counts) == pytest.approx(expected, abs=1e-12)
