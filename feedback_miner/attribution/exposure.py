@@ -83,7 +83,9 @@ def build_exposure(
         When no user id in the feedback matches the label file.
     """
     table = labels.frame.set_index("user_id")
-    with_user = docs[docs["user_id"].notna()]
+    # only the columns used here: a million documents' texts are not copied
+    needed = docs[["doc_id", "user_id", "created_at"]]
+    with_user = needed[needed["user_id"].notna()]
     user_ids = with_user["user_id"].astype(str)
     labelled = user_ids.isin(table.index)
     if not labelled.any():

@@ -80,7 +80,9 @@ def user_features(
     neutral_band : float
         Documents and mentions at or below ``-neutral_band`` are negative.
     """
-    frame = docs[docs["user_id"].notna()].copy()
+    # only the columns used here: a million documents' texts are not copied
+    needed = docs[["doc_id", "user_id", "created_at", "sentiment_score"]]
+    frame = needed[needed["user_id"].notna()].copy()
     frame["user_id"] = frame["user_id"].astype(str)
     frame["created_at"] = pd.to_datetime(frame["created_at"])
     end = observation_end if observation_end is not None else frame["created_at"].max()
