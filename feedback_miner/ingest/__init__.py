@@ -9,11 +9,9 @@ from .records import (
     FileSummary,
     IngestOptions,
     IngestResult,
-    IngestStream,
-    ingest_file,
-    ingest_files,
     load_non_answers,
 )
+from .stream import IngestStream, ingest_file, ingest_files
 
 __all__ = [
     "RECORD_COLUMNS",
