@@ -462,9 +462,7 @@ def analyze(
     spec = AnalyzerSpec(taxonomy=chosen, neutral_band=neutral_band)
     stream = IngestStream(inputs, ingest_options)
     if engine == "dask":
-        blocks = list(stream)
-        records = pd.concat(blocks, ignore_index=True) if blocks else stream.empty_records()
-        del blocks
+        records = stream.read_all().records
         if on_total:
             on_total(len(records))
         docs, mentions = analyze_records(

@@ -50,10 +50,7 @@ def ingest_files(
     (the first row of a chat session). See :class:`IngestStream` to read
     large files block by block instead.
     """
-    stream = IngestStream(paths, options, row_numbers=row_numbers)
-    chunks = list(stream)
-    records = pd.concat(chunks, ignore_index=True) if chunks else stream.empty_records()
-    return IngestResult(records, stream.rejects(), stream.files)
+    return IngestStream(paths, options, row_numbers=row_numbers).read_all()
 
 
 def ingest_file(
@@ -83,9 +80,7 @@ def ingest_file(
         ``rejects`` with :data:`REJECT_COLUMNS`.
     """
     stream = IngestStream([path], options, non_answers=non_answers, row_numbers=row_numbers)
-    chunks = list(stream)
-    records = pd.concat(chunks, ignore_index=True) if chunks else stream.empty_records()
-    return IngestResult(records, stream.rejects(), stream.files)
+    return stream.read_all()
 
 
 class IngestStream:
@@ -114,9 +109,6 @@ class IngestStream:
         Keep a ``row`` column in the records (see :func:`ingest_files`).
     block_rows : int
         Rows per block for files read in blocks.
-    on_rows : callable, optional
-        Called with the number of rows of each file when it is opened (an
-        estimate for files read in blocks: their line count), for progress bars.
     """
 
     def __init__(
@@ -170,12 +162,17 @@ class IngestStream:
         )
         return rejects
 
-    def empty_records(self) -> pd.DataFrame:
-        """A records table without rows (every input row was rejected)."""
-        columns = list(RECORD_COLUMNS)
-        if self.row_numbers:
-            columns.insert(1, "row")
-        return pd.DataFrame(columns=columns)
+    def read_all(self) -> IngestResult:
+        """Every chunk gathered into one records table, with the rejects and summaries."""
+        chunks = list(self)
+        if chunks:
+            records = pd.concat(chunks, ignore_index=True)
+        else:  # every input row was rejected
+            columns = list(RECORD_COLUMNS)
+            if self.row_numbers:
+                columns.insert(1, "row")
+            records = pd.DataFrame(columns=columns)
+        return IngestResult(records, self.rejects(), self.files)
 
     def _file_parts(self, path: Path) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, FileSummary]]:
         """One file's records and rejects (duplicates not yet flagged), block by block."""
