@@ -493,7 +493,7 @@ def analyze(
             neutral_band=neutral_band,
             window_days=window_days,
         )
-        attribution = attribute(exposure, chosen, covariates=churn_labels.covariates, docs=docs)
+        attribution = attribute(exposure, chosen, covariates=churn_labels.covariates, survival=True)
         features = _user_features(docs, mentions, churn_labels, chosen, neutral_band)
         last = exposure.last_feedback
         incremental = incremental_auc(

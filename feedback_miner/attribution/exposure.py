@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ..errors import LabelError
+from ..keys import doc_rows, take, user_codes
 from .labels import ChurnLabels
 
 __all__ = ["Exposure", "ExposureRule", "build_exposure"]
@@ -41,6 +43,10 @@ class Exposure:
         reference date.
     last_feedback : pandas.Series
         Date of each analysed user's latest counted text (NaT when undated).
+    first_feedback : pandas.Series
+        Date of each analysed user's first text, counted or not (NaT when undated).
+    latest_date : Timestamp or None
+        The latest date of any text with a user id (the end of observation).
     """
 
     matrix: pd.DataFrame
@@ -53,6 +59,8 @@ class Exposure:
     matched_users: int = 0
     docs_outside_window: int = 0
     last_feedback: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
+    first_feedback: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
+    latest_date: pd.Timestamp | None = None
 
 
 def build_exposure(
@@ -83,54 +91,72 @@ def build_exposure(
         When no user id in the feedback matches the label file.
     """
     table = labels.frame.set_index("user_id")
-    # only the columns used here: a million documents' texts are not copied
-    needed = docs[["doc_id", "user_id", "created_at"]]
-    with_user = needed[needed["user_id"].notna()]
-    user_ids = with_user["user_id"].astype(str)
-    labelled = user_ids.isin(table.index)
+    codes, feedback_users = user_codes(docs["user_id"])
+    # per distinct user of the feedback: its row in the label file, or -1
+    label_row = table.index.get_indexer(feedback_users)
+    doc_label = take(label_row, codes, fill=-1)
+    labelled = doc_label >= 0
     if not labelled.any():
-        sample_docs = ", ".join(map(repr, user_ids.drop_duplicates().head(3))) or "none"
+        sample_docs = ", ".join(map(repr, feedback_users[:3])) or "none"
         sample_labels = ", ".join(map(repr, table.index[:3]))
         raise LabelError(
             f"{labels.file}: none of its {len(table)} user ids matches a user id in the feedback "
-            f"({user_ids.nunique()} users, e.g. {sample_docs}; label ids look like {sample_labels}). "
+            f"({len(feedback_users)} users, e.g. {sample_docs}; label ids look like {sample_labels}). "
             "Check that --id-col names the user id column of the feedback and --label-id-col "
             "that of the label file, and that both use the same ids."
         )
-    counted = with_user[labelled].copy()
-    counted["user_id"] = counted["user_id"].astype(str)
-    churn_date = counted["user_id"].map(table["churn_date"])
-    churned = counted["user_id"].map(table["churned"]) == 1
-    created = pd.to_datetime(counted["created_at"])
+    # counted texts, by position: only integer and date arrays, never the texts or ids
+    position = np.flatnonzero(labelled)
+    rows = doc_label[position]
+    all_created = pd.to_datetime(docs["created_at"]).reset_index(drop=True)
+    created = all_created.iloc[position].reset_index(drop=True)
+    churn_date = table["churn_date"].iloc[rows].reset_index(drop=True)
+    churned = pd.Series(table["churned"].to_numpy()[rows] == 1)
     after = churned & churn_date.notna() & created.notna() & (created >= churn_date)
-    outside = pd.Series(False, index=counted.index)
+    outside = pd.Series(False, index=created.index)
     if window_days is not None:
         # only the last window_days before the churn date (retained users: before the last feedback)
         end = churn_date.where(churned & churn_date.notna(), created.max())
         outside = created.notna() & (created < end - pd.Timedelta(days=window_days)) & ~after
-    eligible = counted[~after & ~outside]
+    keep = (~after & ~outside).to_numpy()
+    eligible = np.zeros(len(docs), dtype=bool)
+    eligible[position[keep]] = True
 
-    kept_mentions = mentions[mentions["doc_id"].isin(eligible["doc_id"])]
+    users = pd.Index(sorted(feedback_users[np.unique(codes[eligible])]), name="user_id")
+    user_row = users.get_indexer(feedback_users)  # per feedback user: its matrix row, or -1
+    matrix = np.zeros((len(users), len(theme_ids)), dtype=np.int64)
+    in_doc = doc_rows(docs["doc_id"], mentions["doc_id"])
+    counted = take(eligible, in_doc, fill=False)
     if rule == "negative":
-        kept_mentions = kept_mentions[kept_mentions["sentiment_score"] <= -neutral_band]
-    users = pd.Index(sorted(eligible["user_id"].unique()), name="user_id")
-    matrix = pd.DataFrame(0, index=users, columns=list(theme_ids), dtype=int)
-    if len(kept_mentions):
-        pairs = kept_mentions.assign(user_id=kept_mentions["user_id"].astype(str))[
-            ["user_id", "theme_id"]
-        ].drop_duplicates()
-        pairs = pairs[pairs["theme_id"].isin(theme_ids)]
-        for theme_id, group in pairs.groupby("theme_id"):
-            matrix.loc[group["user_id"].to_numpy(), theme_id] = 1
+        counted &= mentions["sentiment_score"].to_numpy(dtype=float) <= -neutral_band
+    theme_col = pd.Index(theme_ids).get_indexer(pd.Index(mentions["theme_id"]))
+    counted &= theme_col >= 0
+    matrix[user_row[codes[in_doc[counted]]], theme_col[counted]] = 1
+
+    with_user = codes >= 0
+    latest = all_created[with_user].max()
     return Exposure(
-        matrix=matrix,
+        matrix=pd.DataFrame(matrix, index=users, columns=list(theme_ids)),
         labels=table.loc[users].reset_index(),
-        docs_used=len(eligible),
+        docs_used=int(eligible.sum()),
         docs_after_churn=int(after.sum()),
         docs_unlabelled=int(len(docs) - labelled.sum()),
         users_in_labels=len(table),
-        feedback_users=int(user_ids.nunique()),
-        matched_users=int(user_ids[labelled].nunique()),
+        feedback_users=len(feedback_users),
+        matched_users=int((label_row >= 0).sum()),
         docs_outside_window=int(outside.sum()),
-        last_feedback=pd.to_datetime(eligible["created_at"]).groupby(eligible["user_id"]).max(),
+        last_feedback=_per_user(all_created[eligible], codes[eligible], feedback_users, "max"),
+        first_feedback=_per_user(
+            all_created[with_user], codes[with_user], feedback_users, "min"
+        ).reindex(users),
+        latest_date=None if pd.isna(latest) else pd.Timestamp(latest),
     )
+
+
+def _per_user(
+    dates: pd.Series, codes: np.ndarray, users: pd.Index, how: Literal["min", "max"]
+) -> pd.Series:
+    """The earliest or latest of ``dates`` per user, indexed by sorted user id."""
+    found = dates.groupby(codes).agg(how)
+    index = pd.Index(users[found.index.to_numpy()], name="user_id")
+    return pd.Series(found.to_numpy(), index=index, name="created_at").sort_index()

@@ -95,11 +95,16 @@ def incremental_auc(
         return None
     base = design_matrix(pd.DataFrame(index=merged.index), merged, covariates)
     text = features.columns.drop("user_id")
-    with_text = pd.concat([base, merged[text].astype(float)], axis=1)
-    if last_feedback is not None and merged["user_id"].map(last_feedback).notna().any():
-        order = np.argsort(
-            merged["user_id"].map(last_feedback).fillna(pd.Timestamp.min).to_numpy(), kind="stable"
-        )
+    # one float array for both models (the base model takes its first columns): with
+    # hundreds of thousands of users, copies of the feature table are what costs memory
+    both = np.empty((len(merged), base.shape[1] + len(text)))
+    both[:, : base.shape[1]] = base.to_numpy(dtype=float)
+    both[:, base.shape[1] :] = merged[text].to_numpy(dtype=float)
+    matrices = {"base": both[:, : base.shape[1]], "text": both}
+    latest = merged["user_id"].map(last_feedback) if last_feedback is not None else None
+    del merged, base
+    if latest is not None and latest.notna().any():
+        order = np.argsort(latest.fillna(pd.Timestamp.min).to_numpy(), kind="stable")
         splits = [
             (order[train], order[test])
             for train, test in TimeSeriesSplit(n_splits=folds).split(order)
@@ -107,7 +112,7 @@ def incremental_auc(
         split = "time-ordered"
     else:
         splits = list(
-            StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(base, y)
+            StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(both, y)
         )
         split = "stratified"
     scored = np.zeros(len(y), dtype=bool)
@@ -115,10 +120,11 @@ def incremental_auc(
     for train, test in splits:
         if len(set(y[train])) < 2:
             continue
-        for name, matrix in (("base", base), ("text", with_text)):
-            model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-            model.fit(matrix.iloc[train], y[train])
-            predictions[name][test] = model.predict_proba(matrix.iloc[test])[:, 1]
+        for name, matrix in matrices.items():
+            # rows taken by index are fresh copies: the scaler may scale them in place
+            model = make_pipeline(StandardScaler(copy=False), LogisticRegression(max_iter=2000))
+            model.fit(matrix[train], y[train])
+            predictions[name][test] = model.predict_proba(matrix[test])[:, 1]
         scored[test] = True
     y_scored = y[scored]
     if len(set(y_scored)) < 2:

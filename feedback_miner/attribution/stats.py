@@ -42,7 +42,7 @@ class AttributionResult:
         :data:`ATTRIBUTION_COLUMNS` then ``crude_odds_ratio``, ``churn_type``,
         ``note``, the time-to-churn columns of
         :data:`~feedback_miner.attribution.survival.SURVIVAL_COLUMNS` (with
-        ``docs`` and durations), ``prevalence`` (share of analysed users exposed) and
+        ``survival=True`` and durations), ``prevalence`` (share of analysed users exposed) and
         ``quadrant`` (see :func:`key_driver_quadrants`); sorted by impact,
         largest first.
     n_users, n_churned : int
@@ -72,7 +72,7 @@ def attribute(
     *,
     covariates: Sequence[str] = (),
     min_exposed: int = 5,
-    docs: pd.DataFrame | None = None,
+    survival: bool = False,
 ) -> AttributionResult:
     """Compute the attribution table of DESIGN.md.
 
@@ -83,6 +83,8 @@ def attribute(
     ``impact`` is the share of observed churn the theme accounts for: the
     model's expected churners among exposed users minus the expected churners
     had their exposure to this theme been removed, over all churned users.
+    With ``survival=True``, the time-to-churn columns are filled from the
+    exposure's feedback dates or the label file's tenure column.
     """
     matrix = exposure.matrix
     y = exposure.labels["churned"].to_numpy(dtype=float)
@@ -139,13 +141,9 @@ def attribute(
             row["note"] = "almost every user is exposed; not modelled"
         rows.append(row)
     table = pd.DataFrame(rows)
-    survival = (
-        survival_table(exposure, docs, modelled, tuple(covariates)) if docs is not None else None
-    )
+    timed = survival_table(exposure, modelled, tuple(covariates)) if survival else None
     for column in SURVIVAL_COLUMNS:
-        table[column] = (
-            table["theme_id"].map(survival[0][column]) if survival is not None else np.nan
-        )
+        table[column] = table["theme_id"].map(timed[0][column]) if timed is not None else np.nan
     table["prevalence"] = table["n_users"] / max(len(matrix), 1)
     table["quadrant"] = key_driver_quadrants(table)
     tested = table["p_value"].notna()
@@ -168,7 +166,7 @@ def attribute(
         fit,
         tuple(covariates),
         min_exposed,
-        survival_source=survival[1] if survival is not None else None,
+        survival_source=timed[1] if timed is not None else None,
     )
 
 

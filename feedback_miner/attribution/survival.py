@@ -33,17 +33,13 @@ SURVIVAL_COLUMNS = (
 _TENURE = re.compile(r"tenure|在网|网龄|时长|月数|天数|使用时长|注册天数", re.I)
 
 
-def _durations(
-    exposure: Exposure, docs: pd.DataFrame, covariates: tuple[str, ...]
-) -> tuple[pd.Series, str] | None:
+def _durations(exposure: Exposure, covariates: tuple[str, ...]) -> tuple[pd.Series, str] | None:
     labels = exposure.labels.set_index("user_id")
     users = exposure.matrix.index
     if labels["churn_date"].notna().any():
-        dated = docs[docs["user_id"].notna()].assign(user_id=lambda d: d["user_id"].astype(str))
-        created = pd.to_datetime(dated["created_at"])
-        first = created.groupby(dated["user_id"]).min().reindex(users)
+        first = exposure.first_feedback.reindex(users)
         end = labels.loc[users, "churn_date"].where(
-            labels.loc[users, "churned"] == 1, created.max()
+            labels.loc[users, "churned"] == 1, exposure.latest_date
         )
         days = (end - first).dt.total_seconds() / 86400
         if days.notna().sum() >= 20:
@@ -59,7 +55,6 @@ def _durations(
 
 def survival_table(
     exposure: Exposure,
-    docs: pd.DataFrame,
     modelled: list[str],
     covariates: tuple[str, ...],
 ) -> tuple[pd.DataFrame, str] | None:
@@ -68,7 +63,7 @@ def survival_table(
     Returns ``None`` when there is no duration (no churn dates and no tenure
     column) or no theme to model.
     """
-    found = _durations(exposure, docs, covariates)
+    found = _durations(exposure, covariates)
     if found is None or not modelled:
         return None
     durations, source = found

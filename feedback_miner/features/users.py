@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..keys import doc_rows, take, user_codes
+
 if TYPE_CHECKING:
     from ..pipeline import AnalysisResult
 
@@ -80,52 +82,87 @@ def user_features(
     neutral_band : float
         Documents and mentions at or below ``-neutral_band`` are negative.
     """
-    # only the columns used here: a million documents' texts are not copied
-    needed = docs[["doc_id", "user_id", "created_at", "sentiment_score"]]
-    frame = needed[needed["user_id"].notna()].copy()
-    frame["user_id"] = frame["user_id"].astype(str)
-    frame["created_at"] = pd.to_datetime(frame["created_at"])
-    end = observation_end if observation_end is not None else frame["created_at"].max()
+    codes, names = user_codes(docs["user_id"])
+    created = pd.to_datetime(docs["created_at"]).reset_index(drop=True)
+    with_user = codes >= 0
+    end = observation_end if observation_end is not None else created[with_user].max()
     end = pd.Timestamp("1970-01-01") if pd.isna(end) else pd.Timestamp(end)
-    reference = pd.Series(end, index=frame.index)
+    # reference date per distinct user, then per document: integer indexing, no string joins
+    user_reference = pd.Series(end, index=names)
     if churn_dates is not None:
-        dates = frame["user_id"].map(churn_dates)
-        reference = dates.where(dates.notna(), end)
-    before = frame["created_at"].isna() | (frame["created_at"] < reference)
-    frame = frame[before]
-    age_days = ((reference[before] - frame["created_at"]).dt.total_seconds() / 86400).fillna(0.0)
-    frame = frame.assign(age_days=age_days.clip(lower=0.0))
-    negative = frame["sentiment_score"] <= -neutral_band
-    grouped = frame.groupby("user_id")
-    out = pd.DataFrame(
+        dates = pd.Series(names, index=names).map(churn_dates)
+        user_reference = dates.where(dates.notna(), end)
+    reference = pd.Series(take(user_reference.to_numpy(), codes, fill=end.to_datetime64()))
+    kept = with_user & (created.isna() | (created < reference)).to_numpy()
+    age_days = (
+        ((reference - created).dt.total_seconds() / 86400).fillna(0.0).clip(lower=0.0).to_numpy()
+    )
+    score = docs["sentiment_score"].to_numpy(dtype=float)
+    index = pd.Index(
+        sorted(names[np.unique(codes[kept])]) if users is None else [str(u) for u in users],
+        name="user_id",
+    )
+    table = _FeatureTable(index, names, theme_ids)
+    frame = pd.DataFrame({"user": codes[kept], "score": score[kept], "age_days": age_days[kept]})
+    negative = frame["score"] <= -neutral_band
+    grouped = frame.groupby("user")
+    table.put("n_docs", grouped.size())
+    table.put("n_negative_docs", negative.groupby(frame["user"]).sum())
+    table.put("sentiment_mean", grouped["score"].mean())
+    table.put("sentiment_min", grouped["score"].min())
+    table.put(
+        "days_since_last_complaint",
+        frame[negative].groupby("user")["age_days"].min(),
+        fill=NO_COMPLAINT_DAYS,
+    )
+    del frame, negative, grouped
+    in_doc = doc_rows(docs["doc_id"], mentions["doc_id"])
+    theme = pd.Index(theme_ids).get_indexer(pd.Index(mentions["theme_id"]))
+    counted = take(kept, in_doc, fill=False) & (theme >= 0)
+    rows = in_doc[counted]
+    mention_score = mentions["sentiment_score"].to_numpy(dtype=float)[counted]
+    said = pd.DataFrame(
         {
-            "n_docs": grouped.size(),
-            "n_negative_docs": negative.groupby(frame["user_id"]).sum(),
-            "sentiment_mean": grouped["sentiment_score"].mean(),
-            "sentiment_min": grouped["sentiment_score"].min(),
-            "days_since_last_complaint": frame[negative].groupby("user_id")["age_days"].min(),
+            "user": codes[rows],
+            "theme": theme[counted],
+            "negative": (mention_score <= -neutral_band).astype(int),
+            "weighted": np.exp(-math.log(2) * age_days[rows] / _HALF_LIFE_DAYS)
+            * np.clip(-mention_score, 0, None),
         }
     )
-    kept = mentions[mentions["doc_id"].isin(frame["doc_id"])].merge(
-        frame[["doc_id", "user_id", "age_days"]], on="doc_id", suffixes=("_mention", "")
-    )
-    kept = kept.assign(
-        negative=(kept["sentiment_score"] <= -neutral_band).astype(int),
-        weighted=np.exp(-math.log(2) * kept["age_days"] / _HALF_LIFE_DAYS)
-        * (-kept["sentiment_score"]).clip(lower=0),
-    )
-    for theme in theme_ids:
-        own = kept[kept["theme_id"] == theme].groupby("user_id")
-        out[f"theme_{theme}_mentions"] = own.size()
-        out[f"theme_{theme}_negative"] = own["negative"].sum()
-        out[f"theme_{theme}_recent_negativity"] = own["weighted"].sum()
-    index = pd.Index(
-        sorted(set(frame["user_id"])) if users is None else [str(u) for u in users], name="user_id"
-    )
-    out = out.reindex(index)
-    out["days_since_last_complaint"] = out["days_since_last_complaint"].fillna(NO_COMPLAINT_DAYS)
-    out = out.fillna(0.0)[feature_columns(theme_ids)].astype(float)
-    return out.reset_index()
+    for position, theme_id in enumerate(theme_ids):
+        own = said[said["theme"] == position].groupby("user")
+        table.put(f"theme_{theme_id}_mentions", own.size())
+        table.put(f"theme_{theme_id}_negative", own["negative"].sum())
+        table.put(f"theme_{theme_id}_recent_negativity", own["weighted"].sum())
+    return table.frame()
+
+
+class _FeatureTable:
+    """The output table, filled one column at a time from aggregates per user code.
+
+    One float array of users x features is allocated once: with hundreds of
+    thousands of users, each intermediate copy of the table would weigh as much.
+    """
+
+    def __init__(self, index: pd.Index, names: pd.Index, theme_ids: Sequence[str]) -> None:
+        self.index = index
+        self.columns = feature_columns(theme_ids)
+        self.values = np.zeros((len(index), len(self.columns)))
+        self.n_codes = len(names)
+        self.code_of_row = names.get_indexer(index)  # -1: a user who wrote nothing counted
+
+    def put(self, column: str, by_code: pd.Series, fill: float = 0.0) -> None:
+        """Set ``column`` from values indexed by user code; ``fill`` for the others and NaN."""
+        values = by_code.to_numpy(dtype=float)
+        per_code = np.full(self.n_codes, fill)
+        per_code[by_code.index.to_numpy()] = np.where(np.isnan(values), fill, values)
+        self.values[:, self.columns.index(column)] = take(per_code, self.code_of_row, fill=fill)
+
+    def frame(self) -> pd.DataFrame:
+        out = pd.DataFrame(self.values, columns=self.columns)
+        out.insert(0, "user_id", self.index.to_numpy(dtype=object))
+        return out
 
 
 def features_of(result: AnalysisResult) -> pd.DataFrame:

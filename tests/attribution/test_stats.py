@@ -245,7 +245,7 @@ def test_window_days_keeps_only_recent_feedback() -> None:
 def test_time_to_churn_columns_from_dates() -> None:
     docs, mentions, labels = simulate(n=1500)
     exposure = build_exposure(docs, mentions, labels, taxonomy().ids)
-    result = attribute(exposure, taxonomy(), covariates=labels.covariates, docs=docs)
+    result = attribute(exposure, taxonomy(), covariates=labels.covariates, survival=True)
     table = result.table.set_index("theme_id")
     assert result.survival_source is not None and result.survival_source.startswith(
         "days from first feedback"
@@ -256,5 +256,5 @@ def test_time_to_churn_columns_from_dates() -> None:
 
 
 def test_no_durations_no_time_to_churn(simulated) -> None:
-    assert simulated[3].survival_source is None  # attribute() was given no docs
+    assert simulated[3].survival_source is None  # attribute() was not asked for survival
     assert simulated[3].table["hazard_ratio"].isna().all()

@@ -45,6 +45,27 @@ def test_columns_are_stable_whatever_the_data() -> None:
     assert none.drop(columns=["user_id", "days_since_last_complaint"]).to_numpy().sum() == 0
 
 
+def test_texts_without_a_user_and_mentions_without_a_doc_are_left_out() -> None:
+    docs, mentions = tables()
+    docs = pd.concat(
+        [docs, pd.DataFrame({"doc_id": ["d5"], "user_id": [None], "sentiment_score": [-1.0]})],
+        ignore_index=True,
+    )
+    stray = pd.DataFrame(
+        {
+            "doc_id": ["d5", "d9"],
+            "user_id": [None, "u1"],
+            "theme_id": ["price", "price"],
+            "sentiment_score": [-1.0, -1.0],
+        }
+    )
+    out = user_features(docs, pd.concat([mentions, stray]), THEMES).set_index("user_id")
+    expected = user_features(*tables(), THEMES).set_index("user_id")
+    pd.testing.assert_frame_equal(out, expected)
+    anonymous = user_features(docs.iloc[4:], stray, THEMES)
+    assert anonymous.empty and list(anonymous.columns) == ["user_id", *feature_columns(THEMES)]
+
+
 def test_counts_and_recency() -> None:
     docs, mentions = tables()
     out = user_features(
