@@ -11,6 +11,7 @@ same answer (太贵了, 影视┋购物) are not duplicates.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -35,6 +36,11 @@ def duplicate_key(text: str) -> str:
     return _NOT_WORD.sub("", _BRACKET_EMOTICON.sub("", text)).lower()
 
 
+def _digest(*parts: str) -> bytes:
+    """A 128-bit digest of ``parts`` (a chance collision among 10^12 keys is about 10^-15)."""
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=16).digest()
+
+
 class DuplicateFinder:
     """Finds duplicates across records fed to it in several batches, in order.
 
@@ -48,9 +54,11 @@ class DuplicateFinder:
     """
 
     def __init__(self) -> None:
-        self._first: dict[str, object] = {}  # key -> first record kept
-        self._first_anonymous: dict[str, object] = {}  # key -> first record kept without a user
-        self._by_user: dict[tuple[str, object], object] = {}  # (key, user) -> first record kept
+        # keyed by a 128-bit digest of the text key (and user), not the text: a
+        # million texts stay a few dozen bytes each
+        self._first: dict[bytes, object] = {}  # key -> first record kept
+        self._first_anonymous: dict[bytes, object] = {}  # key -> first record kept without a user
+        self._by_user: dict[bytes, object] = {}  # (key, user) -> first record kept
 
     def find(
         self,
@@ -67,18 +75,20 @@ class DuplicateFinder:
             original = None
             if key:
                 copy_rule = source != "survey" and len(key) >= MIN_ANONYMOUS_COPY_CHARS
-                if pd.isna(user):
-                    original = first.get(key) if copy_rule else None
+                text_digest = _digest(key)
+                user_digest = None if pd.isna(user) else _digest(key, str(user))
+                if user_digest is None:
+                    original = first.get(text_digest) if copy_rule else None
                 else:
-                    original = by_user.get((key, user))
+                    original = by_user.get(user_digest)
                     if original is None and copy_rule:
-                        original = first_anonymous.get(key)
+                        original = first_anonymous.get(text_digest)
                 if original is None:
-                    first.setdefault(key, doc_id)
-                    if pd.isna(user):
-                        first_anonymous.setdefault(key, doc_id)
+                    first.setdefault(text_digest, doc_id)
+                    if user_digest is None:
+                        first_anonymous.setdefault(text_digest, doc_id)
                     else:
-                        by_user[(key, user)] = doc_id
+                        by_user[user_digest] = doc_id
             result.append(original)
         return result
 

@@ -50,12 +50,13 @@ def emerging_themes(docs: pd.DataFrame, *, seed: int = 0) -> EmergingThemes:
     ...     "sentiment_label": ["negative"]})).reason
     'too_few'
     """
-    uncovered = docs[
+    uncovered = docs.loc[
         (docs["themes"].fillna("") == "")
         & (docs["sentiment_label"] == "negative")
-        & (docs["text"].fillna("").str.len() >= _MIN_CHARS)
+        & (docs["text"].fillna("").str.len() >= _MIN_CHARS),
+        "text",
     ]
-    texts = uncovered["text"]
+    texts = uncovered
     if len(texts) > MAX_TEXTS:
         texts = texts.sample(MAX_TEXTS, random_state=seed).sort_index()
     try:

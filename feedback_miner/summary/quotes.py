@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..keys import doc_rows
+
 __all__ = ["QUOTE_COLUMNS", "TYPICAL_SAMPLE", "representative_quotes"]
 
 QUOTE_COLUMNS = (
@@ -81,13 +83,14 @@ def representative_quotes(
     """
     if mentions.empty:
         return pd.DataFrame(columns=list(QUOTE_COLUMNS))
-    details = docs.set_index("doc_id")[["text", "source", "created_at"]]
-    grouped = {key: part for key, part in mentions.groupby("theme_id", sort=False)}
+    # one theme's mentions at a time: a copy of all of them would double their memory
+    positions = mentions.groupby("theme_id", sort=False).indices
     parts = []
     for theme_id in theme_order:
-        if theme_id not in grouped:
+        if theme_id not in positions:
             continue
-        own = grouped[theme_id].sort_values(["sentiment_score", "doc_id"], kind="mergesort")
+        own = mentions.iloc[positions[theme_id]]
+        own = own.sort_values(["sentiment_score", "doc_id"], kind="mergesort")
         # the same words with other punctuation or spacing are the same quote
         own = own[~own["evidence"].astype(str).str.replace(_NOT_WORD, "", regex=True).duplicated()]
         negative = own[own["sentiment_score"] <= -neutral_band]
@@ -99,5 +102,9 @@ def representative_quotes(
                 parts.append(chosen.assign(kind=kind))
     if not parts:
         return pd.DataFrame(columns=list(QUOTE_COLUMNS))
-    quotes = pd.concat(parts, ignore_index=True).join(details, on="doc_id")
+    quotes = pd.concat(parts, ignore_index=True)
+    # the quoted documents' details, looked up by row (a row of -1 is not in docs: empty)
+    rows = doc_rows(docs["doc_id"], quotes["doc_id"])
+    details = docs[["text", "source", "created_at"]].reset_index(drop=True).reindex(rows)
+    quotes = quotes.join(details.set_axis(quotes.index))
     return quotes[list(QUOTE_COLUMNS)]

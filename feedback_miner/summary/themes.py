@@ -37,28 +37,21 @@ def theme_summary(
     price 1 1 0.5 太贵、涨价
     """
     n_docs = max(len(docs), 1)
-    grouped = {key: part for key, part in mentions.groupby("theme_id", sort=False)}
+    positions = mentions.groupby("theme_id", sort=False).indices
     rows = []
     for theme in taxonomy.themes:
-        own = grouped.get(theme.id, mentions.iloc[:0])
-        keywords = (
-            own["keywords"].str.split(";").explode().loc[lambda s: s.fillna("") != ""]
-            if "keywords" in own.columns and len(own)
-            else pd.Series(dtype=object)
-        )
-        counts = keywords.value_counts(sort=False)
-        # most frequent first, ties in order of first appearance (stable sort)
-        top = counts.sort_values(ascending=False, kind="mergesort").head(_TOP_KEYWORDS)
+        own = mentions.iloc[positions.get(theme.id, [])]
+        scores = own["sentiment_score"]
         rows.append(
             {
                 "theme_id": theme.id,
                 "theme_name": theme.name,
                 "churn_type": theme.churn_type,
                 "mentions": len(own),
-                "negative": int((own["sentiment_score"] <= -neutral_band).sum()),
+                "negative": int((scores <= -neutral_band).sum()),
                 "share": len(own) / n_docs,
-                "mean_sentiment": float(own["sentiment_score"].mean()) if len(own) else None,
-                "top_keywords": "、".join(top.index.astype(str)),
+                "mean_sentiment": float(scores.mean()) if len(own) else None,
+                "top_keywords": "、".join(_top_keywords(own)),
             }
         )
     return pd.DataFrame(
@@ -74,6 +67,20 @@ def theme_summary(
             "top_keywords",
         ],
     )
+
+
+def _top_keywords(own: pd.DataFrame) -> list[str]:
+    """The keywords seen in most mentions, ties in order of first appearance."""
+    if "keywords" not in own.columns:
+        return []
+    counts: dict[str, int] = {}
+    # each distinct keyword list once (in order of first appearance), with its count
+    for joined, n in own["keywords"].value_counts(sort=False).items():
+        for keyword in str(joined).split(";"):
+            if keyword:
+                counts[keyword] = counts.get(keyword, 0) + int(n)
+    ranked = sorted(counts, key=lambda k: -counts[k])  # stable: ties keep appearance order
+    return ranked[:_TOP_KEYWORDS]
 
 
 def _churned_users(labels: ChurnLabels | None) -> set[str] | None:
@@ -98,8 +105,8 @@ def churn_type_split(docs: pd.DataFrame, labels: ChurnLabels | None) -> pd.DataF
     with_reason = max(int((types != "").sum()), 1)
     rows = []
     for kind in CHURN_TYPES:
-        own = docs.loc[types == kind]
-        users = set(own["user_id"].dropna().astype(str))
+        own = docs.loc[types == kind, "user_id"]
+        users = set(map(str, own.dropna().unique()))
         rows.append(
             {
                 "churn_type": kind,
@@ -123,7 +130,7 @@ def competitor_table(docs: pd.DataFrame, labels: ChurnLabels | None) -> pd.DataF
     columns = ["competitor", "texts", "users", "churned_users", "example"]
     if "competitors" not in docs.columns:
         return pd.DataFrame(columns=columns)
-    named = docs[docs["competitors"].fillna("") != ""]
+    named = docs.loc[docs["competitors"].fillna("") != "", ["competitors", "user_id", "text"]]
     if named.empty:
         return pd.DataFrame(columns=columns)
     churned = _churned_users(labels)

@@ -52,7 +52,7 @@ def monthly_trends(
     >>> table[["documents", "price", "bugs"]].to_dict("list")
     {'documents': [2, 1], 'price': [0.5, 1.0], 'bugs': [0.0, 1.0]}
     """
-    dated = docs[docs["created_at"].notna()]
+    dated = docs.loc[docs["created_at"].notna(), ["created_at", "themes", "sentiment_score"]]
     if dated.empty:
         return None
     month = dated["created_at"].dt.to_period("M").dt.to_timestamp()
@@ -129,7 +129,7 @@ def segment_shares(
         raise KeyError(column)
     values = values.astype("string")
     present = values.notna() & (values.str.strip() != "")
-    flags = _theme_flags(docs[present], theme_ids)
+    flags = _theme_flags(docs.loc[present, ["themes"]], theme_ids)
     grouped = flags.groupby(values[present].to_numpy())
     table = grouped.mean()
     table.insert(0, "documents", grouped.size())
