@@ -83,26 +83,31 @@ def incremental_auc(
     labels : pandas.DataFrame
         ``user_id``, ``churned`` and the covariate columns.
     features : pandas.DataFrame
-        ``user_id`` and numeric features (the output of ``features``).
+        ``user_id`` (one row per user) and numeric features (the output of ``features``).
     covariates : tuple of str
         Covariate columns of ``labels``.
     last_feedback : pandas.Series, optional
         Latest feedback date per user id: folds are then time-ordered.
     """
-    merged = labels.merge(features, on="user_id", how="inner")
-    y = merged["churned"].to_numpy(dtype=int)
-    if len(merged) < 10 * folds or len(set(y)) < 2 or min(y.sum(), len(y) - y.sum()) < folds:
+    # the labelled users who have features, in label-file order (an inner join by
+    # position: the feature table is not copied)
+    row = pd.Index(features["user_id"]).get_indexer(labels["user_id"])
+    users = labels[row >= 0].reset_index(drop=True)
+    row = row[row >= 0]
+    y = users["churned"].to_numpy(dtype=int)
+    if len(users) < 10 * folds or len(set(y)) < 2 or min(y.sum(), len(y) - y.sum()) < folds:
         return None
-    base = design_matrix(pd.DataFrame(index=merged.index), merged, covariates)
+    base = design_matrix(pd.DataFrame(index=users.index), users, covariates)
     text = features.columns.drop("user_id")
     # one float array for both models (the base model takes its first columns): with
     # hundreds of thousands of users, copies of the feature table are what costs memory
-    both = np.empty((len(merged), base.shape[1] + len(text)))
+    both = np.empty((len(users), base.shape[1] + len(text)))
     both[:, : base.shape[1]] = base.to_numpy(dtype=float)
-    both[:, base.shape[1] :] = merged[text].to_numpy(dtype=float)
+    for offset, column in enumerate(text, start=base.shape[1]):
+        both[:, offset] = features[column].to_numpy(dtype=float)[row]
     matrices = {"base": both[:, : base.shape[1]], "text": both}
-    latest = merged["user_id"].map(last_feedback) if last_feedback is not None else None
-    del merged, base
+    latest = users["user_id"].map(last_feedback) if last_feedback is not None else None
+    del base
     if latest is not None and latest.notna().any():
         order = np.argsort(latest.fillna(pd.Timestamp.min).to_numpy(), kind="stable")
         splits = [
