@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from feedback_miner.pipeline import LabelOptions, analyze
+from feedback_miner import LabelOptions, analyze
 from feedback_miner.report import build_report
 from feedback_miner.report.documents import DOCUMENT_SHEET_COLUMNS
 

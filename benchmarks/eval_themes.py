@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from feedback_miner.pipeline import AnalyzerSpec, _stages
+from feedback_miner.stages import AnalyzerSpec, build_stages
 from feedback_miner.themes import load_taxonomy
 
 
@@ -38,7 +38,8 @@ def main() -> int:
     frame = pd.concat([pd.read_csv(p) for p in args.paths], ignore_index=True)
     taxonomy = load_taxonomy(args.taxonomy)
     aspects = [t for t in taxonomy.ids if t in frame.columns]
-    scorer, matcher = _stages(AnalyzerSpec(taxonomy=taxonomy))
+    built = build_stages(AnalyzerSpec(taxonomy=taxonomy))
+    scorer, matcher = built.scorer, built.matcher
     started = time.perf_counter()
     found: list[dict[str, float]] = []
     for text in frame[args.text_col].fillna("").astype(str):

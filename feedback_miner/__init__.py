@@ -33,14 +33,15 @@ __all__ = [
 if TYPE_CHECKING:
     from .errors import FeedbackMinerError
     from .ingest import IngestOptions
-    from .pipeline import AnalysisResult, LabelOptions, analyze
+    from .pipeline import analyze
     from .report import build_report
+    from .result import AnalysisResult, LabelOptions
     from .sentiment import SentimentScorer
     from .themes import Taxonomy, ThemeMatcher, load_taxonomy
 
 _LAZY = {
-    "AnalysisResult": "pipeline",
-    "LabelOptions": "pipeline",
+    "AnalysisResult": "result",
+    "LabelOptions": "result",
     "analyze": "pipeline",
     "FeedbackMinerError": "errors",
     "IngestOptions": "ingest",

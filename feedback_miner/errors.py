@@ -21,6 +21,7 @@ __all__ = [
     "LabelError",
     "LexiconError",
     "TaxonomyError",
+    "WorkerError",
     "invalid_choice_message",
 ]
 
@@ -54,6 +55,10 @@ class TaxonomyError(FeedbackMinerError, ValueError):
 
 class LexiconError(FeedbackMinerError, ValueError):
     """A lexicon or user-dictionary file is malformed; the message names file and line."""
+
+
+class WorkerError(FeedbackMinerError, RuntimeError):
+    """A worker process ended before finishing its work (killed, or out of memory)."""
 
 
 def invalid_choice_message(what: str, value: object, choices: Iterable[object]) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from feedback_miner.pipeline import AnalyzerSpec, _stages
 from feedback_miner.sentiment import SentimentScorer
+from feedback_miner.stages import AnalyzerSpec, build_stages
 from feedback_miner.themes import ThemeMatcher, load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,7 +22,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def stages() -> tuple[SentimentScorer, ThemeMatcher]:
     """Scorer and matcher for the default taxonomy."""
-    return _stages(AnalyzerSpec(taxonomy=load_taxonomy()))
+    built = build_stages(AnalyzerSpec(taxonomy=load_taxonomy()))
+    return built.scorer, built.matcher
 
 
 @pytest.fixture(scope="session")

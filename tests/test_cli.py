@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from feedback_miner.attribution import ATTRIBUTION_COLUMNS
 from feedback_miner.cli import main
-from feedback_miner.pipeline import DOC_COLUMNS, MENTION_COLUMNS
 from feedback_miner.report import SHEETS
+from feedback_miner.schema import DOC_COLUMNS, MENTION_COLUMNS
 
 INPUTS = ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
 REPO_TAXONOMY = Path(__file__).resolve().parent.parent / "lexicons" / "taxonomy" / "default.toml"

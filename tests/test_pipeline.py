@@ -3,16 +3,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from feedback_miner.engines import analyze_records, run_chunks
 from feedback_miner.ingest import ingest_files
-from feedback_miner.pipeline import (
-    DOC_COLUMNS,
-    MENTION_COLUMNS,
-    AnalyzerSpec,
-    LabelOptions,
-    analyze,
-    analyze_records,
-    run_chunks,
-)
+from feedback_miner.pipeline import analyze
+from feedback_miner.result import LabelOptions
+from feedback_miner.schema import DOC_COLUMNS, MENTION_COLUMNS
+from feedback_miner.stages import AnalyzerSpec
 from feedback_miner.themes import load_taxonomy
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LabelError
-from ..keys import doc_rows, take, user_codes
+from ..joins import doc_rows, take, user_codes
 from .labels import ChurnLabels
 
 __all__ = ["Exposure", "ExposureRule", "build_exposure"]

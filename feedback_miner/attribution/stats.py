@@ -143,7 +143,7 @@ def attribute(
     table = pd.DataFrame(rows)
     timed = survival_table(exposure, modelled, tuple(covariates)) if survival else None
     for column in SURVIVAL_COLUMNS:
-        table[column] = table["theme_id"].map(timed[0][column]) if timed is not None else np.nan
+        table[column] = table["theme_id"].map(timed.table[column]) if timed is not None else np.nan
     table["prevalence"] = table["n_users"] / max(len(matrix), 1)
     table["quadrant"] = key_driver_quadrants(table)
     tested = table["p_value"].notna()
@@ -166,7 +166,7 @@ def attribute(
         fit,
         tuple(covariates),
         min_exposed,
-        survival_source=timed[1] if timed is not None else None,
+        survival_source=timed.duration_source if timed is not None else None,
     )
 
 

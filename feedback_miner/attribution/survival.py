@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ import pandas as pd
 from .exposure import Exposure
 from .model import design_matrix
 
-__all__ = ["SURVIVAL_COLUMNS", "survival_table"]
+__all__ = ["SURVIVAL_COLUMNS", "SurvivalTable", "survival_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,29 @@ SURVIVAL_COLUMNS = (
 _TENURE = re.compile(r"tenure|在网|网龄|时长|月数|天数|使用时长|注册天数", re.I)
 
 
-def _durations(exposure: Exposure, covariates: tuple[str, ...]) -> tuple[pd.Series, str] | None:
+@dataclass(frozen=True)
+class SurvivalTable:
+    """Time-to-churn figures per theme, and what the durations are.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed by theme id, with :data:`SURVIVAL_COLUMNS`.
+    duration_source : str
+        How durations were measured (for the method sheet).
+    """
+
+    table: pd.DataFrame
+    duration_source: str
+
+
+@dataclass(frozen=True)
+class _Durations:
+    days: pd.Series
+    source: str
+
+
+def _durations(exposure: Exposure, covariates: tuple[str, ...]) -> _Durations | None:
     labels = exposure.labels.set_index("user_id")
     users = exposure.matrix.index
     if labels["churn_date"].notna().any():
@@ -43,13 +66,14 @@ def _durations(exposure: Exposure, covariates: tuple[str, ...]) -> tuple[pd.Seri
         )
         days = (end - first).dt.total_seconds() / 86400
         if days.notna().sum() >= 20:
-            return days.clip(
-                lower=0.5
-            ), "days from first feedback to churn (retained: to the latest feedback)"
+            return _Durations(
+                days.clip(lower=0.5),
+                "days from first feedback to churn (retained: to the latest feedback)",
+            )
     tenure = next((c for c in covariates if _TENURE.search(c)), None)
     if tenure is not None:
         values = pd.to_numeric(labels.loc[users, tenure], errors="coerce")
-        return values.clip(lower=0.5), f"tenure column {tenure!r}"
+        return _Durations(values.clip(lower=0.5), f"tenure column {tenure!r}")
     return None
 
 
@@ -57,7 +81,7 @@ def survival_table(
     exposure: Exposure,
     modelled: list[str],
     covariates: tuple[str, ...],
-) -> tuple[pd.DataFrame, str] | None:
+) -> SurvivalTable | None:
     """Per theme: adjusted hazard ratio with 95% CI and p-value, and KM median durations.
 
     Returns ``None`` when there is no duration (no churn dates and no tenure
@@ -66,7 +90,7 @@ def survival_table(
     found = _durations(exposure, covariates)
     if found is None or not modelled:
         return None
-    durations, source = found
+    durations, source = found.days, found.source
     from lifelines import CoxPHFitter, KaplanMeierFitter
 
     labels = exposure.labels.set_index("user_id").loc[exposure.matrix.index]
@@ -106,4 +130,4 @@ def survival_table(
             )
         row.update(median_days_exposed=medians[0], median_days_others=medians[1])
         rows[theme] = row
-    return pd.DataFrame.from_dict(rows, orient="index"), source
+    return SurvivalTable(pd.DataFrame.from_dict(rows, orient="index"), source)

@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import ColumnError
+from ..stages import AnalyzerSpec, analyze_chunk, build_stages
 from ..themes import Taxonomy, load_taxonomy
 from .users import feature_columns, user_features
 
@@ -36,10 +37,9 @@ class TextFeaturizer(BaseEstimator, TransformerMixin):
 
     def fit(self, X: Iterable[str] | None = None, y: object = None) -> TextFeaturizer:
         """Build the scorer and matcher; ``X`` and ``y`` are not used."""
-        from ..pipeline import AnalyzerSpec, _stages
-
         self.taxonomy_: Taxonomy = self.taxonomy or load_taxonomy()
-        self.scorer_, self.matcher_ = _stages(AnalyzerSpec(taxonomy=self.taxonomy_))
+        stages = build_stages(AnalyzerSpec(taxonomy=self.taxonomy_))
+        self.scorer_, self.matcher_ = stages.scorer, stages.matcher
         return self
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
@@ -94,10 +94,10 @@ class UserFeaturizer(BaseEstimator, TransformerMixin):
 
     def fit(self, X: pd.DataFrame | None = None, y: object = None) -> UserFeaturizer:
         """Load the taxonomy and build the text stages; ``X`` and ``y`` are not used."""
-        from ..pipeline import AnalyzerSpec
-
         self.taxonomy_: Taxonomy = self.taxonomy or load_taxonomy()
-        self.spec_ = AnalyzerSpec(taxonomy=self.taxonomy_, neutral_band=self.neutral_band)
+        self.stages_ = build_stages(
+            AnalyzerSpec(taxonomy=self.taxonomy_, neutral_band=self.neutral_band)
+        )
         return self
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
@@ -105,8 +105,6 @@ class UserFeaturizer(BaseEstimator, TransformerMixin):
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """One row per user of ``X``."""
-        from ..pipeline import analyze_records
-
         missing = [c for c in ("user_id", "text") if c not in X.columns]
         if missing:
             raise ColumnError(
@@ -123,7 +121,7 @@ class UserFeaturizer(BaseEstimator, TransformerMixin):
             }
         )
         records["source"] = "survey"
-        docs, mentions = analyze_records(records, self.spec_)
+        docs, mentions = analyze_chunk(records, self.stages_)
         churn_dates = None
         if "churn_date" in X.columns:
             dated = pd.DataFrame(

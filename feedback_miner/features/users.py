@@ -22,12 +22,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..keys import doc_rows, take, user_codes
+from ..joins import doc_rows, take, user_codes
 
 if TYPE_CHECKING:
-    from ..pipeline import AnalysisResult
+    from ..attribution import ChurnLabels
+    from ..result import AnalysisResult
 
-__all__ = ["NO_COMPLAINT_DAYS", "feature_columns", "features_of", "user_features"]
+__all__ = [
+    "NO_COMPLAINT_DAYS",
+    "feature_columns",
+    "features_of",
+    "labelled_user_features",
+    "user_features",
+]
 
 NO_COMPLAINT_DAYS = 9999.0
 _HALF_LIFE_DAYS = 30.0
@@ -165,6 +172,27 @@ class _FeatureTable:
         return out
 
 
+def labelled_user_features(
+    docs: pd.DataFrame,
+    mentions: pd.DataFrame,
+    labels: ChurnLabels,
+    theme_ids: Sequence[str],
+    *,
+    neutral_band: float = 0.1,
+) -> pd.DataFrame:
+    """Features of every labelled user (zeros for those who wrote nothing), feedback cut at
+    each churn date."""
+    frame = labels.frame
+    return user_features(
+        docs,
+        mentions,
+        theme_ids,
+        users=frame["user_id"].tolist(),
+        churn_dates=frame.set_index("user_id")["churn_date"],
+        neutral_band=neutral_band,
+    )
+
+
 def features_of(result: AnalysisResult) -> pd.DataFrame:
     """The user feature table of an analysis.
 
@@ -174,5 +202,9 @@ def features_of(result: AnalysisResult) -> pd.DataFrame:
     """
     if result.user_features is not None:
         return result.user_features
-    band = float(str(result.settings.get("neutral_band", 0.1)))
-    return user_features(result.docs, result.mentions, result.taxonomy.ids, neutral_band=band)
+    return user_features(
+        result.docs,
+        result.mentions,
+        result.taxonomy.ids,
+        neutral_band=result.settings.neutral_band,
+    )

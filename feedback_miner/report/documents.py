@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..pipeline import DOC_COLUMNS, AnalysisResult
+from ..result import AnalysisResult
+from ..schema import DOC_COLUMNS
 from .cells import CellStyle, Grid, make_cell, prepare_sheet
 from .i18n import Labels
 from .style import DATE, HEADER, SECTION

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl.chart import PieChart
 
-from ..pipeline import AnalysisResult
+from ..result import AnalysisResult
 from ..summary import Summary
 from .cells import Grid
 from .i18n import Labels

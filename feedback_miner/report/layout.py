@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..pipeline import AnalysisResult
+from ..result import AnalysisResult
 from ..summary import Summary
 from .cells import quote_sheet_title
 from .i18n import Labels, sheet_names

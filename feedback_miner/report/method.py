@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import sklearn
 
-from ..pipeline import AnalysisResult
+from ..result import AnalysisResult
 from ..summary import TOP_THEMES
 from ..summary.emerging import MAX_TEXTS
 from ..summary.quotes import TYPICAL_SAMPLE
@@ -22,7 +22,7 @@ __all__ = ["method_sheet"]
 
 def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
     """Definitions in words, then the model, the thresholds and the versions."""
-    band = result.settings.get("neutral_band", 0.1)
+    band = result.settings.neutral_band
     attribution = result.attribution
     min_exposed = attribution.min_exposed if attribution is not None else 5
     model = attribution.model if attribution is not None else None
@@ -143,11 +143,11 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
         ),
         (t("模型"), model.method if model is not None else t("(未拟合)")),
         (t("模型备注"), (model.note or "") if model is not None else ""),
-        (t("随机种子"), str(result.settings.get("seed", 0))),
-        (t("分类"), str(result.settings.get("taxonomy", ""))),
+        (t("随机种子"), str(result.settings.seed)),
+        (t("分类"), result.settings.taxonomy),
         (
             t("版本"),
-            f"feedback-miner {result.settings.get('version', '')}; Python {sys.version.split()[0]}; "
+            f"feedback-miner {result.settings.version}; Python {sys.version.split()[0]}; "
             f"jieba {jieba.__version__}; pandas {pd.__version__}; scikit-learn {sklearn.__version__}; "
             f"openpyxl {openpyxl.__version__}",
         ),

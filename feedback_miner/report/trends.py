@@ -6,7 +6,7 @@ from openpyxl.chart import LineChart
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from ..pipeline import AnalysisResult
+from ..result import AnalysisResult
 from ..summary import Summary
 from ..summary.trends import MIN_MONTH_DOCUMENTS
 from .cells import Grid

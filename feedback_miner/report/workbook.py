@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +14,7 @@ from openpyxl.styles import PatternFill
 
 from ..attribution import ATTRIBUTION_COLUMNS
 from ..attribution.survival import SURVIVAL_COLUMNS
-from ..pipeline import AnalysisResult
+from ..result import AnalysisResult
 from ..summary import Summary
 from .cells import CellStyle, Grid, number
 from .documents import EXCEL_MAX_ROWS, documents_sheet, quality_sheet
@@ -239,10 +239,11 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
 
     row = top_row + 5
     grid.put(row, 1, t("输入与设置"), SECTION)
-    for key, value in result.settings.items():
+    for setting in fields(result.settings):
+        value = getattr(result.settings, setting.name)
         row += 1
-        grid.put(row, 1, key)
-        shown = "; ".join(map(str, value)) if isinstance(value, list) else value
+        grid.put(row, 1, setting.name)
+        shown = "; ".join(map(str, value)) if isinstance(value, tuple) else value
         grid.put(row, 2, "" if shown is None else str(shown))
     return grid
 

@@ -4,6 +4,7 @@ from .aspect import aspect_sentiment, clause_aspect_score
 from .lexicon import SentimentLexicon, load_sentiment_lexicon
 from .rules import SentimentLabel, label_score
 from .scorer import ScoredDocument, SentimentScorer
+from .table import score_table
 
 __all__ = [
     "ScoredDocument",
@@ -14,4 +15,5 @@ __all__ = [
     "clause_aspect_score",
     "label_score",
     "load_sentiment_lexicon",
+    "score_table",
 ]

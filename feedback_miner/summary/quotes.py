@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..keys import doc_rows
+from ..joins import doc_rows
 
 __all__ = ["QUOTE_COLUMNS", "TYPICAL_SAMPLE", "representative_quotes"]
 

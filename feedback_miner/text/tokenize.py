@@ -65,6 +65,9 @@ class ChineseTokenizer:
         split_words: Iterable[str] = (),
         user_dict: Path | None = None,
     ) -> None:
+        # jieba logs its dictionary loading at DEBUG with a handler of its own on stderr;
+        # a library's users should see nothing of it
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self._split_words = frozenset(w.lower() for w in split_words if w)
         self._longest_split_word = max((len(w) for w in self._split_words), default=0)

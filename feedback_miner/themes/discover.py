@@ -16,15 +16,24 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import FeedbackMinerError
 from ..text import ChineseTokenizer
 
-__all__ = ["DiscoveredTopic", "Discovery", "discover_topics", "to_toml"]
+__all__ = [
+    "ASSIGNMENT_COLUMNS",
+    "DiscoveredTopic",
+    "Discovery",
+    "discover_topics",
+    "to_toml",
+    "topic_assignments",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +41,7 @@ _WORD = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,})$")
 _TOP_TERMS = 12
 _MIN_DOCS = 20
 _AUTO_RANGE = range(3, 13)
+ASSIGNMENT_COLUMNS = ("file", "row", "doc_id", "topic")
 
 
 @dataclass(frozen=True)
@@ -201,3 +211,56 @@ def to_toml(discovery: Discovery, *, id_prefix: str = "emerging") -> str:
 def _one_line(text: str, limit: int = 80) -> str:
     flat = " ".join(text.split()).replace("」", "").replace("「", "")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def topic_assignments(
+    records: pd.DataFrame,
+    rejects: pd.DataFrame,
+    files: Sequence[str],
+    topics: Sequence[int],
+) -> pd.DataFrame:
+    """The topic of every input row, in input order (``--assignments``).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Ingested records with ``doc_id`` and ``row`` (the row in its file).
+    rejects : pandas.DataFrame
+        Rejected rows with ``file``, ``row`` and ``doc_id``; their topic is -1.
+    files : sequence of str
+        The input files in the order they were given; a record's file is the
+        first whose stem begins its ``doc_id``.
+    topics : sequence of int
+        The topic of each record (-1 for none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ASSIGNMENT_COLUMNS`, one row per input row, ordered by file
+        (as given) and row.
+    """
+    by_stem: dict[str, str] = {}
+    for file in files:
+        by_stem.setdefault(Path(file).stem, file)
+    kept = pd.DataFrame(
+        {
+            "file": [by_stem.get(str(d).split(":", 1)[0], "") for d in records["doc_id"]],
+            "row": records["row"],
+            "doc_id": records["doc_id"],
+            "topic": list(topics),
+        }
+    )
+    rejected = pd.DataFrame(
+        {
+            "file": rejects["file"],
+            "row": rejects["row"],
+            "doc_id": rejects["doc_id"],
+            "topic": -1,
+        }
+    )
+    table = pd.concat([kept, rejected], ignore_index=True)
+    order = {file: i for i, file in enumerate(files)}
+    table = table.sort_values(
+        ["file", "row"], key=lambda s: s.map(order) if s.name == "file" else s, kind="mergesort"
+    )
+    return table.reset_index(drop=True)

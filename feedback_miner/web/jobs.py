@@ -62,8 +62,9 @@ def run_job(folder: str, spec: JobSpec) -> tuple[list[str], str | None]:
     """
     from ..features import features_of
     from ..ingest import IngestOptions
-    from ..pipeline import LabelOptions, analyze
+    from ..pipeline import analyze
     from ..report import build_report, write_table_file
+    from ..result import LabelOptions
 
     home = Path(folder)
     out = home / "out"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from feedback_miner.pipeline import LabelOptions, analyze
+from feedback_miner.pipeline import analyze
 from feedback_miner.report import build_report, sheet_names
+from feedback_miner.result import LabelOptions
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo")
 

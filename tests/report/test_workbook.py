@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from feedback_miner.pipeline import AnalysisResult, LabelOptions, analyze
+from feedback_miner.pipeline import analyze
 from feedback_miner.report import SHEETS, build_report, sheet_names, write_table_file
 from feedback_miner.report.cells import EXCEL_MAX_CELL_CHARS
+from feedback_miner.result import AnalysisResult, LabelOptions
 
 INPUTS = ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
 

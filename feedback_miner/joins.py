@@ -1,4 +1,5 @@
-"""Integer keys for the per-user stages: which user wrote each row, which doc each mention is in.
+"""Joins on user and document ids through integer codes: which user wrote each row, which
+document each mention is in.
 
 Attribution and user features join a million documents to their mentions and
 their users. Joining on the id columns themselves turns every id into a Python

@@ -1,4 +1,4 @@
-"""The ``feedback-miner serve`` command (registered by :mod:`feedback_miner.cli`)."""
+"""``feedback-miner serve``: the upload page and the job API."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import FeedbackMinerError
+from ..errors import FeedbackMinerError
 
-__all__ = ["TOKEN_VARIABLE", "add_serve_command"]
+__all__ = ["TOKEN_VARIABLE", "register"]
 
 TOKEN_VARIABLE = "FEEDBACK_MINER_TOKEN"
 
 
-def add_serve_command(commands: Any) -> None:
+def register(commands: Any) -> None:
     """Add ``serve`` to the sub-command parsers."""
     serve = commands.add_parser(
         "serve",
@@ -52,12 +52,12 @@ def add_serve_command(commands: Any) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from .web import require_web_extra
+    from ..web import require_web_extra
 
     require_web_extra()
     import uvicorn
 
-    from .web.app import WebSettings, create_app
+    from ..web.app import WebSettings, create_app
 
     for option, value in (
         ("--workers", args.workers),

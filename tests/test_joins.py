@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from feedback_miner.keys import doc_rows, take, user_codes
+from feedback_miner.joins import doc_rows, take, user_codes
 
 ARROW = pd.StringDtype("pyarrow")
 

@@ -1,4 +1,4 @@
-"""The ``feedback-miner themes discover|expand`` commands (registered by :mod:`feedback_miner.cli`)."""
+"""``feedback-miner themes discover|expand``: grow a taxonomy from the user's own texts."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from ..errors import FeedbackMinerError
+from .common import Parser, ingest_options, say
+from .options import add_column_options
 
-from .cli import _ingest_options, _Parser, _say
-from .cli_options import add_column_options
-from .errors import FeedbackMinerError
-
-__all__ = ["add_theme_commands"]
+__all__ = ["register"]
 
 
 def _k(value: str) -> int | str:
@@ -24,7 +22,7 @@ def _k(value: str) -> int | str:
         raise argparse.ArgumentTypeError(f"-k is {value!r}; use a whole number or auto.") from None
 
 
-def add_theme_commands(commands: Any) -> None:
+def register(commands: Any) -> None:
     """Add ``themes discover`` and ``themes expand`` to the sub-command parsers."""
     themes = commands.add_parser(
         "themes",
@@ -32,7 +30,7 @@ def add_theme_commands(commands: Any) -> None:
         description="Grow a taxonomy from your data.",
     )
     actions = themes.add_subparsers(
-        dest="action", required=True, metavar="ACTION", parser_class=_Parser
+        dest="action", required=True, metavar="ACTION", parser_class=Parser
     )
 
     discover = actions.add_parser(
@@ -76,11 +74,11 @@ def add_theme_commands(commands: Any) -> None:
 
 
 def _run_discover(args: argparse.Namespace) -> int:
-    from .ingest import ingest_files
-    from .pipeline import AnalyzerSpec, _stages
-    from .report import check_table_path, write_table_file
-    from .themes import load_taxonomy
-    from .themes.discover import discover_topics, to_toml
+    from ..ingest import ingest_files
+    from ..report import check_table_path, write_table_file
+    from ..stages import AnalyzerSpec, build_stages
+    from ..themes import load_taxonomy
+    from ..themes.discover import discover_topics, to_toml, topic_assignments
 
     if args.output.suffix.lower() != ".toml":
         raise FeedbackMinerError(
@@ -89,14 +87,14 @@ def _run_discover(args: argparse.Namespace) -> int:
     if args.assignments is not None:
         check_table_path(args.assignments, "--assignments")
     taxonomy = load_taxonomy(args.taxonomy)
-    ingested = ingest_files(args.inputs, _ingest_options(args), row_numbers=True)
+    ingested = ingest_files(args.inputs, ingest_options(args), row_numbers=True)
     records = ingested.records
-    _, matcher = _stages(AnalyzerSpec(taxonomy=taxonomy))
+    matcher = build_stages(AnalyzerSpec(taxonomy=taxonomy)).matcher
     texts = records["text"].tolist()
     matrix = matcher.transform(texts).to_numpy()
     covered = [bool(row.any()) for row in matrix]
     modelled = [i for i in range(len(texts)) if args.all or not covered[i]]
-    _say(
+    say(
         args,
         f"{len(texts)} texts, {len(texts) - len(modelled)} covered by the taxonomy; "
         f"looking for topics in {len(modelled)}.",
@@ -109,54 +107,31 @@ def _run_discover(args: argparse.Namespace) -> int:
         topic = [-1] * len(texts)
         for position, index in enumerate(modelled):
             topic[index] = int(found.assignments[position])
-        kept = pd.DataFrame(
-            {
-                "file": [_file_of(d, ingested) for d in records["doc_id"]],
-                "row": records["row"],
-                "doc_id": records["doc_id"],
-                "topic": topic,
-            }
+        table = topic_assignments(
+            records, ingested.rejects, [f.file for f in ingested.files], topic
         )
-        rejected = pd.DataFrame(
-            {
-                "file": ingested.rejects["file"],
-                "row": ingested.rejects["row"],
-                "doc_id": ingested.rejects["doc_id"],
-                "topic": -1,
-            }
-        )
-        table = pd.concat([kept, rejected], ignore_index=True)
-        order = {f.file: i for i, f in enumerate(ingested.files)}
-        table = table.sort_values(
-            ["file", "row"], key=lambda s: s.map(order) if s.name == "file" else s, kind="mergesort"
-        )
-        write_table_file(table.reset_index(drop=True), args.assignments)
+        write_table_file(table, args.assignments)
     sizes = ", ".join(str(t.size) for t in sorted(found.topics, key=lambda t: -t.size) if t.size)
-    _say(args, f"{found.k} topics (texts per topic: {sizes}) -> {args.output}")
+    say(args, f"{found.k} topics (texts per topic: {sizes}) -> {args.output}")
     return 0
 
 
-def _file_of(doc_id: str, ingested: Any) -> str:
-    stem = doc_id.split(":", 1)[0]
-    return next((f.file for f in ingested.files if Path(f.file).stem == stem), "")
-
-
 def _run_expand(args: argparse.Namespace) -> int:
-    from .ingest import ingest_files
-    from .pipeline import AnalyzerSpec, _stages
-    from .report import check_table_path, write_table_file
-    from .themes import load_taxonomy
-    from .themes.expand import suggest_keywords
+    from ..ingest import ingest_files
+    from ..report import check_table_path, write_table_file
+    from ..stages import AnalyzerSpec, build_stages
+    from ..themes import load_taxonomy
+    from ..themes.expand import suggest_keywords
 
     check_table_path(args.output, "-o")
     taxonomy = load_taxonomy(args.taxonomy)
-    records = ingest_files(args.inputs, _ingest_options(args)).records
-    _, matcher = _stages(AnalyzerSpec(taxonomy=taxonomy))
+    records = ingest_files(args.inputs, ingest_options(args)).records
+    matcher = build_stages(AnalyzerSpec(taxonomy=taxonomy)).matcher
     table = suggest_keywords(
         records["text"].tolist(), taxonomy, tokenizer=matcher.tokenizer_, seed=args.seed
     )
     write_table_file(table, args.output)
-    _say(
+    say(
         args,
         f"{len(table)} keyword suggestions for {table['theme_id'].nunique()} themes -> {args.output}",
     )

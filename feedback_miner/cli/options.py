@@ -1,4 +1,4 @@
-"""Option groups shared by the analysis commands (used by :mod:`feedback_miner.cli`)."""
+"""Option groups shared by the analysis commands."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from feedback_miner.cli import main
-from feedback_miner.pipeline import LabelOptions, analyze
+from feedback_miner.pipeline import analyze
+from feedback_miner.result import LabelOptions
 
 INPUTS = ("service_tickets.csv", "social_posts.csv")
 
@@ -32,7 +33,7 @@ def test_dask_engine_equals_local_engine(dask_installed, samples_dir) -> None:
     pd.testing.assert_frame_equal(local.mentions, on_dask.mentions)
     pd.testing.assert_frame_equal(local.attribution.table, on_dask.attribution.table)
     assert sum(seen) == len(local.docs) and len(seen) > 2
-    assert on_dask.settings["engine"] == "dask"
+    assert on_dask.settings.engine == "dask"
 
 
 def test_scheduler_without_dask_engine(capsys) -> None:

@@ -1,0 +1,150 @@
+"""``feedback-miner analyze``: the reason report and the tables of one analysis."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import FeedbackMinerError
+from .common import check_run_options, describe_file, run_analysis, say
+from .options import add_column_options, add_label_options, add_report_options, add_run_options
+
+if TYPE_CHECKING:
+    from ..result import AnalysisResult
+
+__all__ = ["configure", "register", "run"]
+
+
+def register(commands: Any) -> None:
+    """Add ``analyze`` to the sub-command parsers."""
+    parser = commands.add_parser(
+        "analyze",
+        help="full analysis: Excel reason report and tables",
+        description="Analyse feedback exports end to end and write the reason report.",
+    )
+    configure(parser)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``analyze`` (also used by ``demo``, which runs it)."""
+    parser.add_argument(
+        "inputs", nargs="+", type=Path, metavar="INPUT", help="CSV, TSV or Excel exports"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("report.xlsx"),
+        metavar="REPORT.xlsx",
+        help="the Excel report (default: report.xlsx)",
+    )
+    parser.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE.toml",
+        help="churn-reason taxonomy (default: built in)",
+    )
+    add_column_options(parser)
+    add_label_options(parser)
+    outputs = parser.add_argument_group("tables (.csv or .parquet by suffix)")
+    outputs.add_argument("--docs", type=Path, metavar="FILE", help="one row per document")
+    outputs.add_argument(
+        "--mentions", type=Path, metavar="FILE", help="one row per document and theme"
+    )
+    outputs.add_argument(
+        "--attribution", type=Path, metavar="FILE", help="one row per theme (needs --labels)"
+    )
+    outputs.add_argument(
+        "--features", type=Path, metavar="FILE", help="one row per user: features for churn models"
+    )
+    add_report_options(parser)
+    add_run_options(parser)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    parser.set_defaults(run=run)
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Every option that can be checked before the work starts."""
+    from ..report import check_table_path
+
+    check_run_options(args)
+    if args.docs_sheet_rows is not None and args.docs_sheet_rows < 0:
+        raise FeedbackMinerError(
+            f"--docs-sheet-rows is {args.docs_sheet_rows}; use 0 or more (0: all documents go to the CSV)."
+        )
+    if args.output.suffix.lower() != ".xlsx":
+        raise FeedbackMinerError(
+            f"-o {args.output}: the report is an Excel workbook; give a name ending in .xlsx."
+        )
+    if not args.output.parent.exists():
+        raise FeedbackMinerError(
+            f"-o {args.output}: the folder {args.output.parent} does not exist; create it first."
+        )
+    tables = {
+        "--docs": args.docs,
+        "--mentions": args.mentions,
+        "--attribution": args.attribution,
+        "--features": args.features,
+    }
+    for option, path in tables.items():
+        if path is not None:
+            check_table_path(path, option)
+    if args.attribution is not None and args.labels is None:
+        raise FeedbackMinerError(
+            "--attribution needs --labels: attribution joins themes to a churn label file."
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyse, write the tables asked for and the report, and print a summary."""
+    from ..features import features_of
+    from ..report import build_report, write_table_file
+
+    _check(args)
+    result = run_analysis(args)
+    for summary in result.files:
+        say(args, describe_file(summary))
+    if args.docs:
+        write_table_file(result.docs, args.docs)
+    if args.mentions:
+        write_table_file(result.mentions, args.mentions)
+    if args.attribution and result.attribution is not None:
+        write_table_file(result.attribution.table, args.attribution)
+    if args.features:
+        write_table_file(features_of(result), args.features)
+    sheet_rows = {} if args.docs_sheet_rows is None else {"max_rows": args.docs_sheet_rows + 2}
+    written = build_report(result, args.output, lang=args.lang, **sheet_rows)
+    if written.overflow is not None:
+        say(args, f"The documents that do not fit in the sheet are in {written.overflow}")
+    _summarise(args, result)
+    return 0
+
+
+def _summarise(args: argparse.Namespace, result: AnalysisResult) -> None:
+    docs = result.docs
+    say(
+        args,
+        f"{len(docs)} documents, {int((docs['sentiment_label'] == 'negative').sum())} negative, "
+        f"{len(result.mentions)} theme mentions.",
+    )
+    if result.attribution is not None:
+        top = result.attribution.table.dropna(subset=["impact"]).head(3)
+        reasons = ", ".join(
+            f"{r.theme_name} ({r.impact:.1%} of churn, OR {r.odds_ratio:.2f})"
+            for r in top.itertuples()
+        )
+        say(
+            args,
+            f"{result.attribution.n_users} users analysed, {result.attribution.n_churned} churned. "
+            f"Top reasons: {reasons or 'none with enough users'}.",
+        )
+    if result.incremental is not None:
+        inc = result.incremental
+        say(
+            args,
+            f"Churn model ROC AUC ({inc.split} cross-validation): {inc.auc_covariates:.3f} on the "
+            f"label file's columns, {inc.auc_with_text:.3f} with the text features "
+            f"(+{inc.delta:.3f}, 95% CI {inc.ci_low:+.3f} to {inc.ci_high:+.3f}).",
+        )
+    say(args, f"Report: {args.output}")

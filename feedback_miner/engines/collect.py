@@ -1,0 +1,85 @@
+"""Collecting analysed chunks into the analysis's docs and mentions tables.
+
+A million documents repeat their source, channel, labels, theme lists and
+segment values: keeping one copy of each cuts the memory of the tables that
+stay for attribution, the summary and the report. Columns of mostly distinct
+strings (ids, texts, evidence, the inputs' own ``meta:`` columns) are stored
+as Arrow strings, a fraction of the size of Python string objects; which
+columns these are does not depend on the data, so the tables' types do not
+depend on how records were cut into chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from ..schema import DOC_COLUMNS
+from ..stages import ANALYSIS_COLUMNS, AnalysedChunk, empty_tables
+
+__all__ = ["Collector", "collect", "order_doc_columns"]
+
+# values kept per column by the collector before it stops sharing them
+_MAX_SHARED_VALUES = 50_000
+_COMPACT_STRINGS = pd.StringDtype("pyarrow")
+_DISTINCT_STRING_COLUMNS = frozenset({"doc_id", "user_id", "text", "evidence", "keywords"})
+
+
+class Collector:
+    """Gathers analysed chunks, sharing one string object per repeated value."""
+
+    def __init__(self) -> None:
+        self.docs: list[pd.DataFrame] = []
+        self.mentions: list[pd.DataFrame] = []
+        self._shared: dict[str, dict[object, object]] = {}
+
+    def add(self, part: AnalysedChunk) -> None:
+        """Keep one analysed chunk, in compact form."""
+        self.docs.append(self._share(part.docs, "docs"))
+        self.mentions.append(self._share(part.mentions, "mentions"))
+
+    def _share(self, frame: pd.DataFrame, table: str) -> pd.DataFrame:
+        for column in frame.columns:
+            values = frame[column]
+            if values.dtype != object:
+                continue
+            if column in _DISTINCT_STRING_COLUMNS or str(column).startswith("meta:"):
+                frame[column] = values.astype(_COMPACT_STRINGS)
+                continue
+            seen = self._shared.setdefault(f"{table}:{column}", {})
+            if len(seen) <= _MAX_SHARED_VALUES:
+                shared = [seen.setdefault(v, v) if isinstance(v, str) else v for v in values]
+                frame[column] = pd.Series(shared, index=frame.index, dtype=object)
+        return frame
+
+    def tables(self) -> AnalysedChunk:
+        """All docs (fixed columns first) and mentions gathered, emptied from the collector."""
+        if not self.docs:
+            return empty_tables(pd.DataFrame(columns=["doc_id", "user_id", "text"]))
+        docs = pd.concat(self.docs, ignore_index=True)
+        mentions = pd.concat(self.mentions, ignore_index=True)
+        self.docs, self.mentions = [], []
+        return AnalysedChunk(order_doc_columns(docs), mentions)
+
+
+def collect(
+    parts: Iterable[AnalysedChunk], on_progress: Callable[[int], None] | None = None
+) -> AnalysedChunk:
+    """Gather ``parts`` in order; ``on_progress`` is called with each part's number of documents."""
+    collector = Collector()
+    for part in parts:
+        collector.add(part)
+        if on_progress:
+            on_progress(len(part.docs))
+    return collector.tables()
+
+
+def order_doc_columns(docs: pd.DataFrame) -> pd.DataFrame:
+    """The fixed columns, the records' other columns, then what analysis added.
+
+    Blocks of different inputs have different ``meta:`` columns; the order
+    does not depend on how the records were cut into chunks.
+    """
+    first, last = list(DOC_COLUMNS), list(ANALYSIS_COLUMNS)
+    return docs[first + [c for c in docs.columns if c not in first and c not in last] + last]

@@ -1,0 +1,181 @@
+"""The local engine: the text stages in this process, or in ``jobs`` worker processes.
+
+Each worker process builds the stages once, when it starts, and keeps them as
+a local variable of its loop: nothing is cached at module level, and the main
+process never holds a worker's scorer or matcher. Chunks are sent to the
+workers as they free up and the results come back in input order.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import pickle
+import queue
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import pandas as pd
+
+from ..errors import WorkerError
+from ..stages import AnalysedChunk, AnalyzerSpec, analyze_chunk, build_stages
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "chunked", "run_chunks", "stream_chunks"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 2000
+# how often the main process looks whether a worker died while it waits for results
+_POLL_SECONDS = 0.5
+# seconds a worker may take to finish after it was told to stop
+_JOIN_SECONDS = 10.0
+
+
+def chunked(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    """``frame`` in consecutive slices of ``size`` rows."""
+    for start in range(0, len(frame), size):
+        yield frame.iloc[start : start + size]
+
+
+def stream_chunks(
+    parts: Iterable[pd.DataFrame], size: int, on_total: Callable[[int], None] | None = None
+) -> Iterator[pd.DataFrame]:
+    """Cut a stream of record blocks into chunks of ``size``, reporting the running total."""
+    total = 0
+    for part in parts:
+        total += len(part)
+        if on_total:
+            on_total(total)
+        yield from chunked(part, size)
+
+
+def run_chunks(
+    chunks: Iterable[pd.DataFrame], spec: AnalyzerSpec, *, jobs: int = 1
+) -> Iterator[AnalysedChunk]:
+    """:func:`~feedback_miner.stages.analyze_chunk` over ``chunks`` in ``jobs`` processes.
+
+    Results come in input order. Chunks are taken from ``chunks`` only as
+    workers become free (at most two per worker wait), so that a stream of
+    records read block by block is analysed while it is being read, and
+    memory holds a few chunks, not all.
+
+    Raises
+    ------
+    ValueError
+        When ``jobs`` is less than 1.
+    WorkerError
+        When a worker process ends without finishing its chunk (killed, or out
+        of memory).
+    """
+    if jobs < 1:
+        raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
+    if jobs == 1:
+        stages = build_stages(spec)
+        for chunk in chunks:
+            yield analyze_chunk(chunk, stages)
+        return
+    pool = _WorkerPool(spec, jobs)
+    try:
+        yield from pool.run(chunks)
+    finally:
+        pool.close()
+
+
+class _WorkerPool:
+    """``jobs`` processes serving :func:`_serve`, fed through one task queue."""
+
+    def __init__(self, spec: AnalyzerSpec, jobs: int) -> None:
+        context = multiprocessing.get_context()
+        self.jobs = jobs
+        self.tasks: Any = context.Queue()
+        self.results: Any = context.Queue()
+        self.workers: list[BaseProcess] = [
+            context.Process(target=_serve, args=(spec, self.tasks, self.results), daemon=True)
+            for _ in range(jobs)
+        ]
+        for worker in self.workers:
+            worker.start()
+        self.finished = False
+
+    def run(self, chunks: Iterable[pd.DataFrame]) -> Iterator[AnalysedChunk]:
+        ready: dict[int, AnalysedChunk] = {}
+        sent = returned = 0
+        for chunk in chunks:
+            self.tasks.put((sent, chunk))
+            sent += 1
+            while sent - returned > 2 * self.jobs:
+                yield self._wait_for(returned, ready)
+                returned += 1
+        while returned < sent:
+            yield self._wait_for(returned, ready)
+            returned += 1
+        self.finished = True
+
+    def _wait_for(self, index: int, ready: dict[int, AnalysedChunk]) -> AnalysedChunk:
+        while index not in ready:
+            try:
+                position, part, error = self.results.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if error is not None:
+                raise error
+            ready[position] = part
+        return ready.pop(index)
+
+    def _check_alive(self) -> None:
+        dead = [w for w in self.workers if not w.is_alive()]
+        if dead:
+            code = dead[0].exitcode
+            how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
+            raise WorkerError(
+                f"a worker process {how} before finishing its part of the analysis "
+                f"(exit code {code}); this usually means the machine ran out of memory. "
+                "Try 1) fewer worker processes (--jobs 1), 2) splitting the input into smaller files."
+            )
+
+    def close(self) -> None:
+        """Stop the workers: politely after a complete run, at once otherwise."""
+        if self.finished:
+            for _ in self.workers:
+                self.tasks.put(None)
+            for worker in self.workers:
+                worker.join(_JOIN_SECONDS)
+        for worker in self.workers:
+            if worker.is_alive():
+                worker.terminate()
+                worker.join(_JOIN_SECONDS)
+        for channel in (self.tasks, self.results):
+            channel.cancel_join_thread()  # never wait on data no process will read
+            channel.close()
+
+
+def _serve(spec: AnalyzerSpec, tasks: Any, results: Any) -> None:
+    """A worker's loop: build the stages once, then analyse chunks until told to stop."""
+    # Ctrl+C reaches every process of the group: the main process handles it and ends the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        stages = build_stages(spec)
+    except Exception as error:
+        results.put((-1, None, _sendable(error)))
+        return
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        index, chunk = task
+        try:
+            results.put((index, analyze_chunk(chunk, stages), None))
+        except Exception as error:
+            results.put((index, None, _sendable(error)))
+
+
+def _sendable(error: Exception) -> Exception:
+    """``error`` itself when it can travel to the main process, else a RuntimeError that names it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error

@@ -1,0 +1,120 @@
+"""The result types of an analysis: what the report, the exports and the features read.
+
+These are data only. The analysis (:func:`feedback_miner.pipeline.analyze`)
+fills them; :mod:`feedback_miner.report`, :mod:`feedback_miner.summary` and
+:mod:`feedback_miner.features` read them and never run the analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .attribution import AttributionResult, ChurnLabels, Exposure, IncrementalValue
+from .ingest import FileSummary
+from .summary import Summary
+from .themes import Taxonomy
+
+__all__ = ["AnalysisResult", "LabelOptions", "RunSettings"]
+
+
+@dataclass(frozen=True)
+class LabelOptions:
+    """Where the churn labels are and how to read them."""
+
+    path: Path
+    id_col: str | None = None
+    churn_col: str | None = None
+    date_col: str | None = None
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How a run was made, for the report's overview and method sheets.
+
+    Attributes
+    ----------
+    version : str
+        The feedback-miner version.
+    taxonomy : str
+        The taxonomy's name, version and where it came from.
+    exposure : str
+        Which mentions expose a user (``negative`` or ``any``).
+    window_days : int or None
+        Only feedback of this many days before churn counted.
+    neutral_band : float
+        Sentiment scores within this distance of 0 are neutral.
+    seed : int
+        Seed of the samples behind quotes and emerging themes.
+    engine : str
+        Where the text stages ran (``local``, ``dask`` or ``dask (<scheduler>)``).
+    jobs : int
+        Worker processes.
+    chunk_size : int
+        Records per chunk.
+    inputs : tuple of str
+        The input files.
+    labels : str or None
+        The churn label file.
+    """
+
+    version: str
+    taxonomy: str
+    exposure: str
+    window_days: int | None
+    neutral_band: float
+    seed: int
+    engine: str
+    jobs: int
+    chunk_size: int
+    inputs: tuple[str, ...]
+    labels: str | None
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything one analysis produced; the report and exports only format it.
+
+    Attributes
+    ----------
+    docs, mentions, rejects : pandas.DataFrame
+        The tables of DESIGN.md (docs with extra columns after the fixed ones).
+    files : tuple of FileSummary
+        What ingest did with each input file.
+    taxonomy : Taxonomy
+        The taxonomy used.
+    settings : RunSettings
+        How the run was made.
+    labels : ChurnLabels or None
+        The churn labels, when given.
+    exposure : Exposure or None
+        Users and their exposures, when labels were given.
+    attribution : AttributionResult or None
+        The attribution table, when labels were given.
+    incremental : IncrementalValue or None
+        Cross-validated AUC of a churn model without and with text features.
+    user_features : pandas.DataFrame or None
+        With labels, the user feature table of every labelled user (see
+        :mod:`feedback_miner.features`).
+    summary : Summary or None
+        Theme counts, quotes, trends, segments, churn types, competitors and
+        emerging themes for the report (see :mod:`feedback_miner.summary`).
+    timings : dict
+        Seconds spent per stage.
+    """
+
+    docs: pd.DataFrame
+    mentions: pd.DataFrame
+    rejects: pd.DataFrame
+    files: tuple[FileSummary, ...]
+    taxonomy: Taxonomy
+    settings: RunSettings
+    labels: ChurnLabels | None = None
+    exposure: Exposure | None = None
+    attribution: AttributionResult | None = None
+    incremental: IncrementalValue | None = None
+    user_features: pd.DataFrame | None = None
+    summary: Summary | None = None
+    timings: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,65 @@
+"""The local engine's worker processes: failures come back as errors, never a hang."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from feedback_miner.engines import run_chunks
+from feedback_miner.errors import FeedbackMinerError, WorkerError
+from feedback_miner.ingest import ingest_files
+from feedback_miner.stages import AnalyzerSpec
+from feedback_miner.themes import load_taxonomy
+
+
+@pytest.fixture(scope="module")
+def records(samples_dir: Path) -> pd.DataFrame:
+    return ingest_files([samples_dir / "service_tickets.csv"]).records
+
+
+def _chunks(records: pd.DataFrame, size: int = 50):
+    for start in range(0, len(records), size):
+        yield records.iloc[start : start + size]
+
+
+def _children() -> set[int]:
+    return {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+
+
+def test_a_killed_worker_ends_the_run_with_a_message(records: pd.DataFrame) -> None:
+    before = _children()
+    results = run_chunks(_chunks(records), AnalyzerSpec(taxonomy=load_taxonomy()), jobs=2)
+    next(results)
+    workers = sorted(_children() - before)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    with pytest.raises(WorkerError) as info:
+        list(results)
+    assert isinstance(info.value, FeedbackMinerError)
+    assert str(info.value) == (
+        "a worker process was killed by signal 9 before finishing its part of the analysis "
+        "(exit code -9); this usually means the machine ran out of memory. Try 1) fewer "
+        "worker processes (--jobs 1), 2) splitting the input into smaller files."
+    )
+    assert _children() - before == set()  # the other worker was ended too
+
+
+def test_an_error_in_a_worker_is_raised_in_the_caller(records: pd.DataFrame) -> None:
+    before = _children()
+    broken = records.drop(columns="text")
+    with pytest.raises(KeyError, match="text"):
+        list(run_chunks(_chunks(broken), AnalyzerSpec(taxonomy=load_taxonomy()), jobs=2))
+    assert _children() - before == set()
+
+
+def test_workers_end_when_the_caller_stops_early(records: pd.DataFrame) -> None:
+    before = _children()
+    results = run_chunks(_chunks(records), AnalyzerSpec(taxonomy=load_taxonomy()), jobs=2)
+    next(results)
+    results.close()
+    assert _children() - before == set()
