@@ -20,6 +20,7 @@ __all__ = [
     "InputFileError",
     "LabelError",
     "LexiconError",
+    "OutputError",
     "TaxonomyError",
     "WorkerError",
     "invalid_choice_message",
@@ -55,6 +56,10 @@ class TaxonomyError(FeedbackMinerError, ValueError):
 
 class LexiconError(FeedbackMinerError, ValueError):
     """A lexicon or user-dictionary file is malformed; the message names file and line."""
+
+
+class OutputError(FeedbackMinerError, OSError):
+    """An output file cannot be written (read-only folder, disk full, a folder in the way)."""
 
 
 class WorkerError(FeedbackMinerError, RuntimeError):

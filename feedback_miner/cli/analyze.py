@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FeedbackMinerError
 from .common import check_run_options, describe_file, run_analysis, say
-from .options import add_column_options, add_label_options, add_report_options, add_run_options
+from .options import (
+    add_column_options,
+    add_csv_options,
+    add_label_options,
+    add_report_options,
+    add_run_options,
+)
 
 if TYPE_CHECKING:
     from ..result import AnalysisResult
@@ -58,6 +64,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     outputs.add_argument(
         "--features", type=Path, metavar="FILE", help="one row per user: features for churn models"
     )
+    add_csv_options(parser)
     add_report_options(parser)
     add_run_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -66,7 +73,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> None:
     """Every option that can be checked before the work starts."""
-    from ..report import check_table_path
+    from ..report import check_output_path, check_table_path
 
     check_run_options(args)
     if args.docs_sheet_rows is not None and args.docs_sheet_rows < 0:
@@ -77,10 +84,7 @@ def _check(args: argparse.Namespace) -> None:
         raise FeedbackMinerError(
             f"-o {args.output}: the report is an Excel workbook; give a name ending in .xlsx."
         )
-    if not args.output.parent.exists():
-        raise FeedbackMinerError(
-            f"-o {args.output}: the folder {args.output.parent} does not exist; create it first."
-        )
+    check_output_path(args.output, "-o")
     tables = {
         "--docs": args.docs,
         "--mentions": args.mentions,
@@ -105,16 +109,19 @@ def run(args: argparse.Namespace) -> int:
     result = run_analysis(args)
     for summary in result.files:
         say(args, describe_file(summary))
+    raw = args.raw_csv
     if args.docs:
-        write_table_file(result.docs, args.docs)
+        write_table_file(result.docs, args.docs, raw=raw, option="--docs")
     if args.mentions:
-        write_table_file(result.mentions, args.mentions)
+        write_table_file(result.mentions, args.mentions, raw=raw, option="--mentions")
     if args.attribution and result.attribution is not None:
-        write_table_file(result.attribution.table, args.attribution)
+        write_table_file(
+            result.attribution.table, args.attribution, raw=raw, option="--attribution"
+        )
     if args.features:
-        write_table_file(features_of(result), args.features)
+        write_table_file(features_of(result), args.features, raw=raw, option="--features")
     sheet_rows = {} if args.docs_sheet_rows is None else {"max_rows": args.docs_sheet_rows + 2}
-    written = build_report(result, args.output, lang=args.lang, **sheet_rows)
+    written = build_report(result, args.output, lang=args.lang, raw_csv=raw, **sheet_rows)
     if written.overflow is not None:
         say(args, f"The documents that do not fit in the sheet are in {written.overflow}")
     _summarise(args, result)

@@ -79,6 +79,7 @@ def ingest_options(args: argparse.Namespace) -> IngestOptions:
         user_id_col=args.id_col,
         time_col=args.time_col,
         source=args.source,
+        sheet=getattr(args, "sheet", None),
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import check_run_options, run_analysis, say
-from .options import add_column_options, add_label_options, add_run_options
+from .options import add_column_options, add_csv_options, add_label_options, add_run_options
 
 __all__ = ["register", "run"]
 
@@ -29,6 +29,7 @@ def register(commands: Any) -> None:
     add_column_options(parser)
     add_label_options(parser)
     add_run_options(parser)
+    add_csv_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     parser.set_defaults(run=run)
 
@@ -42,6 +43,6 @@ def run(args: argparse.Namespace) -> int:
     check_table_path(args.output, "-o")
     result = run_analysis(args, with_summary=False)
     table = features_of(result)
-    write_table_file(table, args.output)
+    write_table_file(table, args.output, raw=args.raw_csv, option="-o")
     say(args, f"{len(table)} users x {table.shape[1] - 1} features -> {args.output}")
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import describe_file, ingest_options, say
-from .options import add_column_options
+from .options import add_column_options, add_csv_options
 
 __all__ = ["register", "run"]
 
@@ -32,6 +32,7 @@ def register(commands: Any) -> None:
         "--rejects", type=Path, metavar="FILE", help="rejected rows with their reason"
     )
     add_column_options(parser)
+    add_csv_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no summary")
     parser.set_defaults(run=run)
 
@@ -45,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if args.rejects is not None:
         check_table_path(args.rejects, "--rejects")
     result = ingest_files(args.inputs, ingest_options(args))
-    write_table_file(result.records, args.output)
+    write_table_file(result.records, args.output, raw=args.raw_csv, option="-o")
     if args.rejects is not None:
-        write_table_file(result.rejects, args.rejects)
+        write_table_file(result.rejects, args.rejects, raw=args.raw_csv, option="--rejects")
     for summary in result.files:
         say(args, describe_file(summary))
     return 0

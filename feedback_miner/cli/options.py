@@ -7,6 +7,7 @@ from pathlib import Path
 
 __all__ = [
     "add_column_options",
+    "add_csv_options",
     "add_label_options",
     "add_report_options",
     "add_run_options",
@@ -31,6 +32,20 @@ def add_column_options(parser: argparse.ArgumentParser) -> None:
         default="auto",
         choices=["survey", "service", "social", "auto"],
         help="kind of input (default: auto, from the columns)",
+    )
+    group.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet of a workbook to read (default: the sheet with the most values)",
+    )
+
+
+def add_csv_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="write CSV cells as they are: by default a text cell starting with = + - @ gets a "
+        "leading ' so that Excel and WPS never run it as a formula",
     )
 
 

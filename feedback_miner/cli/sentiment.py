@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FeedbackMinerError
 from .common import progress, say
+from .options import add_csv_options
 
 if TYPE_CHECKING:
     from ..sentiment import SentimentScorer
@@ -42,6 +43,7 @@ def register(commands: Any) -> None:
         action="store_true",
         help="adapt to this file: learn from the texts the rules are sure about",
     )
+    add_csv_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
 
@@ -84,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     with bar:
         set_total(len(texts))
         out = score_table(raw.frame, texts, scorer, on_progress=advance)
-    write_table_file(out, args.output)
+    write_table_file(out, args.output, raw=args.raw_csv, option="-o")
     say(args, f"{len(out)} rows scored -> {args.output}")
     return 0
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import FeedbackMinerError
 from .common import Parser, ingest_options, say
-from .options import add_column_options
+from .options import add_column_options, add_csv_options
 
 __all__ = ["register"]
 
@@ -56,6 +56,7 @@ def register(commands: Any) -> None:
         "--all", action="store_true", help="model all texts, not only uncovered ones"
     )
     add_column_options(discover)
+    add_csv_options(discover)
     discover.add_argument("--quiet", action="store_true", help="no summary")
     discover.set_defaults(run=_run_discover)
 
@@ -69,13 +70,14 @@ def register(commands: Any) -> None:
     expand.add_argument("-o", "--output", type=Path, required=True, metavar="SUGGESTIONS.csv")
     expand.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
     add_column_options(expand)
+    add_csv_options(expand)
     expand.add_argument("--quiet", action="store_true", help="no summary")
     expand.set_defaults(run=_run_expand)
 
 
 def _run_discover(args: argparse.Namespace) -> int:
     from ..ingest import ingest_files
-    from ..report import check_table_path, write_table_file
+    from ..report import check_output_path, check_table_path, replacing, write_table_file
     from ..stages import AnalyzerSpec, build_stages
     from ..themes import load_taxonomy
     from ..themes.discover import discover_topics, to_toml, topic_assignments
@@ -84,6 +86,7 @@ def _run_discover(args: argparse.Namespace) -> int:
         raise FeedbackMinerError(
             f"-o {args.output}: proposed themes are written as TOML; give a name ending in .toml."
         )
+    check_output_path(args.output, "-o")
     if args.assignments is not None:
         check_table_path(args.assignments, "--assignments")
     taxonomy = load_taxonomy(args.taxonomy)
@@ -102,7 +105,8 @@ def _run_discover(args: argparse.Namespace) -> int:
     found = discover_topics(
         [texts[i] for i in modelled], k=args.k, seed=args.seed, tokenizer=matcher.tokenizer_
     )
-    args.output.write_text(to_toml(found) + "\n", encoding="utf-8")
+    with replacing(args.output, "-o") as temporary:
+        temporary.write_text(to_toml(found) + "\n", encoding="utf-8")
     if args.assignments is not None:
         topic = [-1] * len(texts)
         for position, index in enumerate(modelled):
@@ -110,7 +114,7 @@ def _run_discover(args: argparse.Namespace) -> int:
         table = topic_assignments(
             records, ingested.rejects, [f.file for f in ingested.files], topic
         )
-        write_table_file(table, args.assignments)
+        write_table_file(table, args.assignments, raw=args.raw_csv, option="--assignments")
     sizes = ", ".join(str(t.size) for t in sorted(found.topics, key=lambda t: -t.size) if t.size)
     say(args, f"{found.k} topics (texts per topic: {sizes}) -> {args.output}")
     return 0
@@ -130,7 +134,7 @@ def _run_expand(args: argparse.Namespace) -> int:
     table = suggest_keywords(
         records["text"].tolist(), taxonomy, tokenizer=matcher.tokenizer_, seed=args.seed
     )
-    write_table_file(table, args.output)
+    write_table_file(table, args.output, raw=args.raw_csv, option="-o")
     say(
         args,
         f"{len(table)} keyword suggestions for {table['theme_id'].nunique()} themes -> {args.output}",

@@ -1,7 +1,8 @@
 """Reading exports into canonical records plus rejects."""
 
 from .columns import ColumnRoles, canonical_name, infer_roles
-from .readers import SUPPORTED_SUFFIXES, RawTable, read_raw_table
+from .raw import RawTable
+from .readers import SUPPORTED_SUFFIXES, read_raw_table
 from .records import (
     RECORD_COLUMNS,
     REJECT_COLUMNS,

@@ -45,7 +45,7 @@ def decode_text(file: Path, data: bytes) -> tuple[str, str]:
             return data.decode(codec), codec
         except UnicodeDecodeError as err:
             raise _broken(file, data, err, codec) from None
-    if b"\x00" in data[:65536]:
+    if _looks_binary(data[:65536]):
         raise InputFileError(
             f"{file}: the file contains NUL bytes and is not a text export. "
             "If it is a spreadsheet, give it the .xlsx or .xls extension."
@@ -65,6 +65,19 @@ def decode_text(file: Path, data: bytes) -> tuple[str, str]:
         raise _broken(file, data, utf8_error, "utf-8")
     logger.info("%s: detected encoding %s", file, best.encoding)
     return str(best), best.encoding
+
+
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes with other control bytes, or many of them: not a text export.
+
+    A few NUL bytes in a text export are damage in some rows (those rows are
+    refused one by one when the table is read), not a binary file.
+    """
+    nul = head.count(0)
+    if not nul:
+        return False
+    controls = sum(head.count(b) for b in (*range(1, 9), *range(14, 27), *range(28, 32)))
+    return controls > 0 or nul > max(16, len(head) // 100)
 
 
 def _looks_like_utf16(head: bytes) -> bool:

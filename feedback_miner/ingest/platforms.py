@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .columns import canonical_name
-from .readers import RawTable
+from .raw import RawTable
 
 __all__ = ["PlatformTable", "detect_platform", "plain_rows"]
 

@@ -1,11 +1,12 @@
 """Reading input files into raw tables of strings.
 
 Supported: CSV and TSV (UTF-8, UTF-8 with BOM, UTF-16, GBK/GB18030, detected by
-content), Excel .xlsx/.xlsm and the old .xls (via python-calamine), JSON Lines
-and JSON arrays of objects, and Parquet. The type is decided by the file's
-content where it can be (a zip or OLE container is a workbook whatever its
-name), else by its extension. Every cell comes back as a ``str`` or ``None``;
-typing happens later, per role.
+content; :mod:`.delimited`), Excel .xlsx/.xlsm and the old .xls (via
+python-calamine, after a scan of what the sheets really hold; :mod:`.workbook`),
+JSON Lines and JSON arrays of objects, and Parquet. The type is decided by the
+file's content where it can be (a zip or OLE container is a workbook whatever
+its name), else by its extension. Every cell comes back as a ``str`` or
+``None``; typing happens later, per role.
 
 Large CSV and TSV exports can be read in blocks of rows
 (:func:`iter_raw_tables`), so that no more than one block of cells is held as
@@ -14,20 +15,19 @@ Python strings at a time.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
-import math
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import EmptyInputError, InputFileError
+from .delimited import MAX_COLUMNS, read_delimited
 from .encoding import decode_text
+from .raw import RawTable, as_strings
 from .safety import check_cells, check_ole, check_zip
+from .workbook import read_workbook
 
 __all__ = ["SUPPORTED_SUFFIXES", "RawTable", "iter_raw_tables", "read_raw_table"]
 
@@ -50,66 +50,51 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _PARQUET_MAGIC = b"PAR1"
 
 
-@dataclass(frozen=True)
-class RawTable:
-    """A file read as strings.
-
-    Attributes
-    ----------
-    path : Path
-        The file.
-    frame : pandas.DataFrame
-        All cells as ``str`` or ``None``; column names stripped of spaces.
-    file_format : str
-        ``csv``, ``tsv``, ``xlsx``, ``xls``, ``jsonl``, ``json`` or ``parquet``.
-    encoding : str or None
-        The text encoding for CSV/TSV/JSON; ``None`` for binary formats.
-    first_row : int
-        The data row number (1 = the first row below the header) of the
-        frame's first row; above 1 for the later blocks of :func:`iter_raw_tables`.
-    """
-
-    path: Path
-    frame: pd.DataFrame
-    file_format: str
-    encoding: str | None
-    first_row: int = 1
-
-
-def read_raw_table(path: str | Path) -> RawTable:
+def read_raw_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
     """Read ``path`` as a table of strings.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    sheet : str, optional
+        For a workbook, the sheet to read; by default the one with the most values.
 
     Raises
     ------
     InputFileError
         If the file does not exist, has an unsupported type, is damaged,
-        password-protected, a zip bomb, or cannot be decoded.
+        password-protected, a zip bomb, beyond the size limits, or cannot be
+        decoded.
     EmptyInputError
         If it holds no data rows.
     """
     file = Path(path)
     kind = _kind(file)
     if kind == "delimited":
-        table = _read_delimited(file)
+        (table,) = read_delimited(file, None)
     elif kind == "json":
         table = _read_json(file, file.suffix.lower())
     elif kind == "parquet":
         table = _read_parquet(file)
     else:
-        table = _read_excel(file, kind)
-    if table.frame.empty:
+        table = read_workbook(file, kind, sheet)
+    if table.frame.empty and not table.rejected:
         raise _no_rows(file)
-    check_cells(file, table.frame)
+    _check_width(file, table)
+    check_cells(file, table.frame, rows=table.row_numbers())
     return table
 
 
-def iter_raw_tables(path: str | Path, block_rows: int) -> Iterator[RawTable]:
+def iter_raw_tables(
+    path: str | Path, block_rows: int, *, sheet: str | None = None
+) -> Iterator[RawTable]:
     """Read ``path`` in blocks of at most ``block_rows`` data rows.
 
     CSV and TSV files are parsed block by block from one decoding of the file
     (the encoding checks of :func:`read_raw_table` see the whole file); every
-    block has the same columns, and its ``first_row`` says where it starts.
-    Other formats come as one table.
+    block has the same columns, and its ``first_row`` and ``rows`` say which
+    data rows it holds. Other formats come as one table.
 
     Raises
     ------
@@ -119,19 +104,14 @@ def iter_raw_tables(path: str | Path, block_rows: int) -> Iterator[RawTable]:
     """
     file = Path(path)
     if _kind(file) != "delimited":
-        yield read_raw_table(file)
+        yield read_raw_table(file, sheet=sheet)
         return
-    first_row = 1
-    for frame in _delimited_frames(file, block_rows):
-        table = RawTable(
-            file, _as_strings(frame.frame), frame.file_format, frame.encoding, first_row
-        )
-        if table.frame.empty:
-            break
-        check_cells(file, table.frame, first_row=first_row)
+    seen = 0
+    for table in read_delimited(file, block_rows):
+        check_cells(file, table.frame, rows=table.row_numbers())
+        seen += len(table.frame) + len(table.rejected)
         yield table
-        first_row += len(table.frame)
-    if first_row == 1:
+    if not seen:
         raise _no_rows(file)
 
 
@@ -177,36 +157,38 @@ def _no_rows(file: Path) -> EmptyInputError:
     )
 
 
-def _read_excel(file: Path, file_format: str) -> RawTable:
-    try:
-        sheets = pd.read_excel(file, engine="calamine", header=0, dtype=object, sheet_name=None)
-    except Exception as err:  # calamine raises its own error types for damaged files
+def _check_width(file: Path, table: RawTable) -> None:
+    width = table.frame.shape[1]
+    if width > MAX_COLUMNS:
         raise InputFileError(
-            f"{file}: cannot read this Excel file ({type(err).__name__}: {err}). "
-            "Open it in Excel or WPS and save it again as .xlsx, or export as CSV."
-        ) from None
-    # The first sheet that holds data: exports sometimes start with a cover sheet.
-    frame = next((f for f in sheets.values() if not f.dropna(how="all").empty), None)
-    if frame is None:
-        frame = next(iter(sheets.values()), pd.DataFrame())
-    return RawTable(file, _as_strings(frame), file_format, None)
+            f"{file}: the table has {width:,} columns; the limit is {MAX_COLUMNS:,}. Keep the "
+            "columns you need (the free-text column, the user id, the time) and save it again."
+        )
 
 
 def _read_parquet(file: Path) -> RawTable:
     try:
-        import pyarrow  # noqa: F401
+        import pyarrow.parquet as pq
     except ImportError:
         raise InputFileError(
             f"{file}: reading Parquet needs pyarrow; install it with: "
             "pip install 'feedback-miner[parquet]'."
         ) from None
     try:
+        width = len(pq.read_schema(file).names)
+        if width > MAX_COLUMNS:
+            raise InputFileError(
+                f"{file}: the table has {width:,} columns; the limit is {MAX_COLUMNS:,}. Keep "
+                "the columns you need (the free-text column, the user id, the time)."
+            )
         frame = pd.read_parquet(file)
+    except InputFileError:
+        raise
     except Exception as err:  # pyarrow's errors for damaged files
         raise InputFileError(
             f"{file}: cannot read this Parquet file ({type(err).__name__}: {err})."
         ) from None
-    return RawTable(file, _as_strings(frame), "parquet", None)
+    return RawTable(file, as_strings(frame, clean_surrogates=True), "parquet", None)
 
 
 def _read_json(file: Path, suffix: str) -> RawTable:
@@ -214,29 +196,26 @@ def _read_json(file: Path, suffix: str) -> RawTable:
     stripped = text.lstrip()
     rows: list[object]
     if suffix == ".json" and stripped.startswith("["):
-        try:
-            rows = json.loads(stripped)
-        except json.JSONDecodeError as err:
-            raise InputFileError(
-                f"{file}: not valid JSON at line {err.lineno}: {err.msg}."
-            ) from None
+        rows = [_json_value(file, stripped, None)]
+        if not isinstance(rows[0], list):
+            raise InputFileError(f"{file}: the file is not a JSON array of records.")
+        rows = rows[0]
         file_format = "json"
     else:
         rows = []
         for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise InputFileError(
-                    f"{file}: line {number} is not a JSON object ({err.msg}). JSON Lines files "
-                    "hold one object per line."
-                ) from None
+            if line.strip():
+                rows.append(_json_value(file, line, number))
         file_format = "jsonl"
     bad = next((i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)), None)
     if bad is not None:
         raise InputFileError(f"{file}: record {bad} is not a JSON object with named fields.")
+    widest = max((len(r) for r in rows if isinstance(r, dict)), default=0)
+    if widest > MAX_COLUMNS:
+        raise InputFileError(
+            f"{file}: a record has {widest:,} fields; the limit is {MAX_COLUMNS:,}. Keep the "
+            "fields you need (the free text, the user id, the time) and export it again."
+        )
     records = [
         {
             k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
@@ -245,91 +224,26 @@ def _read_json(file: Path, suffix: str) -> RawTable:
         for r in rows
         if isinstance(r, dict)
     ]
-    return RawTable(file, _as_strings(pd.DataFrame.from_records(records)), file_format, encoding)
+    frame = pd.DataFrame.from_records(records)
+    return RawTable(file, as_strings(frame, clean_surrogates=True), file_format, encoding)
 
 
-def _read_delimited(file: Path) -> RawTable:
-    (table,) = _delimited_frames(file, None)
-    return RawTable(file, _as_strings(table.frame), table.file_format, table.encoding)
-
-
-def _delimited_frames(file: Path, block_rows: int | None) -> Iterator[RawTable]:
-    """The file's rows as one frame, or in blocks; cells not yet cleaned.
-
-    The whole file is decoded once to check its encoding; pandas then parses
-    the file itself with that encoding, so that the decoded text is not kept.
-    """
-    text, encoding = decode_text(file, file.read_bytes())
-    first_line = text.split("\n", 1)[0]
-    del text
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    file_format = "tsv" if delimiter == "\t" else "csv"
-    options: dict[str, object] = {
-        "sep": delimiter,
-        "dtype": str,
-        "keep_default_na": False,
-        "skip_blank_lines": True,
-        "quoting": csv.QUOTE_MINIMAL,
-        # decode_text reports GB18030 as gbk, its common name
-        "encoding": "gb18030" if encoding == "gbk" else encoding,
-        "encoding_errors": "strict",
-    }
+def _json_value(file: Path, text: str, line: int | None) -> object:
+    """One JSON document; integers kept as their digits (no size limit), nesting bounded."""
+    where = f"line {line}" if line is not None else "the file"
     try:
-        if block_rows is None:
-            yield RawTable(file, pd.read_csv(file, **options), file_format, encoding)  # type: ignore[call-overload]
-        else:
-            with pd.read_csv(file, chunksize=block_rows, **options) as reader:  # type: ignore[call-overload]
-                for frame in reader:
-                    yield RawTable(file, frame, file_format, encoding)
-    except pd.errors.ParserError as err:
+        return json.loads(text, parse_int=str)
+    except RecursionError:
         raise InputFileError(
-            f"{file}: cannot parse it as {file_format.upper()} ({err}). "
-            "Check for unbalanced quotes, or re-export the file."
+            f"{file}: {where} nests arrays or objects too deeply to be a table of feedback. "
+            "Export the records as a flat JSON array or JSON Lines."
         ) from None
-    except pd.errors.EmptyDataError:
-        raise EmptyInputError(f"{file}: the file holds no rows.") from None
-
-
-def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as a stripped ``str`` or ``None``; unique, stripped column names."""
-    names: list[str] = []
-    for i, column in enumerate(frame.columns):
-        name = str(column).strip() if not _is_missing(column) else ""
-        if not name or name.startswith("Unnamed:"):
-            name = f"column_{i + 1}"
-        while name in names:
-            name = f"{name}_{i + 1}"
-        names.append(name)
-    out = pd.DataFrame(
-        {name: _column_as_strings(frame.iloc[:, i]) for i, name in enumerate(names)},
-        dtype=object,
-    )
-    out.index = pd.RangeIndex(len(out))
-    return out
-
-
-def _column_as_strings(values: pd.Series) -> list[str | None]:
-    """One column as stripped strings or ``None``; vectorised when it is all text already."""
-    cells = values.tolist()
-    if all(isinstance(v, str) or _is_missing(v) for v in cells):
-        return [(v.strip() or None) if isinstance(v, str) else None for v in cells]
-    return [_cell(v) for v in cells]
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
-
-
-def _cell(value: object) -> str | None:
-    if _is_missing(value):
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores ids and codes as floats: 1001.0 -> "1001"
-    if isinstance(value, datetime | pd.Timestamp):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
+    except json.JSONDecodeError as err:
+        if line is None:
+            raise InputFileError(
+                f"{file}: not valid JSON at line {err.lineno}: {err.msg}."
+            ) from None
+        raise InputFileError(
+            f"{file}: line {line} is not a JSON object ({err.msg}). JSON Lines files "
+            "hold one object per line."
+        ) from None

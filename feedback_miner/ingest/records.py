@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ..errors import invalid_choice_message
 from ..resources import lexicon_file, read_table
-from ..text import mask_pii, normalize_text, to_simplified
+from ..text import guard_formula_start, mask_pii, normalize_text, to_simplified
 from .chat import MessageLayout, customer_text, merge_sessions
 from .columns import ColumnRoles, canonical_name
 from .platforms import PlatformTable
+from .raw import RAW_REJECT_REASONS, RejectedRow
 from .social import clean_social_post
 
 __all__ = [
@@ -49,6 +51,7 @@ REJECT_REASONS = {
     "stock_phrase": "a greeting or boilerplate chat message (在吗, 好的)",
     "no_customer_text": "a chat transcript with no customer words",
     "duplicate": "the same text as an earlier record (see duplicate_of)",
+    **RAW_REJECT_REASONS,
 }
 
 _SERVICE_HINTS = ("工单", "客服", "会话", "ticket", "session", "坐席", "处理人")
@@ -79,6 +82,8 @@ class IngestOptions:
         Columns for these roles; inferred when ``None``.
     source : {"survey", "service", "social", "auto"}
         The kind of input; ``auto`` decides from the columns.
+    sheet : str or None
+        For workbooks, the sheet to read; by default the one with the most values.
     """
 
     text_cols: tuple[str, ...] = ()
@@ -86,6 +91,7 @@ class IngestOptions:
     time_col: str | None = None
     rating_col: str | None = None
     source: str = "auto"
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
@@ -112,6 +118,8 @@ class FileSummary:
     records: int
     rows_in_records: int
     rejected: dict[str, int] = field(default_factory=dict)
+    sheet: str | None = None
+    other_sheets: tuple[str, ...] = ()
 
     def describe_roles(self) -> str:
         """The column mapping in one line, e.g. ``text=原因 (content); user_id=用户ID (name)``."""
@@ -171,12 +179,13 @@ class _Builder:
         source: str,
         channel: str | None,
         non_answers: frozenset[str],
-        first_row: int = 1,
+        rows: np.ndarray | None = None,
     ) -> None:
         self.path, self.frame, self.roles = path, frame, roles
         self.source, self.channel, self.non_answers = source, channel, non_answers
         self.stem = path.stem
-        self.rows = pd.Series(range(first_row, first_row + len(frame)), index=frame.index)
+        numbers = np.arange(1, len(frame) + 1) if rows is None else rows
+        self.rows = pd.Series(numbers, index=frame.index)
 
     def _clean(self, text: str) -> tuple[str, str]:
         """Cleaned text and the hashtags it carried (social posts only).
@@ -184,11 +193,11 @@ class _Builder:
         Personal data is masked before social cleaning, so that an e-mail
         address is not mistaken for an @mention.
         """
-        text = mask_pii(to_simplified(normalize_text(text)))
+        cleaned = mask_pii(to_simplified(normalize_text(text)))
         topics: list[str] = []
         if self.source == "social":
-            text, topics = clean_social_post(text)
-        return text, ";".join(topics)
+            cleaned, topics = clean_social_post(cleaned)
+        return guard_formula_start(cleaned, original=text), ";".join(topics)
 
     def _reason(self, raw_text: str, cleaned: str) -> str | None:
         if not raw_text.strip():
@@ -304,16 +313,36 @@ class _Builder:
         records["created_at"] = pd.to_datetime(records["created_at"])
         records["rating"] = records["rating"].astype(float)
         used = roles.used()
-        for column in rows.columns:
-            if column not in used:
-                records[f"meta:{column}"] = [
-                    mask_pii(v) if isinstance(v, str) else v
-                    for v in rows[column].to_numpy(dtype=object)
-                ]
+        # the other columns in one step: added one by one, thousands of them take minutes
+        extra = {
+            f"meta:{column}": [
+                mask_pii(v) if isinstance(v, str) else v
+                for v in rows[column].to_numpy(dtype=object)
+            ]
+            for column in rows.columns
+            if column not in used
+        }
         if self.source == "social":
-            records["meta:话题"] = topics.to_numpy(dtype=object)
-        records["_row"] = row_numbers.to_numpy(dtype=int)
-        return records
+            extra["meta:话题"] = list(topics.to_numpy(dtype=object))
+        extra["_row"] = list(row_numbers.to_numpy(dtype=int))
+        meta = pd.DataFrame(extra, index=records.index)
+        meta["_row"] = meta["_row"].astype(int)
+        return pd.concat([records, meta], axis=1)
+
+    def raw_rejects(self, rejected: tuple[RejectedRow, ...]) -> pd.DataFrame:
+        """Rows refused while reading (ragged rows, NUL bytes) as rejects."""
+        return pd.DataFrame(
+            {
+                "file": str(self.path),
+                "row": [r.row for r in rejected],
+                "doc_id": [f"{self.stem}:{r.row}" for r in rejected],
+                "user_id": None,
+                "reason": [r.reason for r in rejected],
+                "duplicate_of": None,
+                "text": [mask_pii(r.text) for r in rejected],
+            },
+            columns=list(REJECT_COLUMNS),
+        )
 
     def _rejects(
         self, mask: pd.Series, doc_ids: pd.Series, reasons: pd.Series, texts: pd.Series

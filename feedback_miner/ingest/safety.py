@@ -5,14 +5,15 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
 
 __all__ = ["MAX_CELL_CHARS", "MAX_UNCOMPRESSED_BYTES", "check_cells", "check_ole", "check_zip"]
 
-MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
-MAX_COMPRESSION_RATIO = 200
+MAX_UNCOMPRESSED_BYTES = 1024**3
+MAX_COMPRESSION_RATIO = 100
 MAX_CELL_CHARS = 100_000
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), b"EncryptionInfo")
 
@@ -24,7 +25,7 @@ def check_zip(file: Path) -> None:
     ------
     InputFileError
         When the archive is truncated or corrupt, is not a workbook, or would
-        inflate beyond 2 GiB or 200 times its size.
+        inflate beyond 1 GiB, or beyond 100 MiB and 100 times its size.
     """
     try:
         with zipfile.ZipFile(file) as archive:
@@ -60,15 +61,16 @@ def check_ole(file: Path) -> None:
         )
 
 
-def check_cells(file: Path, frame: pd.DataFrame, *, first_row: int = 1) -> None:
+def check_cells(file: Path, frame: pd.DataFrame, *, rows: np.ndarray | None = None) -> None:
     """Refuse a table with a cell beyond :data:`MAX_CELL_CHARS` characters.
 
-    ``first_row`` is the data row number of the frame's first row (for blocks of a file).
+    ``rows`` are the data row numbers of the frame's rows (default 1, 2, ...).
     """
     for column in frame.columns:
         lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
-            row = int(lengths.argmax()) + first_row
+            position = int(lengths.argmax())
+            row = int(rows[position]) if rows is not None else position + 1
             raise InputFileError(
                 f"{file}: row {row}, column {column!r} holds {int(lengths.max()):,} characters; "
                 f"the limit is {MAX_CELL_CHARS:,} per cell. This is not customer text (a pasted "

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import FeedbackMinerError
@@ -19,7 +20,8 @@ from .chat import MessageLayout, find_message_layout, is_transcript_column
 from .columns import ColumnRoles, infer_roles
 from .dedupe import DuplicateFinder
 from .platforms import PlatformTable, detect_platform, plain_rows
-from .readers import RawTable, iter_raw_tables
+from .raw import RawTable, RejectedRow
+from .readers import iter_raw_tables
 from .records import (
     RECORD_COLUMNS,
     REJECT_COLUMNS,
@@ -176,35 +178,58 @@ class IngestStream:
 
     def _file_parts(self, path: Path) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, FileSummary]]:
         """One file's records and rejects (duplicates not yet flagged), block by block."""
-        blocks = iter_raw_tables(path, self.block_rows)
+        blocks = iter_raw_tables(path, self.block_rows, sheet=self.options.sheet)
         first = next(blocks)
         try:
             plan: _FilePlan | None = _plan(first, self.options)
         except FeedbackMinerError:
             plan = None  # a first block of header rows only: decide on the whole table
         if plan is None or not plan.streamable:
-            rest = [block.frame for block in blocks]
+            rest = list(blocks)
             if rest or plan is None:  # needs the whole table: platform rows, chat sessions
-                whole = pd.concat([first.frame, *rest], ignore_index=True)
-                plan = _plan(replace(first, frame=whole), self.options)
-            yield self._part(plan, plan.table.frame, 1)
+                whole = replace(
+                    first,
+                    frame=pd.concat([first.frame, *(b.frame for b in rest)], ignore_index=True),
+                    rows=np.concatenate([first.row_numbers(), *(b.row_numbers() for b in rest)]),
+                    rejected=tuple(r for b in (first, *rest) for r in b.rejected),
+                )
+                plan = _plan(whole, self.options)
+            yield self._part(plan, plan.table.frame, _platform_rows(plan), plan.raw.rejected)
             return
-        yield self._part(plan, plan.table.frame, 1)
+        yield self._part(plan, plan.table.frame, _platform_rows(plan), first.rejected)
         for block in blocks:
-            yield self._part(plan, plain_rows(block.frame, plan.table.platform), block.first_row)
+            yield self._part(
+                plan,
+                plain_rows(block.frame, plan.table.platform),
+                block.row_numbers(),
+                block.rejected,
+            )
 
     def _part(
-        self, plan: _FilePlan, frame: pd.DataFrame, first_row: int
+        self,
+        plan: _FilePlan,
+        frame: pd.DataFrame,
+        rows: np.ndarray,
+        rejected: tuple[RejectedRow, ...],
     ) -> tuple[pd.DataFrame, pd.DataFrame, FileSummary]:
         raw = plan.raw
         builder = _Builder(
-            raw.path, frame, plan.roles, plan.source, plan.channel, self.non_answers, first_row
+            raw.path, frame, plan.roles, plan.source, plan.channel, self.non_answers, rows
         )
         records, rejects, rows_in_records = (
             builder.from_messages(plan.layout)
             if plan.layout
             else builder.from_rows(transcript=plan.transcript)
         )
+        if rejected:
+            refused = builder.raw_rejects(rejected)
+            rejects = (
+                pd.concat([rejects, refused], ignore_index=True)
+                .sort_values("row", kind="mergesort")
+                .reset_index(drop=True)
+                if len(rejects)
+                else refused
+            )
         summary = FileSummary(
             file=str(raw.path),
             file_format=raw.file_format,
@@ -213,12 +238,20 @@ class IngestStream:
             source=plan.source,
             channel=plan.channel,
             roles=plan.roles,
-            rows_read=len(frame),
+            rows_read=len(frame) + len(rejected),
             records=len(records),
             rows_in_records=rows_in_records,
             rejected=_count_reasons(rejects),
+            sheet=raw.sheet,
+            other_sheets=raw.other_sheets,
         )
         return records, rejects, summary
+
+
+def _platform_rows(plan: _FilePlan) -> np.ndarray:
+    """Data row numbers of the platform table's rows: below the platform's extra header rows."""
+    skipped = plan.table.header_rows
+    return plan.raw.row_numbers()[skipped:] - skipped
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Formatting and exporting results: the Excel report and the output tables."""
 
 from .cells import clean_text
+from .files import check_output_path, replacing
 from .i18n import LANGUAGES, sheet_names
-from .tables import TABLE_SUFFIXES, check_table_path, write_table_file
+from .tables import TABLE_SUFFIXES, check_table_path, excel_safe, write_table_file
 from .workbook import SHEETS, ReportFiles, build_report
 
 __all__ = [
@@ -11,8 +12,11 @@ __all__ = [
     "TABLE_SUFFIXES",
     "ReportFiles",
     "build_report",
+    "check_output_path",
     "check_table_path",
     "clean_text",
+    "excel_safe",
+    "replacing",
     "sheet_names",
     "write_table_file",
 ]

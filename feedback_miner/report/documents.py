@@ -14,8 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..result import AnalysisResult
 from ..schema import DOC_COLUMNS
 from .cells import CellStyle, Grid, make_cell, prepare_sheet
+from .files import replacing
 from .i18n import Labels
 from .style import DATE, HEADER, SECTION
+from .tables import excel_safe
 
 __all__ = ["DOCUMENT_SHEET_COLUMNS", "EXCEL_MAX_ROWS", "documents_sheet", "quality_sheet"]
 
@@ -66,6 +68,8 @@ def documents_sheet(
     t: Labels,
     report: Path,
     max_rows: int,
+    *,
+    raw_csv: bool = False,
 ) -> Path | None:
     """Stream the documents into a sheet; return the overflow CSV when they do not fit."""
     docs = result.docs[[c for c in DOCUMENT_SHEET_COLUMNS if c in result.docs.columns]]
@@ -76,7 +80,11 @@ def documents_sheet(
     overflow: Path | None = None
     if len(rest):
         overflow = overflow_path(report)
-        rest.to_csv(overflow, index=False, encoding="utf-8-sig")
+        # a BOM so that Excel opens it with a double click: it is made to be opened there
+        with replacing(overflow, "the documents CSV") as temporary:
+            (rest if raw_csv else excel_safe(rest)).to_csv(
+                temporary, index=False, encoding="utf-8-sig"
+            )
         logger.warning(
             "the documents sheet holds %d of %d documents; the other %d are in %s",
             len(shown),

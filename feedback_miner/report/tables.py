@@ -1,4 +1,13 @@
-"""Writing output tables as CSV (UTF-8) or Parquet, chosen by the file's suffix."""
+"""Writing output tables as CSV (UTF-8) or Parquet, chosen by the file's suffix.
+
+CSV files are made safe to open in Excel, following OWASP's guidance on CSV
+injection: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return (after any leading spaces) would be read by a spreadsheet as a
+formula, so it gets a leading apostrophe (``'=HYPERLINK(...)``), which
+spreadsheets show as text. Numeric columns are left alone. ``raw=True`` (the
+command line's ``--raw-csv``) writes the values as they are; Parquet is
+always written as it is, since no spreadsheet evaluates it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +16,19 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import FeedbackMinerError
+from .files import check_output_path, replacing
 
-__all__ = ["TABLE_SUFFIXES", "check_table_path", "write_table_file"]
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "TABLE_SUFFIXES",
+    "check_table_path",
+    "excel_safe",
+    "write_table_file",
+]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_LEADING_SPACE = " \u3000\u00a0"
 
 
 def check_table_path(path: str | Path, option: str) -> Path:
@@ -19,17 +37,15 @@ def check_table_path(path: str | Path, option: str) -> Path:
     Raises
     ------
     FeedbackMinerError
-        When the suffix is not .csv or .parquet, or the folder does not exist.
+        When the suffix is not .csv or .parquet, or the path cannot be written
+        (see :func:`~feedback_miner.report.files.check_output_path`).
     """
     out = Path(path)
     if out.suffix.lower() not in TABLE_SUFFIXES:
         raise FeedbackMinerError(
             f"{option} {out}: the file name must end in .csv or .parquet (the suffix chooses the format)."
         )
-    if not out.parent.exists():
-        raise FeedbackMinerError(
-            f"{option} {out}: the folder {out.parent} does not exist; create it first."
-        )
+    check_output_path(out, option)
     if out.suffix.lower() == ".parquet":
         try:
             import pyarrow  # noqa: F401
@@ -41,11 +57,41 @@ def check_table_path(path: str | Path, option: str) -> Path:
     return out
 
 
-def write_table_file(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` to ``path``: UTF-8 CSV or Parquet by suffix, without the index."""
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell a spreadsheet would take for a formula made text.
+
+    Examples
+    --------
+    >>> excel_safe(pd.DataFrame({"text": ["=1+1", "价格太贵", " @cmd"]}))["text"].tolist()
+    ["'=1+1", '价格太贵', "' @cmd"]
+    """
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            continue
+        # non-text values of an object column give NaN here: they are left alone
+        risky = values.str.lstrip(_LEADING_SPACE).str.startswith(FORMULA_TRIGGERS)
+        risky = risky.eq(True)
+        if risky.any():
+            if out is frame:
+                out = frame.copy()
+            escaped = values.astype(object)
+            escaped[risky] = "'" + escaped[risky].astype(str)
+            out[column] = escaped if values.dtype == object else escaped.astype(values.dtype)
+    return out
+
+
+def write_table_file(
+    frame: pd.DataFrame, path: str | Path, *, raw: bool = False, option: str = "output"
+) -> Path:
+    """Write ``frame`` to ``path``: UTF-8 CSV (made safe for spreadsheets unless ``raw``) or
+    Parquet by suffix, without the index; whole or not at all (see :func:`replacing`)."""
     out = Path(path)
-    if out.suffix.lower() == ".parquet":
-        frame.to_parquet(out, index=False)
-    else:
-        frame.to_csv(out, index=False, encoding="utf-8", date_format="%Y-%m-%d %H:%M:%S")
+    with replacing(out, option) as temporary:
+        if out.suffix.lower() == ".parquet":
+            frame.to_parquet(temporary, index=False)
+        else:
+            table = frame if raw else excel_safe(frame)
+            table.to_csv(temporary, index=False, encoding="utf-8", date_format="%Y-%m-%d %H:%M:%S")
     return out

@@ -19,6 +19,7 @@ from ..summary import Summary
 from .cells import CellStyle, Grid, number
 from .documents import EXCEL_MAX_ROWS, documents_sheet, quality_sheet
 from .evidence import churn_types_sheet, competitors_sheet, emerging_sheet, quotes_sheet
+from .files import replacing
 from .i18n import Labels, ReportLanguage, sheet_names
 from .layout import Layout
 from .method import method_sheet
@@ -112,6 +113,7 @@ def build_report(
     *,
     lang: ReportLanguage = "zh",
     max_rows: int = EXCEL_MAX_ROWS,
+    raw_csv: bool = False,
 ) -> ReportFiles:
     """Write the reason report for ``result`` to ``path`` (.xlsx).
 
@@ -127,6 +129,9 @@ def build_report(
     max_rows : int
         Rows per sheet (Excel's limit by default); documents beyond it go to
         ``<report name>.documents.csv`` beside the workbook.
+    raw_csv : bool
+        Write that CSV's cells as they are, without protecting formula-like
+        text (see :func:`~feedback_miner.report.tables.excel_safe`).
 
     Returns
     -------
@@ -149,10 +154,11 @@ def build_report(
     churn_types_sheet(Grid(names[6]), result, summary, t).write(book)
     competitors_sheet(Grid(names[7]), result, summary, t).write(book)
     emerging_sheet(Grid(names[8]), summary, t).write(book)
-    overflow = documents_sheet(book, names[9], result, t, out, max_rows)
+    overflow = documents_sheet(book, names[9], result, t, out, max_rows, raw_csv=raw_csv)
     quality_sheet(Grid(names[10]), result, t).write(book)
     method_sheet(Grid(names[11]), result, t).write(book)
-    book.save(out)
+    with replacing(out, "the report") as temporary:
+        book.save(temporary)
     logger.info("report written to %s", out)
     return ReportFiles(out, overflow)
 

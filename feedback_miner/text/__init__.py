@@ -2,7 +2,7 @@
 
 from .clauses import split_clauses
 from .convert import to_simplified
-from .normalize import collapse_repeats, normalize_text, to_halfwidth
+from .normalize import collapse_repeats, guard_formula_start, normalize_text, to_halfwidth
 from .pii import PII_PLACEHOLDERS, mask_pii
 from .tokenize import ChineseTokenizer, load_stopwords
 
@@ -10,6 +10,7 @@ __all__ = [
     "PII_PLACEHOLDERS",
     "ChineseTokenizer",
     "collapse_repeats",
+    "guard_formula_start",
     "load_stopwords",
     "mask_pii",
     "normalize_text",

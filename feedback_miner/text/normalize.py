@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["collapse_repeats", "normalize_text", "to_halfwidth"]
+__all__ = ["collapse_repeats", "guard_formula_start", "normalize_text", "to_halfwidth"]
 
 # Zero-width characters, BOMs and C0/C1 controls other than tab and newline.
 _INVISIBLE = re.compile(
@@ -19,6 +19,10 @@ _INVISIBLE = re.compile(
 )
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+# Lone UTF-16 surrogates (from JSON escapes) cannot be encoded, converted or written.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# What a spreadsheet reads as the start of a formula, and the full-width forms they came from.
+_FORMULA_START = {"=": "＝", "+": "＋", "-": "－", "@": "＠"}
 # A punctuation mark or emoticon-free symbol repeated more than three times.
 _REPEATS = re.compile(r"([!！?？。.,，~～…、;；\-—=*])\1{3,}")
 
@@ -58,18 +62,38 @@ def collapse_repeats(text: str, *, keep: int = 3) -> str:
 def normalize_text(text: str) -> str:
     """Normalise one text for analysis and display.
 
-    Removes invisible and control characters, applies Unicode NFC, turns
-    full-width ASCII into half-width, folds runs of spaces, trims each line and
-    collapses long runs of punctuation.
+    Removes invisible and control characters (and lone surrogates), applies
+    Unicode NFC, turns full-width ASCII into half-width, folds runs of spaces,
+    trims each line and collapses long runs of punctuation. Cleaning never
+    puts a formula character (``= + - @``) at the start that was not the
+    text's first character: one that comes first only after cleaning keeps its
+    full-width form (``＝``), which no spreadsheet evaluates.
 
     Examples
     --------
     >>> normalize_text("  资费\u3000太贵了！！！！！\u200b ")
     '资费 太贵了！！！'
+    >>> normalize_text("＝HYPERLINK(1)"), normalize_text("=1+1")
+    ('＝HYPERLINK(1)', '=1+1')
     """
-    text = unicodedata.normalize("NFC", text)
+    raw = text
+    text = unicodedata.normalize("NFC", _SURROGATES.sub("\ufffd", text))
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = to_halfwidth(text)
     text = _SPACES.sub(" ", text)
     text = _NEWLINES.sub("\n", text)
-    return collapse_repeats(text).strip()
+    return guard_formula_start(collapse_repeats(text).strip(), original=raw)
+
+
+def guard_formula_start(text: str, *, original: str) -> str:
+    """``text`` whose first character, if a formula character (``= + - @``) that did not start
+    ``original``, is given its full-width form: cleaning never makes a formula.
+
+    Examples
+    --------
+    >>> guard_formula_start("=cmd|x", original="@user =cmd|x")
+    '＝cmd|x'
+    """
+    if text[:1] in _FORMULA_START and original[:1] != text[:1]:
+        return _FORMULA_START[text[0]] + text[1:]
+    return text
