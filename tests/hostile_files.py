@@ -118,7 +118,9 @@ def feedback_rows(n: int, *, start: int = 1) -> list[list[object]]:
     """A header and ``n`` rows of ordinary feedback (user id, date, text)."""
     rows: list[list[object]] = [["用户ID", "日期", "评价内容"]]
     for i in range(start, start + n):
-        rows.append([f"U{i:05d}", f"2026-0{1 + i % 9}-1{i % 9}", f"第{i}位用户：物流太慢了，客服也不回复"])
+        rows.append(
+            [f"U{i:05d}", f"2026-0{1 + i % 9}-1{i % 9}", f"第{i}位用户：物流太慢了，客服也不回复"]
+        )
     return rows
 
 
@@ -183,4 +185,101 @@ def deep_toml(path: Path, depth: int) -> Path:
         '[taxonomy]\nname = "x"\nversion = "1"\nnested = ' + "[" * depth + "]" * depth + "\n",
         encoding="utf-8",
     )
+    return path
+
+
+def far_row_workbook(path: Path) -> Path:
+    """A cell whose row number has more digits than any grid."""
+    far = '<row r="99999999999"><c r="A99999999999" t="inlineStr"><is><t>x</t></is></c></row>'
+    return write_workbook(path, [("Sheet1", [*rows_xml([["评价内容"]]), far])])
+
+
+def wide_workbook(path: Path, columns: int, rows: int = 5) -> Path:
+    """A dense sheet ``columns`` wide."""
+    header = [f"字段{i}" for i in range(1, columns)] + ["评价内容"]
+    body = [[1] * (columns - 1) + [f"第{r}条：卡顿严重"] for r in range(rows)]
+    return write_workbook(path, [("Sheet1", rows_xml([header, *body]))])
+
+
+FORMULA_TEXTS = (
+    '=HYPERLINK("http://example.com/x","点我")',
+    "=cmd|' /C calc'!A0",
+    "+86 客服电话打不通",
+    "-价格太贵了",
+    "@客服 为什么不回复",
+    "\t=1+1 制表符开头",
+    "\r=2+2 回车开头",
+    "＝SUM(A1:A9) 全角等号",
+    "＋１ 全角加号",
+    "＠全角艾特 客服太慢",
+    "\u200b=IMPORTXML(1) 零宽字符开头",
+    "\u3000+全角空格开头",
+)
+
+
+def formula_rows() -> list[list[object]]:
+    """Feedback whose texts start like spreadsheet formulas (and in a meta column too)."""
+    rows: list[list[object]] = [["用户ID", "备注", "评价内容"]]
+    for i, text in enumerate(FORMULA_TEXTS, start=1):
+        rows.append([f"U{i}", text, text])
+    return rows
+
+
+PII_TEXTS = (
+    "手机138.0000.0010打不通",
+    "请回电 138 000 00012",
+    "号码138–1234–5678谢谢",
+    "+86-13912345678 是我",
+    "座机(010)66660002",
+    "电话0755 6666 0003",
+    "身份证110101 19900307 4514",
+    "老身份证110101900307451",
+    "卡号6222 0212 3456 7890 123",
+    "卡号6222-0212-3456-7890",
+    "QQ号码 12345678 加我",
+    "扣扣 87654321",
+    "微信号是 zhang_san88",
+    "V信：abc12345 联系",
+    "邮箱 zhangsan@例子.公司 收",
+    "地址 2001:db8::1 访问不了",
+    "全角手机１３８１２３４５６７８",
+)
+PII_VALUES = (
+    "138.0000.0010",
+    "138 000 00012",
+    "138–1234–5678",
+    "13912345678",
+    "66660002",
+    "6666 0003",
+    "110101 19900307 4514",
+    "110101900307451",
+    "6222 0212 3456 7890 123",
+    "6222-0212-3456-7890",
+    "12345678",
+    "87654321",
+    "zhang_san88",
+    "abc12345",
+    "zhangsan@例子.公司",
+    "2001:db8::1",
+    "１３８１２３４５６７８",
+)
+
+
+def pii_rows() -> list[list[object]]:
+    """Feedback carrying personal data in the text and in an extra column."""
+    rows: list[list[object]] = [["用户ID", "联系方式", "评价内容"]]
+    for i, text in enumerate(PII_TEXTS, start=1):
+        rows.append([f"U{i}", text, f"第{i}条反馈，{text}，服务太差"])
+    return rows
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[object]], encoding: str = "utf-8") -> Path:
+    """Rows as CSV (quoted where needed)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    # CR LF ends a row, as Excel writes it: a cell holding a lone CR is quoted
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
     return path

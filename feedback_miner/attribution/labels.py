@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import LabelError
 from ..ingest.columns import USER_ID_NAMES, canonical_name, find_column
+from ..ingest.raw import require_every_row
 from ..ingest.readers import read_raw_table
 
 __all__ = ["ChurnLabels", "load_labels", "parse_churn_value"]
@@ -146,6 +147,7 @@ def load_labels(
         ids repeat with different labels.
     """
     raw = read_raw_table(path)
+    require_every_row(raw, "A churn label file")
     frame, file = raw.frame, str(raw.path)
     columns = ", ".join(repr(str(c)) for c in frame.columns)
     user = (

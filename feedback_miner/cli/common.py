@@ -62,8 +62,16 @@ def progress(args: argparse.Namespace, unit: str) -> Progress:
 def describe_file(summary: FileSummary) -> str:
     """One line per input: format, encoding, source, counts, rejects by reason, column roles."""
     reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.rejected.items()))
+    sheet = ""
+    if summary.sheet is not None:
+        sheet = f" sheet {summary.sheet!r}"
+        if summary.other_sheets:
+            others = ", ".join(repr(s) for s in summary.other_sheets)
+            sheet += f" (not read: {others}; --sheet NAME reads another)"
+        sheet += ","
     return (
-        f"{summary.file}: {summary.file_format}, {summary.platform}, {summary.encoding or '-'}, "
+        f"{summary.file}:{sheet} {summary.file_format}, {summary.platform}, "
+        f"{summary.encoding or '-'}, "
         f"{summary.source}; {summary.rows_read} rows -> {summary.records} records, "
         f"{sum(summary.rejected.values())} rejected{f' ({reasons})' if reasons else ''}; "
         f"columns: {summary.describe_roles()}"

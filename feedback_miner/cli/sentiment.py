@@ -26,6 +26,11 @@ def register(commands: Any) -> None:
     parser.add_argument("input", type=Path, metavar="INPUT")
     parser.add_argument("--text-col", required=True, metavar="NAME", help="the column to score")
     parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet of a workbook (default: the one with most values)",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -55,11 +60,13 @@ def run(args: argparse.Namespace) -> int:
 
     from ..ingest import read_raw_table
     from ..ingest.columns import find_column
+    from ..ingest.raw import require_every_row
     from ..report import check_table_path, write_table_file
     from ..sentiment import SentimentScorer, score_table
 
     check_table_path(args.output, "-o")
-    raw = read_raw_table(args.input)
+    raw = read_raw_table(args.input, sheet=getattr(args, "sheet", None))
+    require_every_row(raw, "The sentiment command (one output row per input row)")
     file = str(raw.path)
     column = find_column(raw.frame, args.text_col, file=file, option="--text-col")
     texts = [t if isinstance(t, str) else "" for t in raw.frame[column]]

@@ -15,13 +15,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["RAW_REJECT_REASONS", "RawTable", "RejectedRow", "as_strings", "show_nul"]
+from ..errors import InputFileError
+from ..text import guard_formula_start
+
+__all__ = [
+    "RAW_REJECT_REASONS",
+    "RawTable",
+    "RejectedRow",
+    "as_strings",
+    "require_every_row",
+    "show_nul",
+]
 
 # reasons a row is rejected before it is a row of the table
 RAW_REJECT_REASONS = {
     "ragged_row": "the row has more fields than the header (an unquoted comma or tab?)",
     "nul_byte": "the row holds NUL bytes (binary data or a damaged export)",
 }
+_FORMULA_CHARACTERS = frozenset("=+-@")
 # lone UTF-16 surrogates (from JSON "\ud800" escapes) cannot be written as UTF-8
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -93,6 +104,25 @@ class RawTable:
         return np.arange(self.first_row, self.first_row + len(self.frame), dtype=np.int64)
 
 
+def require_every_row(table: RawTable, what: str) -> None:
+    """Refuse a table that lost rows while reading, for a use that needs every row.
+
+    Raises
+    ------
+    InputFileError
+        Naming the first rows and what was wrong with them.
+    """
+    if not table.rejected:
+        return
+    shown = "; ".join(f"row {r.row}: {r.detail}" for r in table.rejected[:3])
+    more = f" and {len(table.rejected) - 3} more" if len(table.rejected) > 3 else ""
+    raise InputFileError(
+        f"{table.path}: {len(table.rejected)} row(s) cannot be read ({shown}{more}). {what} "
+        "needs every row: quote the cells that hold commas or tabs (or remove the NUL bytes) "
+        "and try again."
+    )
+
+
 def as_strings(frame: pd.DataFrame, *, clean_surrogates: bool = False) -> pd.DataFrame:
     """Every cell as a stripped ``str`` or ``None``; unique, stripped column names.
 
@@ -121,15 +151,26 @@ def as_strings(frame: pd.DataFrame, *, clean_surrogates: bool = False) -> pd.Dat
 
 
 def _column_as_strings(values: pd.Series, clean_surrogates: bool) -> list[str | None]:
-    """One column as stripped strings or ``None``; vectorised when it is all text already."""
+    """One column as stripped strings or ``None``; vectorised when it is all text already.
+
+    Stripping never leaves a formula character first that was not (see
+    :func:`~feedback_miner.text.guard_formula_start`): ``"\t=1+1"`` becomes ``"＝1+1"``.
+    """
     cells = values.tolist()
     if all(isinstance(v, str) or _is_missing(v) for v in cells):
-        out = [(v.strip() or None) if isinstance(v, str) else None for v in cells]
+        out = [_stripped(v) if isinstance(v, str) else None for v in cells]
     else:
         out = [_cell(v) for v in cells]
     if clean_surrogates:
         out = [_SURROGATE.sub("\ufffd", v) if v is not None and not v.isascii() else v for v in out]
     return out
+
+
+def _stripped(value: str) -> str | None:
+    text = value.strip()
+    if text[:1] in _FORMULA_CHARACTERS and value[:1] != text[:1]:
+        return guard_formula_start(text, original=value)
+    return text or None
 
 
 def _is_missing(value: object) -> bool:
@@ -147,8 +188,7 @@ def _cell(value: object) -> str | None:
         return value.isoformat(sep=" ")
     if isinstance(value, date | time):
         return value.isoformat()
-    text = str(value).strip()
-    return text or None
+    return _stripped(str(value))
 
 
 def show_nul(text: str) -> str:

@@ -50,6 +50,10 @@ def check_output_path(path: str | Path, option: str) -> Path:
         raise OutputError(
             f"{option} {out}: the folder {out.parent} does not exist; create it first."
         )
+    if not out.parent.is_dir():
+        raise OutputError(
+            f"{option} {out}: {out.parent} is a file, not a folder; choose another folder."
+        )
     if not os.access(out.parent, os.W_OK):
         read_only = _read_only_file_system(out.parent)
         reason = (

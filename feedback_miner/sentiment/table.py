@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..text import mask_pii
 from .rules import label_score
 from .scorer import SentimentScorer
 
@@ -38,8 +39,9 @@ def score_table(
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame``; the score is empty (``<NA>``) and the label
-        ``None`` for empty texts.
+        A copy of ``frame`` with personal data masked in every text cell (as
+        ingest masks it: the output is as safe to share as the docs table);
+        the score is empty (``<NA>``) and the label ``None`` for empty texts.
 
     Examples
     --------
@@ -56,6 +58,9 @@ def score_table(
             on_progress(len(batch))
     empty = [not t.strip() for t in texts]
     out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(lambda v: mask_pii(v) if isinstance(v, str) else v)
     out["sentiment_score"] = pd.array(
         [None if e or np.isnan(s) else s for s, e in zip(scores, empty, strict=True)],
         dtype="Float64",

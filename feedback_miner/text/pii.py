@@ -47,7 +47,7 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
     (
         "email",
         "<邮箱>",
-        rf"[A-Za-z0-9._%+-]+@(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}(?![A-Za-z])|xn--[a-z0-9-]+|"
+        rf"[A-Za-z0-9._%+-]+@(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}(?![A-Za-z0-9-])|xn--[a-z0-9-]+|"
         rf"{_CHINESE_TLDS})",
     ),
     (
@@ -114,7 +114,7 @@ def _probe_table() -> dict[int, int]:
     table = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
     table.update({ord(d): ord("-") for d in _DASHES})
     table[0x3000] = ord(" ")
-    table[0xFF1A] = ord(":")  # ：stays a colon the patterns know
+    del table[0xFF1A]  # a full-width colon ends a Chinese label (电话：...), it is no IPv6 part
     return table
 
 

@@ -135,6 +135,11 @@ def parse_taxonomy(text: str, *, source: str = "<string>") -> Taxonomy:
         raise TaxonomyError(
             f"{source}: not valid TOML: {err}. Fix the syntax at that line."
         ) from None
+    except RecursionError:
+        raise TaxonomyError(
+            f"{source}: arrays or tables are nested too deeply to be a taxonomy; a taxonomy is "
+            "a [taxonomy] table and [[themes]] blocks of keywords (see lexicons/taxonomy/default.toml)."
+        ) from None
     lines = text.splitlines()
     header = data.get("taxonomy", {})
     if not isinstance(header, dict):

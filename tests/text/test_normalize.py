@@ -68,3 +68,24 @@ def test_normalize_and_split_never_raise(text: str) -> None:
     assert normalize_text(cleaned) == cleaned  # idempotent
     for clause in split_clauses(cleaned):
         assert clause.strip()
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("＝HYPERLINK(1)", "＝HYPERLINK(1)"),
+        ("＋86 客服", "＋86 客服"),
+        ("＠客服 为什么", "＠客服 为什么"),
+        ("－5元", "－5元"),
+        ("\u200b=cmd|x", "＝cmd|x"),
+        ("\u3000+全角空格", "＋全角空格"),
+        ("\t@制表符", "＠制表符"),
+        ("  -空格", "－空格"),
+        ("\ufeff=BOM", "＝BOM"),
+        ("=1+1", "=1+1"),
+        ("-5", "-5"),
+        ("价格=贵", "价格=贵"),
+    ],
+)
+def test_cleaning_never_puts_a_formula_first(raw: str, cleaned: str) -> None:
+    assert normalize_text(raw) == cleaned
