@@ -4,24 +4,30 @@ A job's folder holds its uploads (``inputs/<n>/<name>``, ``labels/``,
 ``taxonomy.toml``), its outputs (``out/``) and ``progress.json``, which the
 worker rewrites as it goes and the service reads to answer status requests.
 Folders of finished jobs are removed once they are older than the keep time.
+
+The jobs run in a :class:`~feedback_miner.web.workers.WorkerPool`: a job whose
+process dies is marked failed with a message, and the next job gets a new
+process. Every folder lives under the store's root, a folder the service made
+for itself; stopping the store removes that root and nothing else.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import multiprocessing
 import os
 import secrets
 import shutil
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import FeedbackMinerError
+from .messages import environment_failure, job_crashed, server_stopping, without_paths
+from .workers import PoolStopped, Task, WorkerDied, WorkerPool
 
 __all__ = ["OUTPUT_FILES", "JobSpec", "JobStore", "run_job"]
 
@@ -58,15 +64,35 @@ def run_job(folder: str, spec: JobSpec) -> tuple[list[str], str | None]:
     """Analyse one job in a worker process; return the files written and an error message.
 
     A user's mistake (a corrupt file, a missing column) comes back as the same
-    message the command line prints; nothing is raised.
+    message the command line prints; a failure of the server's environment
+    (disk full, a read-only folder, memory) as a message that says what to do
+    (:func:`~feedback_miner.web.messages.environment_failure`). Nothing is
+    raised, and no message holds a path of the server.
     """
+    home = Path(folder)
+    try:
+        written = _analyse(home, spec)
+    except FeedbackMinerError as error:
+        message = without_paths(_uploads_by_name(str(error), spec), folder)
+    except Exception as error:  # the service stays up; the log has the traceback
+        logger.exception("job %s failed", home.name)
+        message = environment_failure(error, folder)
+    else:
+        _write_progress(home, 1.0, "done")
+        return written, None
+    # the disk that made the job fail may refuse this too; the answer goes all the same
+    with contextlib.suppress(OSError):
+        _write_progress(home, 1.0, "failed")
+    return [], message
+
+
+def _analyse(home: Path, spec: JobSpec) -> list[str]:
     from ..features import features_of
     from ..ingest import IngestOptions
     from ..pipeline import analyze
     from ..report import build_report, write_table_file
     from ..result import LabelOptions
 
-    home = Path(folder)
     out = home / "out"
     out.mkdir(exist_ok=True)
     done = 0
@@ -82,50 +108,41 @@ def run_job(folder: str, spec: JobSpec) -> tuple[list[str], str | None]:
         done += n
         _write_progress(home, 0.1 + 0.7 * done / total, "text")
 
-    try:
-        _write_progress(home, 0.02, "ingest")
-        result = analyze(
-            [Path(p) for p in spec.inputs],
-            labels=LabelOptions(
-                Path(spec.labels),
-                id_col=spec.label_id_col,
-                churn_col=spec.label_col,
-                date_col=spec.churn_date_col,
-            )
-            if spec.labels
-            else None,
-            taxonomy=spec.taxonomy,
-            ingest_options=IngestOptions(
-                text_cols=spec.text_cols,
-                user_id_col=spec.id_col,
-                time_col=spec.time_col,
-                source=spec.source,
-            ),
-            on_total=set_total,
-            on_progress=advance,
+    _write_progress(home, 0.02, "ingest")
+    result = analyze(
+        [Path(p) for p in spec.inputs],
+        labels=LabelOptions(
+            Path(spec.labels),
+            id_col=spec.label_id_col,
+            churn_col=spec.label_col,
+            date_col=spec.churn_date_col,
         )
-        _write_progress(home, 0.85, "report")
-        written = ["report.xlsx", "docs.csv", "mentions.csv"]
-        build_report(result, out / "report.xlsx", lang=spec.lang)  # type: ignore[arg-type]
-        write_table_file(result.docs, out / "docs.csv")
-        write_table_file(result.mentions, out / "mentions.csv")
-        if result.attribution is not None:
-            write_table_file(result.attribution.table, out / "attribution.csv")
-            written.append("attribution.csv")
-        write_table_file(features_of(result), out / "features.parquet")
-        written.append("features.parquet")
-    except FeedbackMinerError as error:
-        _write_progress(home, 1.0, "failed")
-        return [], _without_folders(str(error), spec)
-    except Exception as error:  # the service stays up; the log has the traceback
-        logger.exception("job %s failed", home.name)
-        _write_progress(home, 1.0, "failed")
-        return [], f"internal error: {type(error).__name__}: {error}"
-    _write_progress(home, 1.0, "done")
-    return written, None
+        if spec.labels
+        else None,
+        taxonomy=spec.taxonomy,
+        ingest_options=IngestOptions(
+            text_cols=spec.text_cols,
+            user_id_col=spec.id_col,
+            time_col=spec.time_col,
+            source=spec.source,
+        ),
+        on_total=set_total,
+        on_progress=advance,
+    )
+    _write_progress(home, 0.85, "report")
+    written = ["report.xlsx", "docs.csv", "mentions.csv"]
+    build_report(result, out / "report.xlsx", lang=spec.lang)  # type: ignore[arg-type]
+    write_table_file(result.docs, out / "docs.csv")
+    write_table_file(result.mentions, out / "mentions.csv")
+    if result.attribution is not None:
+        write_table_file(result.attribution.table, out / "attribution.csv")
+        written.append("attribution.csv")
+    write_table_file(features_of(result), out / "features.parquet")
+    written.append("features.parquet")
+    return written
 
 
-def _without_folders(message: str, spec: JobSpec) -> str:
+def _uploads_by_name(message: str, spec: JobSpec) -> str:
     """The message with each upload named as the user named it, not by its server path."""
     for path in (*spec.inputs, spec.labels, spec.taxonomy):
         if path:
@@ -138,30 +155,31 @@ class _Job:
     id: str
     folder: Path
     created: float
-    future: Future[tuple[list[str], str | None]]
+    task: Task
     finished: float | None = None
 
 
-@dataclass
 class JobStore:
     """The jobs of one running service.
 
     Parameters
     ----------
     root : Path
-        Folder under which each job gets its own folder.
+        A folder the service made for its jobs (each gets a folder inside);
+        :meth:`shutdown` removes it with everything in it.
     workers : int
         Worker processes; this many jobs run at once, the others wait.
     keep_seconds : float
         Finished jobs and their files are removed this long after finishing.
     """
 
-    root: Path
-    workers: int = 2
-    keep_seconds: float = 3600.0
-    _jobs: dict[str, _Job] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _pool: ProcessPoolExecutor | None = None
+    def __init__(self, root: Path, workers: int = 2, keep_seconds: float = 3600.0) -> None:
+        self.root = root
+        self.workers = workers
+        self.keep_seconds = keep_seconds
+        self._jobs: dict[str, _Job] = {}
+        self._lock = threading.Lock()
+        self._pool = WorkerPool(workers, preload=(__name__,), name="job")
 
     def new_folder(self) -> tuple[str, Path]:
         """A fresh job id and its (empty) folder."""
@@ -171,18 +189,19 @@ class JobStore:
         return job_id, folder
 
     def submit(self, job_id: str, folder: Path, spec: JobSpec) -> None:
-        """Queue the analysis of ``spec``."""
-        if self._pool is None:
-            # spawn: a fresh interpreter per worker, not a fork of the threaded server
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
+        """Queue the analysis of ``spec``.
+
+        Raises
+        ------
+        PoolStopped
+            When the service is stopping.
+        """
         _write_progress(folder, 0.0, "queued")
-        future = self._pool.submit(run_job, str(folder), spec)
-        job = _Job(job_id, folder, time.time(), future)
-        future.add_done_callback(lambda _: setattr(job, "finished", time.time()))
+        task = self._pool.submit(run_job, str(folder), spec)
+        job = _Job(job_id, folder, time.time(), task)
         with self._lock:
             self._jobs[job_id] = job
+        task.future.add_done_callback(lambda _: setattr(job, "finished", time.time()))
 
     def status(self, job_id: str) -> dict[str, Any] | None:
         """The job's status as the API returns it, or None for an unknown id."""
@@ -195,18 +214,31 @@ class JobStore:
         error: str | None = None
         state: JobStatus
         progress = _read_progress(job.folder)
-        if job.future.done():
+        future = job.task.future
+        if future.done():
             try:
-                files, error = job.future.result()
-            except Exception as failure:  # a worker process that died
-                files, error = [], f"internal error: {type(failure).__name__}: {failure}"
+                files, error = future.result()
+            except WorkerDied as died:
+                error = job_crashed(died)
+            except PoolStopped:
+                error = server_stopping()
+            except Exception as failure:  # the call itself could not run in the worker
+                error = environment_failure(failure, str(self.root))
             state = "failed" if error else "done"
             progress = 1.0
-        elif job.future.running() and progress > 0:
+        elif job.task.pid is not None:
             state = "running"
         else:
             state = "queued"
         return {"id": job_id, "status": state, "progress": progress, "error": error, "files": files}
+
+    def worker_pid(self, job_id: str) -> int | None:
+        """The process id of the worker running the job; None when it waits or finished."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None or job.task.future.done():
+            return None
+        return job.task.pid
 
     def output(self, job_id: str, name: str) -> Path | None:
         """The path of an output of a finished job, or None."""
@@ -231,10 +263,13 @@ class JobStore:
             logger.info("removed job %s", job.id)
         return [j.id for j in expired]
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the job workers alive now."""
+        return self._pool.pids()
+
     def shutdown(self) -> None:
-        """Stop the workers and remove every job folder."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        """Fail the jobs that wait or run, end the workers, remove the root folder."""
+        self._pool.shutdown()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
