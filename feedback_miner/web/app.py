@@ -4,23 +4,25 @@ No ``from __future__ import annotations`` here: FastAPI reads the route
 functions' annotations at run time, including those naming local dependencies.
 """
 
+import base64
+import hashlib
 import logging
 import re
-import secrets
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import FastAPI, File, Form, HTTPException, UploadFile
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from .. import __version__
 from ..errors import FeedbackMinerError
+from .guard import GuardSettings, RequestGuard
 from .jobs import OUTPUT_FILES, JobSpec, JobStore
 
 __all__ = ["WebSettings", "create_app", "safe_name"]
@@ -35,6 +37,9 @@ _MEDIA = {
     ".csv": "text/csv; charset=utf-8",
     ".parquet": "application/vnd.apache.parquet",
 }
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+# the documentation pages load Swagger UI and ReDoc from their CDN, as FastAPI serves them
+_CDN = "https://cdn.jsdelivr.net"
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,11 @@ class WebSettings:
     workers : int
         Analyses that run at once, each in its own process.
     token : str or None
-        When set, every API call needs ``Authorization: Bearer <token>``.
+        When set, every request but the page's needs ``Authorization: Bearer <token>``.
     jobs_dir : Path or None
         Where job folders go; a new temporary folder when not given.
+    allowed_hosts : tuple of str
+        Host names the service answers to besides IP addresses and ``localhost``.
     """
 
     max_upload_mb: float = 200.0
@@ -60,6 +67,7 @@ class WebSettings:
     workers: int = 2
     token: str | None = None
     jobs_dir: Path | None = None
+    allowed_hosts: tuple[str, ...] = ()
 
 
 def safe_name(name: str | None, fallback: str) -> str:
@@ -79,35 +87,6 @@ def safe_name(name: str | None, fallback: str) -> str:
     return cleaned or fallback
 
 
-class _LimitBody:
-    """ASGI middleware: answer 413 before reading a body larger than the limit."""
-
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] == "http" and scope["method"] in ("POST", "PUT"):
-            headers = dict(scope.get("headers") or [])
-            length = headers.get(b"content-length")
-            if length is None or not length.isdigit():
-                await JSONResponse(
-                    {"detail": "the upload needs a Content-Length header."}, status_code=411
-                )(scope, receive, send)
-                return
-            if int(length) > self.limit:
-                await JSONResponse(
-                    {
-                        "detail": f"the upload is {int(length) / 2**20:.1f} MB; the limit is "
-                        f"{self.limit / 2**20:.0f} MB. Split the export, or start the service "
-                        "with a larger --max-upload-mb."
-                    },
-                    status_code=413,
-                )(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The web application with its own job store and worker pool."""
     settings = settings or WebSettings()
@@ -122,28 +101,22 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app = FastAPI(
         title="feedback-miner",
         summary="流失原因挖掘: upload feedback exports, download the churn reason report",
+        description="With a token, send `Authorization: Bearer <token>` on every request.",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
     app.state.settings = settings
-    app.add_middleware(_LimitBody, limit=int(settings.max_upload_mb * 2**20))
-    bearer = HTTPBearer(auto_error=False)
-
-    async def authorised(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> None:
-        if settings.token is None:
-            return
-        given = credentials.credentials if credentials else ""
-        if not secrets.compare_digest(given.encode(), settings.token.encode()):
-            raise HTTPException(
-                401,
-                "a valid token is needed: send the header 'Authorization: Bearer <token>'.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    api = [Depends(authorised)]
+    app.add_middleware(
+        RequestGuard,
+        settings=GuardSettings(
+            token=settings.token,
+            max_body_bytes=int(settings.max_upload_mb * 2**20),
+            allowed_hosts=frozenset(h.lower() for h in settings.allowed_hosts),
+        ),
+    )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
@@ -155,6 +128,18 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             raise HTTPException(404, "no such file")
         return Response(_static(name), media_type=_STATIC[name])
 
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return _with_docs_policy(
+            get_swagger_ui_html(openapi_url="/openapi.json", title="feedback-miner API")
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return _with_docs_policy(
+            get_redoc_html(openapi_url="/openapi.json", title="feedback-miner API")
+        )
+
     @app.get("/api/config")
     def config() -> dict[str, Any]:
         """What the page needs to know: whether a token is required, the upload limit."""
@@ -164,7 +149,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             "outputs": list(OUTPUT_FILES),
         }
 
-    @app.post("/api/preview", dependencies=api)
+    @app.post("/api/preview")
     async def preview(file: Annotated[UploadFile, File()]) -> dict[str, Any]:
         """Detect one export's format, encoding, platform and column roles."""
         from .preview import describe_upload
@@ -177,7 +162,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             except FeedbackMinerError as error:
                 raise HTTPException(422, str(error)) from None
 
-    @app.post("/api/jobs", status_code=202, dependencies=api)
+    @app.post("/api/jobs", status_code=202)
     async def submit(
         files: Annotated[list[UploadFile], File(description="one or more exports")],
         labels: Annotated[UploadFile | None, File(description="churn label file")] = None,
@@ -225,7 +210,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         logger.info("job %s: %d file(s)", job_id, len(inputs))
         return {"id": job_id, "status": "queued"}
 
-    @app.get("/api/jobs/{job_id}", dependencies=api)
+    @app.get("/api/jobs/{job_id}")
     def status(job_id: str) -> dict[str, Any]:
         """Status, progress (0 to 1), error message and the files ready to download."""
         found = store.status(job_id) if _JOB_ID.fullmatch(job_id) else None
@@ -235,7 +220,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             )
         return found
 
-    @app.get("/api/jobs/{job_id}/files/{name}", dependencies=api)
+    @app.get("/api/jobs/{job_id}/files/{name}")
     def download(job_id: str, name: str) -> FileResponse:
         """One output of a finished job: report.xlsx, docs.csv, mentions.csv ..."""
         if name not in OUTPUT_FILES or not _JOB_ID.fullmatch(job_id):
@@ -253,6 +238,22 @@ async def _save(upload: UploadFile, path: Path) -> None:
     with path.open("wb") as target:
         while chunk := await upload.read(_CHUNK):
             target.write(chunk)
+
+
+def _with_docs_policy(page: HTMLResponse) -> HTMLResponse:
+    """A documentation page with a Content-Security-Policy that lets exactly its scripts run."""
+    html = bytes(page.body).decode("utf-8")
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in _INLINE_SCRIPT.findall(html)
+    )
+    page.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self' {_CDN} {hashes}; "
+        f"style-src 'self' 'unsafe-inline' {_CDN} https://fonts.googleapis.com; "
+        "font-src https://fonts.gstatic.com; img-src 'self' data: https:; worker-src blob:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+    return page
 
 
 def _static(name: str) -> str:

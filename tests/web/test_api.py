@@ -16,6 +16,7 @@ from feedback_miner.web.app import WebSettings, create_app, safe_name
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+BASE = "http://127.0.0.1:8000"
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def client(tmp_path_factory):
     settings = WebSettings(
         max_upload_mb=1, workers=2, token=TOKEN, jobs_dir=tmp_path_factory.mktemp("jobs")
     )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url=BASE) as client:
         yield client
 
 
@@ -106,13 +107,15 @@ def test_wrong_token_is_401(client: TestClient, headers: dict) -> None:
     )
 
 
-def test_page_and_docs_need_no_token(client: TestClient) -> None:
+def test_the_page_needs_no_token_and_the_docs_do(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and "流失原因挖掘" in page.text
     assert client.get("/static/page.js").status_code == 200
-    assert client.get("/static/../app.py").status_code == 404
+    assert client.get("/static/../app.py", headers=AUTH).status_code == 404
+    assert client.get("/static/app.py").status_code == 404
     assert client.get("/api/config").json()["token_required"] is True
-    schema = client.get("/openapi.json").json()
+    assert client.get("/openapi.json").status_code == 401
+    schema = client.get("/openapi.json", headers=AUTH).json()
     assert {"/api/jobs", "/api/jobs/{job_id}", "/api/jobs/{job_id}/files/{name}"} <= set(
         schema["paths"]
     )
