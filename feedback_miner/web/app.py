@@ -4,10 +4,14 @@ No ``from __future__ import annotations`` here: FastAPI reads the route
 functions' annotations at run time, including those naming local dependencies.
 """
 
+import asyncio
 import base64
+import errno
 import hashlib
+import json
 import logging
 import re
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,14 +20,20 @@ from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, HTTPException, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..errors import FeedbackMinerError
+from ..errors import FeedbackMinerError, invalid_choice_message
 from .guard import GuardSettings, RequestGuard
 from .jobs import OUTPUT_FILES, JobSpec, JobStore
+from .messages import environment_failure, server_stopping
+from .sandbox import PreviewSandbox
+from .workers import PoolStopped
 
 __all__ = ["WebSettings", "create_app", "safe_name"]
 
@@ -37,6 +47,9 @@ _MEDIA = {
     ".csv": "text/csv; charset=utf-8",
     ".parquet": "application/vnd.apache.parquet",
 }
+# bytes of a stored file name: file systems allow 255, and UTF-8 Chinese takes 3 a character
+NAME_BYTES = 200
+_SUFFIX_BYTES = 16
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 # the documentation pages load Swagger UI and ReDoc from their CDN, as FastAPI serves them
 _CDN = "https://cdn.jsdelivr.net"
@@ -57,9 +70,16 @@ class WebSettings:
     token : str or None
         When set, every request but the page's needs ``Authorization: Bearer <token>``.
     jobs_dir : Path or None
-        Where job folders go; a new temporary folder when not given.
+        The folder in which the service makes its own jobs folder (the system's
+        temporary folder when not given). Only that folder is ever removed.
     allowed_hosts : tuple of str
         Host names the service answers to besides IP addresses and ``localhost``.
+    preview_seconds : float
+        Time one preview may take in its worker process.
+    preview_memory_mb : float
+        Address space of a preview's worker process.
+    preview_workers : int
+        Previews read at once.
     """
 
     max_upload_mb: float = 200.0
@@ -68,10 +88,27 @@ class WebSettings:
     token: str | None = None
     jobs_dir: Path | None = None
     allowed_hosts: tuple[str, ...] = ()
+    preview_seconds: float = 60.0
+    preview_memory_mb: float = 2048.0
+    preview_workers: int = 2
+
+
+class _JSON(JSONResponse):
+    """JSON that carries a lone surrogate from a user's file as an escape, not as a 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            text = json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+            return text.encode("ascii")
 
 
 def safe_name(name: str | None, fallback: str) -> str:
     """A file name from the client made harmless: its last part, no separators or dots first.
+
+    Names are cut to :data:`NAME_BYTES` bytes of UTF-8 (keeping the extension),
+    so that a long Chinese name fits the file system's 255 bytes.
 
     Examples
     --------
@@ -81,22 +118,48 @@ def safe_name(name: str | None, fallback: str) -> str:
     '问卷_1.xlsx'
     >>> safe_name("..", "upload")
     'upload'
+    >>> len(safe_name("长" * 300 + ".xlsx", "upload").encode())
+    200
     """
     last = re.split(r"[\\/]", name or "")[-1]
-    cleaned = re.sub(r"[^\w.\-]", "_", last).lstrip(".")[:120]
-    return cleaned or fallback
+    cleaned = re.sub(r"[^\w.\-]", "_", last).lstrip(".")
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot or not stem or len(extension.encode()) > _SUFFIX_BYTES:
+        stem, extension = cleaned, ""
+    else:
+        extension = "." + extension
+    budget = NAME_BYTES - len(extension.encode())
+    stem = stem.encode()[:budget].decode("utf-8", errors="ignore")
+    return stem + extension if stem else fallback
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
-    """The web application with its own job store and worker pool."""
+    """The web application with its own jobs folder, job store and worker pools.
+
+    Raises
+    ------
+    FeedbackMinerError
+        When the jobs folder cannot be made in ``settings.jobs_dir``.
+    """
+    from ..ingest.records import SOURCES
+    from ..report.i18n import LANGUAGES
+
     settings = settings or WebSettings()
-    root = settings.jobs_dir or Path(tempfile.mkdtemp(prefix="feedback-miner-jobs-"))
+    root = _make_root(settings.jobs_dir)
     store = JobStore(root, settings.workers, settings.keep_minutes * 60)
+    previews = PreviewSandbox(
+        workers=settings.preview_workers,
+        seconds=settings.preview_seconds,
+        memory_mb=settings.preview_memory_mb,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        store.shutdown()
+        try:
+            yield
+        finally:
+            previews.shutdown()
+            store.shutdown()
 
     app = FastAPI(
         title="feedback-miner",
@@ -106,8 +169,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        default_response_class=_JSON,
     )
     app.state.store = store
+    app.state.previews = previews
     app.state.settings = settings
     app.add_middleware(
         RequestGuard,
@@ -117,6 +182,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             allowed_hosts=frozenset(h.lower() for h in settings.allowed_hosts),
         ),
     )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(_: Request, error: StarletteHTTPException) -> Response:
+        return _JSON({"detail": error.detail}, error.status_code, headers=error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> Response:
+        return _JSON({"detail": jsonable_encoder(error.errors())}, 422)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
@@ -151,16 +224,27 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.post("/api/preview")
     async def preview(file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-        """Detect one export's format, encoding, platform and column roles."""
-        from .preview import describe_upload
+        """Detect one export's format, encoding, platform and column roles.
 
-        with tempfile.TemporaryDirectory(dir=root) as folder:
-            path = Path(folder) / safe_name(file.filename, "upload")
+        Read in a worker process with a time and a memory limit: a file that
+        exceeds them gets 422 with a message, the server goes on.
+        """
+        folder = Path(tempfile.mkdtemp(prefix="preview-", dir=root))
+        path = folder / safe_name(file.filename, "upload")
+        try:
             await _save(file, path)
-            try:
-                return describe_upload(path)
-            except FeedbackMinerError as error:
-                raise HTTPException(422, str(error)) from None
+            return await previews.describe(path)
+        except FeedbackMinerError as error:
+            raise HTTPException(422, str(error)) from None
+        except PoolStopped:
+            raise HTTPException(503, server_stopping()) from None
+        except HTTPException:
+            raise
+        except Exception as error:  # a fault of ours, not of the file; the worker logged it
+            message = f"{path.name}: {environment_failure(error, str(root))}"
+            raise HTTPException(500, message) from None
+        finally:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
 
     @app.post("/api/jobs", status_code=202)
     async def submit(
@@ -170,43 +254,50 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         text_col: Annotated[list[str] | None, Form()] = None,
         id_col: Annotated[str | None, Form()] = None,
         time_col: Annotated[str | None, Form()] = None,
-        source: Annotated[str, Form()] = "auto",
+        source: Annotated[str, Form(description=" | ".join(SOURCES))] = "auto",
         label_col: Annotated[str | None, Form()] = None,
         label_id_col: Annotated[str | None, Form()] = None,
         churn_date_col: Annotated[str | None, Form()] = None,
-        lang: Annotated[str, Form()] = "zh",
+        lang: Annotated[str, Form(description=" | ".join(LANGUAGES))] = "zh",
     ) -> dict[str, str]:
         """Start an analysis; poll ``GET /api/jobs/{id}`` for its progress."""
-        if lang not in ("zh", "en"):
-            raise HTTPException(422, f"lang is {lang!r}; use zh or en.")
+        for field, value, choices in (("source", source, SOURCES), ("lang", lang, LANGUAGES)):
+            if value not in choices:
+                raise HTTPException(422, invalid_choice_message(field, value, choices))
         job_id, folder = store.new_folder()
-        inputs = []
-        for i, upload in enumerate(files, start=1):
-            # each upload in a numbered folder: two files of the same name stay apart
-            path = folder / "inputs" / str(i) / safe_name(upload.filename, f"export{i}")
-            await _save(upload, path)
-            inputs.append(str(path))
-        label_path = taxonomy_path = None
-        if labels is not None and labels.filename:
-            label_path = folder / "labels" / safe_name(labels.filename, "labels")
-            await _save(labels, label_path)
-        if taxonomy is not None and taxonomy.filename:
-            taxonomy_path = folder / "taxonomy.toml"
-            await _save(taxonomy, taxonomy_path)
-        spec = JobSpec(
-            inputs=tuple(inputs),
-            labels=str(label_path) if label_path else None,
-            taxonomy=str(taxonomy_path) if taxonomy_path else None,
-            text_cols=tuple(c for c in (text_col or []) if c),
-            id_col=id_col or None,
-            time_col=time_col or None,
-            source=source,
-            label_col=label_col or None,
-            label_id_col=label_id_col or None,
-            churn_date_col=churn_date_col or None,
-            lang=lang,
-        )
-        store.submit(job_id, folder, spec)
+        try:
+            inputs = []
+            for i, upload in enumerate(files, start=1):
+                # each upload in a numbered folder: two files of the same name stay apart
+                path = folder / "inputs" / str(i) / safe_name(upload.filename, f"export{i}")
+                await _save(upload, path)
+                inputs.append(str(path))
+            label_path = taxonomy_path = None
+            if labels is not None and labels.filename:
+                label_path = folder / "labels" / safe_name(labels.filename, "labels")
+                await _save(labels, label_path)
+            if taxonomy is not None and taxonomy.filename:
+                taxonomy_path = folder / "taxonomy.toml"
+                await _save(taxonomy, taxonomy_path)
+            spec = JobSpec(
+                inputs=tuple(inputs),
+                labels=str(label_path) if label_path else None,
+                taxonomy=str(taxonomy_path) if taxonomy_path else None,
+                text_cols=tuple(c for c in (text_col or []) if c),
+                id_col=id_col or None,
+                time_col=time_col or None,
+                source=source,
+                label_col=label_col or None,
+                label_id_col=label_id_col or None,
+                churn_date_col=churn_date_col or None,
+                lang=lang,
+            )
+            store.submit(job_id, folder, spec)
+        except BaseException as error:  # nothing of a refused upload stays behind
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+            if isinstance(error, PoolStopped):
+                raise HTTPException(503, server_stopping()) from None
+            raise
         logger.info("job %s: %d file(s)", job_id, len(inputs))
         return {"id": job_id, "status": "queued"}
 
@@ -233,11 +324,40 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     return app
 
 
+def _make_root(parent: Path | None) -> Path:
+    """A new folder for this service's jobs, inside ``parent`` (never ``parent`` itself)."""
+    try:
+        return Path(tempfile.mkdtemp(prefix="feedback-miner-jobs-", dir=parent))
+    except OSError as error:
+        where = parent if parent is not None else Path(tempfile.gettempdir())
+        raise FeedbackMinerError(
+            f"cannot make the jobs folder in {where} ({error.strerror or error}). "
+            "Give --jobs-dir a folder this user can write to."
+        ) from None
+
+
 async def _save(upload: UploadFile, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as target:
-        while chunk := await upload.read(_CHUNK):
-            target.write(chunk)
+    """Copy an upload to ``path``; a full disk becomes 507 with what to do."""
+    try:
+        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        with path.open("wb") as target:
+            while chunk := await upload.read(_CHUNK):
+                target.write(chunk)
+    except OSError as error:
+        logger.error("cannot store the upload %s: %s", path, error)
+        if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise HTTPException(
+                507,
+                "服务器磁盘已满，无法保存上传的文件。请管理员清理磁盘后再上传。\nThe server's disk is "
+                "full: the upload cannot be stored. Ask the administrator to free space on the disk "
+                "of the jobs folder, then upload again.",
+            ) from None
+        raise HTTPException(
+            500,
+            f"服务器无法保存上传的文件（{error.strerror or type(error).__name__}）。请管理员检查任务文件夹。"
+            f"\nThe server cannot store the upload ({error.strerror or type(error).__name__}). "
+            "Ask the administrator to check the jobs folder (--jobs-dir).",
+        ) from None
 
 
 def _with_docs_policy(page: HTMLResponse) -> HTMLResponse:

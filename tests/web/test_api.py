@@ -192,12 +192,34 @@ def test_finished_jobs_are_removed_after_the_keep_time(
     assert client.get(f"/api/jobs/{job_id}", headers=AUTH).status_code == 404
 
 
-def test_bad_language_is_refused(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("lang", "fr", "lang is 'fr', which is not valid; use one of: zh, en."),
+        ("lang", "zh-CN", "lang is 'zh-CN', which is not valid; use one of: zh, en."),
+        (
+            "source",
+            "mail",
+            "source is 'mail', which is not valid; use one of: survey, service, social, auto.",
+        ),
+        (
+            "source",
+            "Survey",
+            "source is 'Survey', which is not valid; use one of: survey, service, social, auto.",
+        ),
+    ],
+)
+def test_invalid_form_values_are_422_naming_the_field(
+    client: TestClient, field: str, value: str, message: str
+) -> None:
+    store = client.app.state.store
+    before = {p.name for p in store.root.iterdir()}
     answer = client.post(
         "/api/jobs",
         files=[("files", ("a.csv", io.BytesIO(b"x")))],
-        data={"lang": "fr"},
+        data={field: value},
         headers=AUTH,
     )
     assert answer.status_code == 422
-    assert answer.json()["detail"] == "lang is 'fr'; use zh or en."
+    assert answer.json()["detail"] == message
+    assert {p.name for p in store.root.iterdir()} == before  # no job folder was made
