@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
 from ..errors import FeedbackMinerError
 
-__all__ = ["TOKEN_VARIABLE", "register"]
+__all__ = ["TOKEN_VARIABLE", "allowed_hosts", "register"]
 
 TOKEN_VARIABLE = "FEEDBACK_MINER_TOKEN"
+# seconds requests still running at Ctrl+C or SIGTERM get before they are cut
+_GRACE_SECONDS = 5
 
 
 def register(commands: Any) -> None:
@@ -46,7 +50,33 @@ def register(commands: Any) -> None:
         "--workers", type=int, default=2, metavar="N", help="analyses at once (default: 2)"
     )
     serve.add_argument(
-        "--jobs-dir", type=Path, metavar="DIR", help="where job folders go (default: a temp folder)"
+        "--jobs-dir",
+        type=Path,
+        metavar="DIR",
+        help="the service makes its own jobs folder inside DIR (made if missing) and removes "
+        "only that (default: the system's temporary folder)",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the page is opened with, besides IP addresses and localhost "
+        "(repeatable; refuses other names against DNS rebinding)",
+    )
+    serve.add_argument(
+        "--preview-seconds",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="time one file's preview may take (default: 60)",
+    )
+    serve.add_argument(
+        "--preview-memory-mb",
+        type=float,
+        default=2048.0,
+        metavar="MB",
+        help="memory (address space) of a preview's worker process (default: 2048)",
     )
     serve.set_defaults(run=_run_serve)
 
@@ -63,19 +93,74 @@ def _run_serve(args: argparse.Namespace) -> int:
         ("--workers", args.workers),
         ("--max-upload-mb", args.max_upload_mb),
         ("--keep-minutes", args.keep_minutes),
+        ("--preview-seconds", args.preview_seconds),
+        ("--preview-memory-mb", args.preview_memory_mb),
     ):
         if value <= 0:
             raise FeedbackMinerError(f"{option} is {value}; it must be more than 0.")
     token = args.token or os.environ.get(TOKEN_VARIABLE) or None
     if args.jobs_dir is not None:
-        args.jobs_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            args.jobs_dir.mkdir(parents=True, exist_ok=True)  # kept when the service stops
+        except OSError as error:
+            raise FeedbackMinerError(
+                f"--jobs-dir {args.jobs_dir} cannot be used as a folder "
+                f"({error.strerror or error}). Give a folder this user can write to, or leave "
+                "the option out to use the system's temporary folder."
+            ) from None
     settings = WebSettings(
         max_upload_mb=args.max_upload_mb,
         keep_minutes=args.keep_minutes,
         workers=args.workers,
         token=token,
         jobs_dir=args.jobs_dir,
+        allowed_hosts=allowed_hosts(args.host, args.allowed_host),
+        preview_seconds=args.preview_seconds,
+        preview_memory_mb=args.preview_memory_mb,
     )
-    print(f"feedback-miner: serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    app = create_app(settings)
+    print(f"feedback-miner: serving on http://{_shown(args.host)}:{args.port}/ (Ctrl+C to stop)")
+    # Ctrl+C or SIGTERM: uvicorn stops taking requests, gives running ones a few seconds,
+    # then the app's shutdown fails running jobs, ends the workers and removes its folder.
+    # Then uvicorn raises the signal again: SIGTERM ends the process as SIGTERM does, and
+    # Ctrl+C becomes the KeyboardInterrupt that the command line turns into exit 130.
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=_GRACE_SECONDS,
+    )
+    uvicorn.Server(config).run()
     return 0
+
+
+def allowed_hosts(bind: str, extra: list[str]) -> tuple[str, ...]:
+    """Host names the service answers to, besides IP addresses and ``localhost``.
+
+    The ``--host`` name when it is one, the machine's own name when the service
+    listens on every address (``0.0.0.0`` or ``::``), and the ``--allowed-host`` names.
+
+    Examples
+    --------
+    >>> allowed_hosts("127.0.0.1", ["Box.Example"])
+    ('box.example',)
+    >>> allowed_hosts("analytics.internal", [])
+    ('analytics.internal',)
+    """
+    names = [name.lower() for name in extra]
+    try:
+        address = ipaddress.ip_address(bind)
+    except ValueError:
+        names.append(bind.lower())
+    else:
+        if address.is_unspecified:
+            names.append(socket.gethostname().lower())
+    return tuple(dict.fromkeys(names))
+
+
+def _shown(host: str) -> str:
+    """The address to open in a browser for a bind address."""
+    if host in ("0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
