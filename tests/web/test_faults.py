@@ -120,13 +120,47 @@ def test_stopping_the_store_fails_running_jobs_and_removes_only_its_folder(
 
 # --- previews --------------------------------------------------------------------------------
 
-HOSTILE_PREVIEW = (
-    "hostile.xlsx: 预览已停止（被信号 SIGABRT 终止）：读取这个文件需要的内存超过了预览的 2048 MB 上限，"
-    "或者读取时崩溃了。文件可能已损坏，或被做成耗尽内存的样子；请用 Excel 打开后另存一份，或导出为 CSV，"
-    "再上传。\nThe preview of this file stopped (killed by signal SIGABRT): reading it needed more "
-    "than the 2048 MB a preview may use, or the reader crashed. The file may be damaged or built "
-    "to exhaust memory; open it in Excel and save a copy, or export it as CSV, then upload that."
+
+def _preview_stopped(name: str, zh: str, en: str) -> str:
+    return (
+        f"{name}: 预览已停止（{zh}）：读取这个文件需要的内存超过了预览的 2048 MB 上限，"
+        "或者读取时崩溃了。文件可能已损坏，或被做成耗尽内存的样子；请用 Excel 打开后另存一份，或导出为 CSV，"
+        f"再上传。\nThe preview of this file stopped ({en}): reading it needed more than the "
+        "2048 MB a preview may use, or the reader crashed. The file may be damaged or built to "
+        "exhaust memory; open it in Excel and save a copy, or export it as CSV, then upload that."
+    )
+
+
+HOSTILE_PREVIEW = _preview_stopped(
+    "hostile.xlsx", "被信号 SIGABRT 终止", "killed by signal SIGABRT"
 )
+
+
+def test_a_preview_whose_worker_is_killed_is_422_and_the_next_preview_works(
+    client: TestClient, big_csv, samples_dir: Path
+) -> None:
+    previews = client.app.state.previews
+    content = big_csv(5)
+    answers: list = []
+    reader = threading.Thread(
+        target=lambda: answers.append(
+            client.post("/api/preview", files={"file": ("tickets.csv", content)})
+        )
+    )
+    reader.start()
+    deadline = time.monotonic() + WAIT
+    while previews.reading() == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for pid in previews.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    reader.join(WAIT)
+    assert answers[0].status_code == 422
+    assert answers[0].json()["detail"] == _preview_stopped(
+        "tickets.csv", "被信号 SIGKILL 终止", "killed by signal SIGKILL"
+    )
+    again = (samples_dir / "service_tickets.csv").read_bytes()
+    answer = client.post("/api/preview", files={"file": ("tickets.csv", again)})
+    assert answer.status_code == 200 and answer.json()["rows"] == 516
 
 
 def test_a_hostile_workbook_fails_its_own_preview_and_the_server_goes_on(
