@@ -8,7 +8,6 @@ import asyncio
 import base64
 import errno
 import hashlib
-import json
 import logging
 import re
 import shutil
@@ -20,12 +19,9 @@ from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI, File, Form, HTTPException, UploadFile
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from .. import __version__
 from ..errors import FeedbackMinerError, invalid_choice_message
@@ -93,17 +89,6 @@ class WebSettings:
     preview_workers: int = 2
 
 
-class _JSON(JSONResponse):
-    """JSON that carries a lone surrogate from a user's file as an escape, not as a 500."""
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return super().render(content)
-        except UnicodeEncodeError:
-            text = json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-            return text.encode("ascii")
-
-
 def safe_name(name: str | None, fallback: str) -> str:
     """A file name from the client made harmless: its last part, no separators or dots first.
 
@@ -169,7 +154,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        default_response_class=_JSON,
     )
     app.state.store = store
     app.state.previews = previews
@@ -182,14 +166,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             allowed_hosts=frozenset(h.lower() for h in settings.allowed_hosts),
         ),
     )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def refused(_: Request, error: StarletteHTTPException) -> Response:
-        return _JSON({"detail": error.detail}, error.status_code, headers=error.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, error: RequestValidationError) -> Response:
-        return _JSON({"detail": jsonable_encoder(error.errors())}, 422)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:

@@ -131,8 +131,12 @@ def _preview_stopped(name: str, zh: str, en: str) -> str:
     )
 
 
-HOSTILE_PREVIEW = _preview_stopped(
-    "hostile.xlsx", "被信号 SIGABRT 终止", "killed by signal SIGABRT"
+# the workbook reader refuses it before it allocates anything; were it to try, the
+# preview's memory limit would end its worker (see the test after this one)
+HOSTILE_PREVIEW = (
+    "hostile.xlsx: sheet '问卷' spans 1,048,576 rows x 16,384 columns (17,179,869,184 cells) "
+    "but holds 2 values; the limit is 5,000,000 cells. Delete the stray cells far from the data "
+    "(Ctrl+End shows the last one) and save again, or export the sheet as CSV, which has no limit."
 )
 
 
@@ -213,14 +217,13 @@ def test_other_requests_are_answered_while_a_5_mb_preview_is_read(
     assert answers[0].status_code == 200 and answers[0].json()["rows"] > 30_000
 
 
-def test_a_lone_surrogate_in_a_column_name_is_sent_escaped_not_as_a_500(
+def test_a_lone_surrogate_in_a_column_name_previews_instead_of_a_500(
     client: TestClient,
 ) -> None:
     export = '[{"\\ud800编号": "1", "年龄": "3"}, {"\\ud800编号": "2", "年龄": "4"}]'.encode()
     answer = client.post("/api/preview", files={"file": ("codes.json", export)})
     assert answer.status_code == 200
-    assert b'"columns":["\\ud800\\u7f16\\u53f7","\\u5e74\\u9f84"]' in answer.content
-    assert answer.json()["columns"] == ["\ud800编号", "年龄"]
+    assert answer.json()["columns"] == ["\ufffd编号", "年龄"]  # the reader replaced it
 
 
 # --- long names and full disks ---------------------------------------------------------------
