@@ -205,7 +205,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         Read in a worker process with a time and a memory limit: a file that
         exceeds them gets 422 with a message, the server goes on.
         """
-        folder = Path(tempfile.mkdtemp(prefix="preview-", dir=root))
+        try:
+            folder = store.scratch_folder("preview-")
+        except PoolStopped:
+            raise HTTPException(503, server_stopping()) from None
         path = folder / safe_name(file.filename, "upload")
         try:
             await _save(file, path)
@@ -240,7 +243,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         for field, value, choices in (("source", source, SOURCES), ("lang", lang, LANGUAGES)):
             if value not in choices:
                 raise HTTPException(422, invalid_choice_message(field, value, choices))
-        job_id, folder = store.new_folder()
+        try:
+            job_id, folder = store.new_folder()
+        except PoolStopped:
+            raise HTTPException(503, server_stopping()) from None
         try:
             inputs = []
             for i, upload in enumerate(files, start=1):
@@ -273,6 +279,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             await asyncio.to_thread(shutil.rmtree, folder, True)
             if isinstance(error, PoolStopped):
                 raise HTTPException(503, server_stopping()) from None
+            if isinstance(error, OSError):  # writing the job's progress file
+                raise _storage_refused(error, folder) from None
             raise
         logger.info("job %s: %d file(s)", job_id, len(inputs))
         return {"id": job_id, "status": "queued"}
@@ -313,27 +321,33 @@ def _make_root(parent: Path | None) -> Path:
 
 
 async def _save(upload: UploadFile, path: Path) -> None:
-    """Copy an upload to ``path``; a full disk becomes 507 with what to do."""
+    """Copy an upload to ``path``."""
     try:
         await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
         with path.open("wb") as target:
             while chunk := await upload.read(_CHUNK):
                 target.write(chunk)
     except OSError as error:
-        logger.error("cannot store the upload %s: %s", path, error)
-        if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            raise HTTPException(
-                507,
-                "服务器磁盘已满，无法保存上传的文件。请管理员清理磁盘后再上传。\nThe server's disk is "
-                "full: the upload cannot be stored. Ask the administrator to free space on the disk "
-                "of the jobs folder, then upload again.",
-            ) from None
-        raise HTTPException(
-            500,
-            f"服务器无法保存上传的文件（{error.strerror or type(error).__name__}）。请管理员检查任务文件夹。"
-            f"\nThe server cannot store the upload ({error.strerror or type(error).__name__}). "
-            "Ask the administrator to check the jobs folder (--jobs-dir).",
-        ) from None
+        raise _storage_refused(error, path) from None
+
+
+def _storage_refused(error: OSError, path: Path) -> HTTPException:
+    """What to tell the user when the server cannot store an upload: 507 for a full disk."""
+    logger.error("cannot store the upload %s: %s", path, error)
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return HTTPException(
+            507,
+            "服务器磁盘已满，无法保存上传的文件。请管理员清理磁盘后再上传。\nThe server's disk is "
+            "full: the upload cannot be stored. Ask the administrator to free space on the disk "
+            "of the jobs folder, then upload again.",
+        )
+    reason = error.strerror or type(error).__name__
+    return HTTPException(
+        500,
+        f"服务器无法保存上传的文件（{reason}）。请管理员检查任务文件夹。"
+        f"\nThe server cannot store the upload ({reason}). "
+        "Ask the administrator to check the jobs folder (--jobs-dir).",
+    )
 
 
 def _with_docs_policy(page: HTMLResponse) -> HTMLResponse:

@@ -19,13 +19,14 @@ import logging
 import os
 import secrets
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import FeedbackMinerError
+from ..errors import FeedbackMinerError, OutputError
 from .messages import environment_failure, job_crashed, server_stopping, without_paths
 from .workers import PoolStopped, Task, WorkerDied, WorkerPool
 
@@ -72,6 +73,10 @@ def run_job(folder: str, spec: JobSpec) -> tuple[list[str], str | None]:
     home = Path(folder)
     try:
         written = _analyse(home, spec)
+    except OutputError as error:  # the job's own folder: the server's environment, not the file
+        logger.error("job %s: %s", home.name, error)
+        cause = error.__context__  # the operating system's error, which says what failed
+        message = environment_failure(cause if isinstance(cause, OSError) else error, folder)
     except FeedbackMinerError as error:
         message = without_paths(_uploads_by_name(str(error), spec), folder)
     except Exception as error:  # the service stays up; the log has the traceback
@@ -180,13 +185,30 @@ class JobStore:
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
         self._pool = WorkerPool(workers, preload=(__name__,), name="job")
+        self._stopped = False
 
     def new_folder(self) -> tuple[str, Path]:
-        """A fresh job id and its (empty) folder."""
+        """A fresh job id and its (empty) folder.
+
+        Raises
+        ------
+        PoolStopped
+            When the store was shut down (its root is gone and stays gone).
+        """
+        self._check_running()
         job_id = secrets.token_hex(8)
         folder = self.root / job_id
-        folder.mkdir(parents=True)
+        folder.mkdir()
         return job_id, folder
+
+    def scratch_folder(self, prefix: str) -> Path:
+        """A new empty folder under the root for work that is not a job (a preview)."""
+        self._check_running()
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=self.root))
+
+    def _check_running(self) -> None:
+        if self._stopped:
+            raise PoolStopped("the service was stopped")
 
     def submit(self, job_id: str, folder: Path, spec: JobSpec) -> None:
         """Queue the analysis of ``spec``.
@@ -269,6 +291,7 @@ class JobStore:
 
     def shutdown(self) -> None:
         """Fail the jobs that wait or run, end the workers, remove the root folder."""
+        self._stopped = True
         self._pool.shutdown()
         shutil.rmtree(self.root, ignore_errors=True)
 

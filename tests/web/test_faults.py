@@ -298,3 +298,15 @@ def test_a_full_disk_while_storing_an_upload_is_507_and_leaves_no_folder(
     assert answer.json()["detail"] == DISK_FULL
     assert str(root) not in answer.text
     assert sorted(p.name for p in root.iterdir()) == before
+
+
+def test_while_the_server_stops_uploads_are_503(tmp_path: Path, samples_dir: Path) -> None:
+    with TestClient(create_app(WebSettings(jobs_dir=tmp_path)), base_url=BASE) as client:
+        client.app.state.previews.shutdown()
+        client.app.state.store.shutdown()  # what the end of the lifespan does first
+        content = (samples_dir / "social_posts.csv").read_bytes()
+        for endpoint, field in (("/api/preview", "file"), ("/api/jobs", "files")):
+            answer = client.post(endpoint, files=[(field, ("posts.csv", content))])
+            assert answer.status_code == 503
+            assert answer.json()["detail"] == SERVER_STOPPED
+    assert list(tmp_path.iterdir()) == []

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 import feedback_miner.pipeline
-from feedback_miner.errors import InputFileError
+from feedback_miner.errors import InputFileError, OutputError
+from feedback_miner.report import replacing
 from feedback_miner.web.jobs import JobSpec, run_job
 from feedback_miner.web.messages import job_crashed, preview_crashed, without_paths
 from feedback_miner.web.workers import WorkerDied
@@ -34,9 +35,25 @@ def _internal(detail: str) -> str:
     )
 
 
+def _output_error(path: Path, code: int, reason: str) -> OutputError:
+    """The error the report writers raise when the system refuses to write ``path``."""
+    try:
+        with replacing(path, "output"):
+            raise OSError(code, reason)
+    except OutputError as error:
+        return error
+    raise AssertionError("replacing() did not raise")
+
+
 def _cases(folder: Path) -> list[tuple[BaseException, str]]:
     report = str(folder / "out" / "report.xlsx")
+    (folder / "out").mkdir()
     return [
+        (_output_error(folder / "out" / "docs.csv", errno.ENOSPC, "No space left"), DISK_FULL),
+        (
+            _output_error(folder / "out" / "docs.csv", errno.EROFS, "Read-only file system"),
+            _read_only("Read-only file system"),
+        ),
         (OSError(errno.ENOSPC, "No space left on device", report), DISK_FULL),
         (OSError(errno.EDQUOT, "Disk quota exceeded", report), DISK_FULL),
         (
@@ -81,7 +98,7 @@ def _cases(folder: Path) -> list[tuple[BaseException, str]]:
     ]
 
 
-@pytest.mark.parametrize("case", range(10))
+@pytest.mark.parametrize("case", range(12))
 def test_a_failure_of_the_environment_says_what_to_do_without_server_paths(
     tmp_path: Path, monkeypatch, case: int
 ) -> None:
