@@ -14,20 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .attribution import (
-    ExposureRule,
-    attribute,
-    build_exposure,
-    incremental_auc,
-    load_labels,
-)
+from .advice import RunWarning
+from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
 from .engines import DEFAULT_CHUNK_SIZE, Engine, analyze_blocks, analyze_records
-from .features.users import labelled_user_features
 from .ingest import IngestOptions, IngestStream
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
 from .stages import AnalyzerSpec
 from .summary import summarize
+from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
 from .themes import Taxonomy, load_taxonomy
 
 # AnalysisResult, LabelOptions and the column names are re-exported for scripts
@@ -43,6 +38,8 @@ def analyze(
     ingest_options: IngestOptions | None = None,
     exposure_rule: ExposureRule = "negative",
     window_days: int | None = None,
+    undated: UndatedRule = "include",
+    adjust_for: Sequence[str] = (),
     neutral_band: float = 0.1,
     segment_columns: Sequence[str] = (),
     seed: int = 0,
@@ -70,6 +67,12 @@ def analyze(
         Which mentions expose a user to a theme.
     window_days : int, optional
         Only feedback of the last ``window_days`` before the churn date counts.
+    undated : {"include", "exclude"}
+        Whether texts without a date count as written before churn (with a
+        warning) or are left out of the attribution.
+    adjust_for : sequence of str
+        Label-file or document columns (a channel, the company addressed, a
+        ``meta:`` column) to add to the models as covariates.
     neutral_band : float
         Sentiment scores within this distance of 0 are neutral.
     segment_columns : sequence of str
@@ -103,7 +106,11 @@ def analyze(
     chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     churn_labels = (
         load_labels(
-            labels.path, id_col=labels.id_col, churn_col=labels.churn_col, date_col=labels.date_col
+            labels.path,
+            id_col=labels.id_col,
+            churn_col=labels.churn_col,
+            date_col=labels.date_col,
+            as_of=labels.as_of,
         )
         if labels
         else None
@@ -136,30 +143,43 @@ def analyze(
         )
     timings["ingest and text"] = time.perf_counter() - started
 
-    exposure = attribution = incremental = features = None
+    churn = None
+    warnings: list[RunWarning] = []
     if churn_labels is not None:
         started = time.perf_counter()
-        exposure = build_exposure(
+        churn = analyze_churn(
             docs,
             mentions,
             churn_labels,
-            chosen.ids,
-            rule=exposure_rule,
-            neutral_band=neutral_band,
-            window_days=window_days,
+            chosen,
+            ChurnOptions(
+                exposure_rule=exposure_rule,
+                window_days=window_days,
+                neutral_band=neutral_band,
+                undated=undated,
+                adjust_for=tuple(adjust_for),
+                as_of=churn_labels.snapshot if labels and labels.as_of else None,
+                seed=seed,
+            ),
         )
-        attribution = attribute(exposure, chosen, covariates=churn_labels.covariates, survival=True)
-        features = labelled_user_features(
-            docs, mentions, churn_labels, chosen.ids, neutral_band=neutral_band
-        )
-        last = exposure.last_feedback
-        incremental = incremental_auc(
-            churn_labels.frame,
-            features,
-            churn_labels.covariates,
-            last_feedback=last if last.notna().any() else None,
-        )
+        warnings += churn.warnings
         timings["attribution"] = time.perf_counter() - started
+    coverage = taxonomy_coverage(docs)
+    if coverage.negative_documents and coverage.negative_coverage < LOW_COVERAGE:
+        warnings.append(
+            RunWarning(
+                "low_coverage",
+                f"the taxonomy {chosen.name!r} gives a theme to only "
+                f"{coverage.negative_coverage:.0%} of the {coverage.negative_documents} negative "
+                "texts: most reasons are missing from it. Run `feedback-miner themes discover` "
+                "on these inputs to see what it misses, or choose another --taxonomy.",
+                {
+                    "taxonomy": chosen.name,
+                    "share": coverage.negative_coverage,
+                    "n": coverage.negative_documents,
+                },
+            )
+        )
     summary = None
     if with_summary:
         started = time.perf_counter()
@@ -168,7 +188,7 @@ def analyze(
             mentions,
             chosen,
             labels=churn_labels,
-            attribution=attribution,
+            attribution=churn.attribution if churn else None,
             segment_columns=segment_columns,
             neutral_band=neutral_band,
             seed=seed,
@@ -186,6 +206,11 @@ def analyze(
         chunk_size=chunk_size,
         inputs=tuple(str(p) for p in inputs),
         labels=str(labels.path) if labels else None,
+        undated=undated,
+        adjust_for=tuple(adjust_for),
+        as_of=churn_labels.snapshot
+        if churn_labels is not None and labels and labels.as_of
+        else None,
     )
     return AnalysisResult(
         docs=docs,
@@ -194,11 +219,14 @@ def analyze(
         files=stream.files,
         taxonomy=chosen,
         labels=churn_labels,
-        exposure=exposure,
-        attribution=attribution,
-        incremental=incremental,
-        user_features=features,
+        exposure=churn.exposure if churn else None,
+        attribution=churn.attribution if churn else None,
+        incremental=churn.incremental if churn else None,
+        incremental_note=churn.incremental_note if churn else None,
+        user_features=churn.user_features if churn else None,
+        confounders=churn.confounders if churn else (),
         summary=summary,
         settings=settings,
+        warnings=tuple(warnings),
         timings=timings,
     )

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .attribution import AttributionResult, ChurnLabels, Exposure, IncrementalValue
+from .advice import RunWarning
+from .attribution import (
+    AttributionResult,
+    ChurnLabels,
+    ConfounderFlag,
+    Exposure,
+    IncrementalValue,
+)
 from .ingest import FileSummary
 from .summary import Summary
 from .themes import Taxonomy
@@ -28,6 +35,7 @@ class LabelOptions:
     id_col: str | None = None
     churn_col: str | None = None
     date_col: str | None = None
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,13 @@ class RunSettings:
         The input files.
     labels : str or None
         The churn label file.
+    undated : str
+        Whether undated texts counted (``include``) or not (``exclude``).
+    adjust_for : tuple of str
+        Columns added to the models as covariates.
+    as_of : Timestamp or None
+        The labels' snapshot date given (``--as-of``); the user features are
+        computed at it (else at the latest feedback date).
     """
 
     version: str
@@ -71,6 +86,9 @@ class RunSettings:
     chunk_size: int
     inputs: tuple[str, ...]
     labels: str | None
+    undated: str = "include"
+    adjust_for: tuple[str, ...] = ()
+    as_of: pd.Timestamp | None = None
 
 
 @dataclass(frozen=True)
@@ -94,13 +112,20 @@ class AnalysisResult:
     attribution : AttributionResult or None
         The attribution table, when labels were given.
     incremental : IncrementalValue or None
-        Cross-validated AUC of a churn model without and with text features.
+        Out-of-fold AUC of a churn model without and with text features, on a
+        cut-off design.
+    incremental_note : str or None
+        Why the incremental value was not measured (with labels).
+    confounders : tuple of ConfounderFlag
+        Themes whose effect vanishes within a segment.
     user_features : pandas.DataFrame or None
         With labels, the user feature table of every labelled user (see
         :mod:`feedback_miner.features`).
     summary : Summary or None
         Theme counts, quotes, trends, segments, churn types, competitors and
         emerging themes for the report (see :mod:`feedback_miner.summary`).
+    warnings : tuple of RunWarning
+        What a reader must know (see :mod:`feedback_miner.advice`).
     timings : dict
         Seconds spent per stage.
     """
@@ -115,6 +140,9 @@ class AnalysisResult:
     exposure: Exposure | None = None
     attribution: AttributionResult | None = None
     incremental: IncrementalValue | None = None
+    incremental_note: str | None = None
     user_features: pd.DataFrame | None = None
+    confounders: tuple[ConfounderFlag, ...] = ()
     summary: Summary | None = None
+    warnings: tuple[RunWarning, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)

@@ -34,6 +34,8 @@ def analyzed(samples_dir: Path, tmp_path_factory) -> Path:
             str(out / "m.parquet"),
             "--attribution",
             str(out / "a.csv"),
+            "--summary",
+            str(out / "summary.json"),
             "--quiet",
         ]
     )
@@ -48,7 +50,8 @@ def test_analyze_writes_all_outputs_with_contract_columns(analyzed: Path) -> Non
     assert list(docs.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
     assert list(mentions.columns) == [*MENTION_COLUMNS, "keywords"]
     assert list(attribution.columns[: len(ATTRIBUTION_COLUMNS)]) == list(ATTRIBUTION_COLUMNS)
-    assert set(attribution["theme_id"][:3]) == {"billing", "bugs", "service"}
+    top_level = attribution[attribution["parent_id"].isna()]
+    assert set(top_level["theme_id"][:3]) == {"price", "bugs", "service"}
     assert load_workbook(analyzed / "r.xlsx").sheetnames == list(SHEETS)
 
 
@@ -200,6 +203,10 @@ def test_label_file_with_no_matching_users(samples_dir: Path, tmp_path: Path, ca
             "--attribution needs --labels: attribution joins themes to a churn label file.",
         ),
         (["--jobs", "0"], "--jobs is 0; use 1 or more worker processes."),
+        (
+            ["--summary", "s.txt"],
+            "--summary s.txt: the run summary is JSON; give a name ending in .json.",
+        ),
     ],
 )
 def test_bad_options(samples_dir: Path, capsys, extra: list[str], message: str) -> None:
@@ -367,3 +374,103 @@ def test_analyze_with_exposure_any_window_and_features(samples_dir: Path, tmp_pa
     features = pd.read_parquet(tmp_path / "f.parquet")
     labels = pd.read_csv(samples_dir / "churn_labels.csv")
     assert features["user_id"].tolist() == labels["user_id"].astype(str).tolist()
+
+
+def test_the_run_summary(analyzed: Path) -> None:
+    import json
+
+    summary = json.loads((analyzed / "summary.json").read_text(encoding="utf-8"))
+    assert list(summary) == [
+        "documents",
+        "users",
+        "labelled_users",
+        "churn_rate",
+        "incremental_auc",
+        "taxonomy",
+        "warnings",
+        "alerts",
+    ]
+    docs = pd.read_csv(analyzed / "d.csv")
+    assert summary["documents"] == len(docs)
+    assert summary["labelled_users"] == 800
+    incremental = summary["incremental_auc"]
+    assert set(incremental) >= {"base", "with_text", "gain", "ci_low", "ci_high", "baseline"}
+    assert incremental["baseline"] == "covariates"
+    assert incremental["ci_low"] <= incremental["gain"] <= incremental["ci_high"]
+    assert incremental["cutoff"] < incremental["outcome_end"]
+    assert summary["taxonomy"]["name"] and 0 < summary["taxonomy"]["coverage"] <= 1
+    assert all(set(w) == {"code", "message"} for w in summary["warnings"])
+
+
+def test_no_uncertain_theme_is_a_priority_or_a_strength_in_the_report(analyzed: Path) -> None:
+    attribution = pd.read_csv(analyzed / "a.csv")
+    covers_one = attribution[(attribution["ci_low"] <= 1) & (attribution["ci_high"] >= 1)]
+    assert len(covers_one) and set(covers_one["quadrant"]) == {"uncertain"}
+    book = load_workbook(analyzed / "r.xlsx")
+    rows = [r for r in book["关键驱动"].iter_rows(min_row=4, values_only=True) if r[0]]
+    quadrant_of = {r[0]: r[3] for r in rows if r[3] is not None}
+    for name in covers_one["theme_name"]:
+        assert quadrant_of.get(name) not in ("优先解决", "优势"), name
+
+
+def test_undated_adjust_for_and_as_of(samples_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "s.json"
+    code = main(
+        [
+            "analyze",
+            str(samples_dir / "service_tickets.csv"),
+            "--labels",
+            str(samples_dir / "churn_labels.csv"),
+            "-o",
+            str(tmp_path / "r.xlsx"),
+            "--undated",
+            "exclude",
+            "--adjust-for",
+            "渠道",
+            "--as-of",
+            "2026-11-30",
+            "--summary",
+            str(out),
+            "--attribution",
+            str(tmp_path / "a.csv"),
+        ]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "churn from then to 2026-11-30" in err
+    import json
+
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    assert "undated_feedback" not in [w["code"] for w in summary["warnings"]]
+    assert summary["incremental_auc"]["outcome_end"] == "2026-11-30"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--adjust-for", "星座"],
+            "--adjust-for '星座': no such column in the label file or the feedback; columns "
+            "that can be adjusted for: ",
+        ),
+        (["--as-of", "yesterday"], "--as-of 'yesterday' is not a date; give it as YYYY-MM-DD."),
+        (
+            ["--as-of", "2026-05-01"],
+            "churn dates fall after --as-of 2026-05-01 (the latest is 2026-10-29); give the date "
+            "the labels were taken, on or after the last churn date.",
+        ),
+    ],
+)
+def test_bad_label_options(
+    samples_dir: Path, tmp_path: Path, capsys, extra: list[str], message: str
+) -> None:
+    argv = [
+        "analyze",
+        str(samples_dir / "service_tickets.csv"),
+        "--labels",
+        str(samples_dir / "churn_labels.csv"),
+        *extra,
+    ]
+    assert main([*argv, "-o", str(tmp_path / "r.xlsx"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("feedback-miner: error: ") and message in err

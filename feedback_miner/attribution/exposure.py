@@ -12,9 +12,10 @@ from ..errors import LabelError
 from ..joins import doc_rows, take, user_codes
 from .labels import ChurnLabels
 
-__all__ = ["Exposure", "ExposureRule", "build_exposure"]
+__all__ = ["Exposure", "ExposureRule", "UndatedRule", "build_exposure"]
 
 ExposureRule = Literal["negative", "any"]
+UndatedRule = Literal["include", "exclude"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Exposure:
         Date of each analysed user's first text, counted or not (NaT when undated).
     latest_date : Timestamp or None
         The latest date of any text with a user id (the end of observation).
+    docs_undated : int
+        Texts of labelled users without a date: counted as written before
+        churn (``undated="include"``) or left out (``"exclude"``).
+    undated_rule : str
+        Which of the two.
     """
 
     matrix: pd.DataFrame
@@ -61,6 +67,8 @@ class Exposure:
     last_feedback: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
     first_feedback: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
     latest_date: pd.Timestamp | None = None
+    docs_undated: int = 0
+    undated_rule: str = "include"
 
 
 def build_exposure(
@@ -72,12 +80,15 @@ def build_exposure(
     rule: ExposureRule = "negative",
     neutral_band: float = 0.1,
     window_days: int | None = None,
+    undated: UndatedRule = "include",
 ) -> Exposure:
     """Flag, per user and theme, whether a counted text mentions the theme.
 
     A text counts when its user is in the label file and, for churned users
-    with a churn date, it was written before that date (texts without a date
-    count). With ``rule="negative"`` only mentions with sentiment at or below
+    with a churn date, it was written before that date. A text without a
+    date cannot be placed: with ``undated="include"`` it counts (and is
+    counted in ``docs_undated``, for a warning), with ``"exclude"`` it does
+    not. With ``rule="negative"`` only mentions with sentiment at or below
     ``-neutral_band`` expose; with ``"any"`` every mention does. With
     ``window_days``, only texts of the last ``window_days`` before the churn
     date (for retained users, before the latest feedback) count.
@@ -118,7 +129,10 @@ def build_exposure(
         # only the last window_days before the churn date (retained users: before the last feedback)
         end = churn_date.where(churned & churn_date.notna(), created.max())
         outside = created.notna() & (created < end - pd.Timedelta(days=window_days)) & ~after
+    undated_texts = created.isna()
     keep = (~after & ~outside).to_numpy()
+    if undated == "exclude":
+        keep &= ~undated_texts.to_numpy()
     eligible = np.zeros(len(docs), dtype=bool)
     eligible[position[keep]] = True
 
@@ -150,6 +164,8 @@ def build_exposure(
             all_created[with_user], codes[with_user], feedback_users, "min"
         ).reindex(users),
         latest_date=None if pd.isna(latest) else pd.Timestamp(latest),
+        docs_undated=int(undated_texts.sum()),
+        undated_rule=undated,
     )
 
 

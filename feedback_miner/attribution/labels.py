@@ -13,8 +13,9 @@ from ..errors import LabelError
 from ..ingest.columns import USER_ID_NAMES, canonical_name, find_column
 from ..ingest.raw import require_every_row
 from ..ingest.readers import read_raw_table
+from ..ingest.times import parse_times
 
-__all__ = ["ChurnLabels", "load_labels", "parse_churn_value"]
+__all__ = ["MISSING_LEVEL", "ChurnLabels", "load_labels", "parse_churn_value"]
 
 CHURN_NAMES = (
     "churned",
@@ -74,6 +75,26 @@ _FALSE = {
     "正常",
     "活跃",
 }
+START_DATE_NAMES = (
+    "signup_date",
+    "signup",
+    "start_date",
+    "register_date",
+    "registered_at",
+    "created_date",
+    "first_active",
+    "activation_date",
+    "注册日期",
+    "注册时间",
+    "开通日期",
+    "开通时间",
+    "入网日期",
+    "入网时间",
+    "首次活跃",
+    "开户日期",
+)
+MISSING_LEVEL = "(missing)"
+_TENURE = re.compile(r"tenure|在网|网龄|时长|月数|天数|使用时长|注册天数", re.I)
 _MAX_CATEGORY_LEVELS = 20
 _DATE_LIKE = re.compile(r"\d{4}[-/年.]\d{1,2}")
 
@@ -94,9 +115,22 @@ class ChurnLabels:
     date_col : str or None
         The input column used for the churn date.
     covariates : tuple of str
-        Columns used as covariates in the adjusted model.
+        Columns used as covariates in the adjusted model. Their kind is decided
+        here, once, and carried by the column's type in ``frame``: numeric
+        covariates are float columns (NaN where missing), categorical ones hold
+        strings (``"(missing)"`` where missing).
     skipped : dict
         Columns not used as covariates -> why.
+    start_col : str or None
+        A column with each user's start date (signup, activation), the time
+        origin of time-to-churn; kept in ``frame`` as ``start_date``.
+    tenure_col : str or None
+        A covariate that measures tenure (在网时长, tenure_months ...).
+    tenure_unit_days : float
+        Days per unit of ``tenure_col`` (30.44 for months, 1 for days).
+    snapshot : Timestamp or None
+        When the labels were taken: the ``as_of`` given, else the latest churn
+        date. Users not churned by then are censored there.
     """
 
     frame: pd.DataFrame
@@ -106,6 +140,14 @@ class ChurnLabels:
     date_col: str | None
     covariates: tuple[str, ...]
     skipped: dict[str, str]
+    start_col: str | None = None
+    tenure_col: str | None = None
+    tenure_unit_days: float = 1.0
+    snapshot: pd.Timestamp | None = None
+
+    def numeric_covariates(self) -> tuple[str, ...]:
+        """The covariates that are numbers (the others are categories)."""
+        return tuple(c for c in self.covariates if self.frame[c].dtype.kind == "f")
 
 
 def parse_churn_value(value: object) -> int | None:
@@ -137,8 +179,12 @@ def load_labels(
     id_col: str | None = None,
     churn_col: str | None = None,
     date_col: str | None = None,
+    as_of: str | pd.Timestamp | None = None,
 ) -> ChurnLabels:
     """Read and validate a churn label file (CSV or Excel).
+
+    ``as_of`` is the date the labels describe (users not churned by then are
+    retained); by default the latest churn date in the file.
 
     Raises
     ------
@@ -194,13 +240,21 @@ def load_labels(
             f"{file}: column {user!r} is empty in row {row}; every row needs a user id."
         )
     out = pd.DataFrame({"user_id": users.astype(str).str.strip(), "churned": churned.astype(int)})
-    out["churn_date"] = (
-        pd.to_datetime(frame[when], errors="coerce", format="mixed") if when else pd.NaT
-    )
+    out["churn_date"] = parse_times(frame[when]) if when else pd.NaT
     out["churn_date"] = pd.to_datetime(out["churn_date"])
-    covariates, skipped = _covariates(frame, exclude={user, churn, when})
+    start = _detect(frame, START_DATE_NAMES)
+    if start is not None:
+        out["start_date"] = parse_times(frame[start])
+    covariates, skipped = _covariates(frame, exclude={user, churn, when, start})
     for column in covariates:
-        out[column] = frame[column].to_numpy()
+        values = frame[column]
+        numeric = pd.to_numeric(values, errors="coerce")
+        # the kind is decided once, here, and carried by the column's type
+        if numeric.notna().sum() >= 0.95 * values.notna().sum():
+            out[column] = numeric.astype(float).to_numpy()
+        else:
+            out[column] = values.fillna(MISSING_LEVEL).astype(str).to_numpy(dtype=object)
+    tenure = next((c for c in covariates if _TENURE.search(c) and out[c].dtype.kind == "f"), None)
     duplicated = out["user_id"].duplicated(keep=False)
     if duplicated.any():
         conflicting = out[duplicated].groupby("user_id")["churned"].nunique()
@@ -211,7 +265,52 @@ def load_labels(
                 f"(e.g. {', '.join(map(repr, conflicting.index[:3]))}); keep one row per user."
             )
         out = out.drop_duplicates("user_id", keep="first")
-    return ChurnLabels(out.reset_index(drop=True), file, user, churn, when, covariates, skipped)
+    snapshot = _snapshot(out, as_of, file)
+    return ChurnLabels(
+        out.reset_index(drop=True),
+        file,
+        user,
+        churn,
+        when,
+        covariates,
+        skipped,
+        start_col=start,
+        tenure_col=tenure,
+        tenure_unit_days=_tenure_unit(tenure),
+        snapshot=snapshot,
+    )
+
+
+def _snapshot(
+    frame: pd.DataFrame, as_of: str | pd.Timestamp | None, file: str
+) -> pd.Timestamp | None:
+    if as_of is not None:
+        try:
+            moment = pd.Timestamp(as_of)
+        except (ValueError, TypeError):
+            raise LabelError(f"--as-of {as_of!r} is not a date; give it as YYYY-MM-DD.") from None
+        late = frame["churn_date"] > moment
+        if late.any():
+            raise LabelError(
+                f"{file}: {int(late.sum())} churn dates fall after --as-of {moment.date()} (the "
+                f"latest is {frame['churn_date'].max().date()}); give the date the labels were "
+                "taken, on or after the last churn date."
+            )
+        return moment
+    latest = frame["churn_date"].max()
+    return None if pd.isna(latest) else pd.Timestamp(latest)
+
+
+def _tenure_unit(column: str | None) -> float:
+    """Days per unit of a tenure column, from its name (months unless it says days)."""
+    if column is None:
+        return 1.0
+    name = canonical_name(column)
+    if any(word in name for word in ("天", "day", "日")):
+        return 1.0
+    if any(word in name for word in ("年", "year")):
+        return 365.25
+    return 30.44
 
 
 def _covariates(

@@ -1,4 +1,12 @@
-"""The multivariable logistic model of churn on theme exposures and covariates."""
+"""The multivariable logistic model of churn on theme exposures and covariates.
+
+Maximum likelihood (statsmodels) with Wald intervals when it is well defined.
+When it is not, because exposure separates churned from retained users or the
+fit does not converge, the model is refitted by Firth's penalised likelihood
+(:mod:`.firth`), whose intervals and p-values come from the penalised
+likelihood profile; the fit says which was used and why. Nothing else (a
+warning of a dependency, a small sample) switches the method.
+"""
 
 from __future__ import annotations
 
@@ -11,38 +19,51 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-__all__ = ["LogisticFit", "design_matrix", "fit_logistic"]
+from .firth import firth_fit, penalised_lr_pvalue, profile_interval
+
+__all__ = ["MAXIMUM_LIKELIHOOD", "PENALISED", "LogisticFit", "design_matrix", "fit_logistic"]
 
 logger = logging.getLogger(__name__)
 
-_RIDGE_PENALTY = 1.0
+MAXIMUM_LIKELIHOOD = "maximum likelihood"
+PENALISED = "Firth penalised likelihood"
 _MAX_ABS_COEF = 12.0  # beyond this the MLE is running off to infinity (separation)
-_MIN_EVENTS_PER_PARAMETER = 5
+_Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
 class LogisticFit:
-    """Coefficients of a fitted logistic regression.
+    """Coefficients of a fitted logistic regression, with intervals and p-values.
 
     Attributes
     ----------
     params, bse : pandas.Series
-        Coefficients and standard errors, indexed by column name.
+        Coefficients (log odds) and standard errors, indexed by column name.
+    ci_low, ci_high : pandas.Series
+        95% interval of each coefficient (Wald for maximum likelihood; profile
+        penalised likelihood for the reported columns of a Firth fit).
+    p_values : pandas.Series
+        Two-sided p-values (Wald; penalised likelihood ratio for a Firth fit).
     method : str
-        ``"maximum likelihood"`` or ``"ridge-penalised (lambda=1)"``.
+        :data:`MAXIMUM_LIKELIHOOD` or :data:`PENALISED`.
     note : str or None
         Why the penalised fit was used, when it was.
+    dropped : dict
+        Columns left out of the fit -> why (constant, or the same as another).
     """
 
     params: pd.Series
     bse: pd.Series
+    ci_low: pd.Series
+    ci_high: pd.Series
+    p_values: pd.Series
     method: str
     note: str | None = None
+    dropped: dict[str, str] | None = None
 
-    def pvalues(self) -> pd.Series:
-        """Two-sided Wald p-values."""
-        z = (self.params / self.bse).to_numpy(dtype=float)
-        return pd.Series(special.erfc(np.abs(z) / np.sqrt(2.0)), index=self.params.index)
+    @property
+    def penalised(self) -> bool:
+        return self.method == PENALISED
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Churn probabilities for the rows of ``X`` (same columns as the fit)."""
@@ -55,85 +76,128 @@ def design_matrix(
 ) -> pd.DataFrame:
     """Intercept, theme exposures and covariates, one row per user.
 
-    Numeric covariates are standardised (missing values take the median);
-    categorical ones become indicator columns, the most frequent level being
-    the reference.
+    A covariate's kind is the type its column was given when the labels were
+    loaded (:func:`~feedback_miner.attribution.load_labels`): a float column
+    is numeric and standardised, its missing values set to the mean with an
+    indicator column ``cov:<name>:missing``; any other is categorical, one
+    indicator per level, the most frequent level being the reference.
     """
     parts = [pd.DataFrame({"const": 1.0}, index=exposures.index), exposures.astype(float)]
     for column in covariates:
         values = pd.Series(labels[column].to_numpy(), index=exposures.index)
-        numeric = pd.to_numeric(values, errors="coerce")
-        if numeric.notna().mean() >= 0.95:
-            filled = numeric.fillna(numeric.median())
-            spread = filled.std(ddof=0)
-            if spread > 0:
-                parts.append(((filled - filled.mean()) / spread).rename(f"cov:{column}").to_frame())
+        if values.dtype.kind in "fiu":
+            numeric = values.astype(float)
+            present = numeric.notna()
+            spread = numeric[present].std(ddof=0) if present.any() else 0.0
+            if present.sum() < 2 or not spread > 0:
+                continue
+            standard = ((numeric - numeric[present].mean()) / spread).fillna(0.0)
+            parts.append(standard.rename(f"cov:{column}").to_frame())
+            if not present.all():
+                parts.append((~present).astype(float).rename(f"cov:{column}:missing").to_frame())
             continue
-        text = values.fillna("(missing)").astype(str)
+        text = values.astype(str)
         reference = text.value_counts().index[0]
         for level in sorted(set(text) - {reference}):
             parts.append((text == level).astype(float).rename(f"cov:{column}={level}").to_frame())
     return pd.concat(parts, axis=1)
 
 
-def fit_logistic(X: pd.DataFrame, y: np.ndarray) -> LogisticFit:
-    """Maximum likelihood when it is well defined; otherwise a ridge-penalised fit.
+def fit_logistic(
+    X: pd.DataFrame, y: np.ndarray, *, report: Sequence[str] | None = None
+) -> LogisticFit:
+    """Maximum likelihood when it is well defined; otherwise Firth's penalised likelihood.
 
-    The penalised fit is used, with a warning in the log and in ``note``, when
-    the data are separated (a theme where every exposed user churned), the
-    maximum likelihood does not converge, or there are fewer than five churned
-    (or retained) users per parameter.
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Design matrix with a ``const`` column.
+    y : numpy.ndarray
+        0/1 churn.
+    report : sequence of str, optional
+        Columns whose intervals are reported (the themes); a Firth fit profiles
+        these (the others get Wald intervals). All columns by default.
     """
-    events = int(min(y.sum(), len(y) - y.sum()))
-    reason: str | None = None
-    if events < _MIN_EVENTS_PER_PARAMETER * X.shape[1]:
-        reason = f"only {events} users in the smaller outcome group for {X.shape[1]} parameters"
-    else:
-        # statsmodels takes a second and a half to import: only when a model is fitted
-        from statsmodels.discrete.discrete_model import Logit
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                result = Logit(y, X).fit(disp=0, maxiter=200)
-            params = pd.Series(result.params, index=X.columns)
-            bse = pd.Series(result.bse, index=X.columns)
-            if not result.mle_retvals.get("converged", True):
-                reason = "the maximum-likelihood fit did not converge"
-            elif (params.abs() > _MAX_ABS_COEF).any() or not np.isfinite(bse).all():
-                reason = "some themes or covariates separate churned from retained users"
-            else:
-                return LogisticFit(params, bse, "maximum likelihood")
-        except (np.linalg.LinAlgError, ValueError, Warning) as err:
-            reason = f"the maximum-likelihood fit failed ({type(err).__name__}: {err})"
-    logger.warning("Using a ridge-penalised logistic fit: %s.", reason)
-    return _ridge_fit(X, y, note=reason)
-
-
-def _ridge_fit(X: pd.DataFrame, y: np.ndarray, *, note: str | None) -> LogisticFit:
-    """Newton iterations on the L2-penalised log-likelihood (intercept not penalised).
-
-    Standard errors come from the inverse penalised information matrix.
-    """
-    A = X.to_numpy(dtype=float)
-    penalty = np.full(A.shape[1], _RIDGE_PENALTY)
-    penalty[list(X.columns).index("const")] = 0.0
-    beta = np.zeros(A.shape[1])
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(A @ beta)))
-        w = p * (1 - p)
-        gradient = A.T @ (y - p) - penalty * beta
-        information = (A * w[:, None]).T @ A + np.diag(penalty)
-        step = np.linalg.solve(information, gradient)
-        beta += step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    p = 1.0 / (1.0 + np.exp(-(A @ beta)))
-    information = (A * (p * (1 - p))[:, None]).T @ A + np.diag(penalty)
-    covariance = np.linalg.inv(information)
-    return LogisticFit(
-        pd.Series(beta, index=X.columns),
-        pd.Series(np.sqrt(np.diag(covariance)), index=X.columns),
-        f"ridge-penalised (lambda={_RIDGE_PENALTY:g})",
-        note,
+    X, dropped = _independent_columns(X)
+    report = [c for c in (report or X.columns) if c in X.columns]
+    # statsmodels takes a second and a half to import: only when a model is fitted
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        HessianInversionWarning,
+        PerfectSeparationWarning,
     )
+
+    reason: str | None = None
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            result = Logit(y, X).fit(disp=0, maxiter=200)
+        kinds = {type(w.message) for w in seen}
+        params = pd.Series(result.params, index=X.columns)
+        bse = pd.Series(result.bse, index=X.columns)
+        if PerfectSeparationWarning in kinds:
+            reason = "some themes or covariates separate churned from retained users"
+        elif not result.mle_retvals.get("converged", True) or ConvergenceWarning in kinds:
+            reason = "the maximum-likelihood fit did not converge"
+        elif (params.abs() > _MAX_ABS_COEF).any() or not np.isfinite(bse).all():
+            reason = "some themes or covariates separate churned from retained users"
+        elif HessianInversionWarning in kinds:
+            reason = "the maximum-likelihood information matrix could not be inverted"
+    except np.linalg.LinAlgError as err:
+        reason = f"the maximum-likelihood fit failed ({err})"
+    except Exception as err:  # statsmodels raises PerfectSeparationError in older versions
+        if "separation" not in str(err).lower():
+            raise
+        reason = "some themes or covariates separate churned from retained users"
+    if reason is None:
+        z = (params / bse).to_numpy(dtype=float)
+        return LogisticFit(
+            params,
+            bse,
+            params - _Z95 * bse,
+            params + _Z95 * bse,
+            pd.Series(special.erfc(np.abs(z) / np.sqrt(2.0)), index=X.columns),
+            MAXIMUM_LIKELIHOOD,
+            dropped=dropped,
+        )
+    logger.warning("Using Firth's penalised likelihood: %s.", reason)
+    return _firth(X, y, report, reason, dropped)
+
+
+def _firth(
+    X: pd.DataFrame, y: np.ndarray, report: Sequence[str], reason: str, dropped: dict[str, str]
+) -> LogisticFit:
+    A = X.to_numpy(dtype=float)
+    fit = firth_fit(A, y.astype(float))
+    params = pd.Series(fit.beta, index=X.columns)
+    bse = pd.Series(fit.se, index=X.columns)
+    low, high = params - _Z95 * bse, params + _Z95 * bse
+    z = (params / bse).to_numpy(dtype=float)
+    p_values = pd.Series(special.erfc(np.abs(z) / np.sqrt(2.0)), index=X.columns)
+    for column in report:
+        j = list(X.columns).index(column)
+        low[column], high[column] = profile_interval(A, y.astype(float), fit, j)
+        p_values[column] = penalised_lr_pvalue(A, y.astype(float), fit, j)
+    return LogisticFit(params, bse, low, high, p_values, PENALISED, reason, dropped)
+
+
+def _independent_columns(X: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``X`` without constant columns and columns that repeat others (they have no effect
+    of their own to estimate)."""
+    dropped: dict[str, str] = {}
+    A = X.to_numpy(dtype=float)
+    constant = [c for j, c in enumerate(X.columns) if c != "const" and np.all(A[:, j] == A[0, j])]
+    for column in constant:
+        dropped[column] = "the same for every user"
+    X = X.drop(columns=constant)
+    if X.shape[1] > 1:
+        # one QR decomposition: a column adds nothing when it lies in the span of those before it
+        r = np.abs(np.diag(np.linalg.qr(X.to_numpy(dtype=float), mode="r")))
+        repeated = [
+            c for c, size in zip(X.columns, r, strict=True) if size < 1e-8 * max(r.max(), 1.0)
+        ]
+        for column in repeated:
+            dropped[column] = "a combination of other columns (e.g. always mentioned together)"
+        X = X.drop(columns=repeated)
+    return X, dropped

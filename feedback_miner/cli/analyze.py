@@ -64,6 +64,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     outputs.add_argument(
         "--features", type=Path, metavar="FILE", help="one row per user: features for churn models"
     )
+    outputs.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE.json",
+        help="the run's key figures and warnings as JSON, for scripts and monitoring",
+    )
     add_csv_options(parser)
     add_report_options(parser)
     add_run_options(parser)
@@ -94,6 +100,12 @@ def _check(args: argparse.Namespace) -> None:
     for option, path in tables.items():
         if path is not None:
             check_table_path(path, option)
+    if args.summary is not None:
+        if args.summary.suffix.lower() != ".json":
+            raise FeedbackMinerError(
+                f"--summary {args.summary}: the run summary is JSON; give a name ending in .json."
+            )
+        check_output_path(args.summary, "--summary")
     if args.attribution is not None and args.labels is None:
         raise FeedbackMinerError(
             "--attribution needs --labels: attribution joins themes to a churn label file."
@@ -104,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     """Analyse, write the tables asked for and the report, and print a summary."""
     from ..features import features_of
     from ..report import build_report, write_table_file
+    from ..report.run_summary import write_run_summary
 
     _check(args)
     result = run_analysis(args)
@@ -120,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.features:
         write_table_file(features_of(result), args.features, raw=raw, option="--features")
+    if args.summary:
+        write_run_summary(result, args.summary)
     sheet_rows = {} if args.docs_sheet_rows is None else {"max_rows": args.docs_sheet_rows + 2}
     written = build_report(result, args.output, lang=args.lang, raw_csv=raw, **sheet_rows)
     if written.overflow is not None:
@@ -148,10 +163,26 @@ def _summarise(args: argparse.Namespace, result: AnalysisResult) -> None:
         )
     if result.incremental is not None:
         inc = result.incremental
+        where = (
+            f"features from feedback before {inc.cutoff.date.date()}, churn from then to "
+            f"{inc.cutoff.end.date()}; "
+            if inc.cutoff
+            else ""
+        )
+        if inc.auc_covariates is None:
+            versus = "the label file has no covariates, so the model is compared with chance (0.5)"
+        else:
+            versus = f"{inc.auc_covariates:.3f} on the label file's columns"
         say(
             args,
-            f"Churn model ROC AUC ({inc.split} cross-validation): {inc.auc_covariates:.3f} on the "
-            f"label file's columns, {inc.auc_with_text:.3f} with the text features "
-            f"(+{inc.delta:.3f}, 95% CI {inc.ci_low:+.3f} to {inc.ci_high:+.3f}).",
+            f"Churn model ROC AUC ({where}{inc.n_users} users, {inc.split}): {versus}, "
+            f"{inc.auc_with_text:.3f} with the text features ({inc.delta:+.3f}, 95% CI "
+            f"{inc.ci_low:+.3f} to {inc.ci_high:+.3f}).",
         )
+    elif result.incremental_note:
+        say(
+            args, f"The text's value for a churn model was not measured: {result.incremental_note}."
+        )
+    for warning in result.warnings:
+        say(args, f"Warning ({warning.code}): {warning.message}")
     say(args, f"Report: {args.output}")

@@ -102,6 +102,7 @@ def label_options(args: argparse.Namespace) -> LabelOptions | None:
         id_col=args.label_id_col,
         churn_col=args.label_col,
         date_col=args.churn_date_col,
+        as_of=getattr(args, "as_of", None),
     )
 
 
@@ -137,6 +138,8 @@ def run_analysis(args: argparse.Namespace, *, with_summary: bool = True) -> Anal
             on_total=set_total,
             exposure_rule=args.exposure,
             window_days=args.window_days,
+            undated=args.undated,
+            adjust_for=tuple(args.adjust_for),
             segment_columns=getattr(args, "segment_col", ()),
             seed=getattr(args, "seed", 0),
             with_summary=with_summary,

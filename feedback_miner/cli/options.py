@@ -74,6 +74,27 @@ def add_label_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="count only feedback of the last N days before the churn date",
     )
+    group.add_argument(
+        "--undated",
+        choices=["include", "exclude"],
+        default="include",
+        help="texts without a date: count them as written before churn (with a warning; "
+        "default) or leave them out",
+    )
+    group.add_argument(
+        "--adjust-for",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="add a column to the churn models (a label-file column, or a feedback column "
+        "such as a channel or the company addressed); repeatable",
+    )
+    group.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the date the labels describe (users not churned by then are retained); "
+        "default: the latest churn date",
+    )
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:

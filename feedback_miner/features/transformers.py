@@ -67,9 +67,10 @@ class UserFeaturizer(BaseEstimator, TransformerMixin):
     """A table of feedback -> the user-level features of ``feedback-miner features``.
 
     ``X`` is a DataFrame with ``user_id`` and ``text`` columns, and optionally
-    ``created_at`` and ``churn_date`` (feedback on or after a user's churn date
-    is left out). The output has ``user_id`` and the columns of
-    :func:`~feedback_miner.features.feature_columns`, the same as the command.
+    ``created_at``. Every user is described at the cut-off ``as_of``: only
+    feedback written at or before it counts. The output has ``user_id`` and
+    the columns of :func:`~feedback_miner.features.feature_columns`, the same
+    as the command.
 
     Parameters
     ----------
@@ -77,8 +78,9 @@ class UserFeaturizer(BaseEstimator, TransformerMixin):
         The themes; the shipped default when not given.
     neutral_band : float, default 0.1
         Scores at or below ``-neutral_band`` are negative.
-    observation_end : str or Timestamp, optional
-        Reference date of users without a churn date; default the latest feedback.
+    as_of : str or Timestamp, optional
+        The cut-off date for every user; default the latest feedback date.
+        Predict churn after it with these features, never churn before it.
     """
 
     def __init__(
@@ -86,11 +88,11 @@ class UserFeaturizer(BaseEstimator, TransformerMixin):
         *,
         taxonomy: Taxonomy | None = None,
         neutral_band: float = 0.1,
-        observation_end: object = None,
+        as_of: object = None,
     ):
         self.taxonomy = taxonomy
         self.neutral_band = neutral_band
-        self.observation_end = observation_end
+        self.as_of = as_of
 
     def fit(self, X: pd.DataFrame | None = None, y: object = None) -> UserFeaturizer:
         """Load the taxonomy and build the text stages; ``X`` and ``y`` are not used."""
@@ -122,18 +124,7 @@ class UserFeaturizer(BaseEstimator, TransformerMixin):
         )
         records["source"] = "survey"
         docs, mentions = analyze_chunk(records, self.stages_)
-        churn_dates = None
-        if "churn_date" in X.columns:
-            dated = pd.DataFrame(
-                {"user_id": X["user_id"].astype(str), "date": pd.to_datetime(X["churn_date"])}
-            )
-            churn_dates = dated.dropna().groupby("user_id")["date"].min()
-        end = pd.Timestamp(str(self.observation_end)) if self.observation_end is not None else None
+        as_of = pd.Timestamp(str(self.as_of)) if self.as_of is not None else None
         return user_features(
-            docs,
-            mentions,
-            self.taxonomy_.ids,
-            churn_dates=churn_dates,
-            observation_end=end,
-            neutral_band=self.neutral_band,
+            docs, mentions, self.taxonomy_.ids, as_of=as_of, neutral_band=self.neutral_band
         )

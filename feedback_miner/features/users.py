@@ -8,9 +8,11 @@ models keep working when a new month of feedback arrives):
 taxonomy, in taxonomy order: ``theme_<id>_mentions``, ``theme_<id>_negative``,
 ``theme_<id>_recent_negativity``.
 
-Only feedback written before the reference date counts: the user's churn date
-when they churned and it is known, otherwise the observation end (the latest
-feedback date, or the one given).
+Every user is described at one cut-off date, ``as_of`` (by default the latest
+feedback date): only feedback written at or before it counts, and "recent"
+and "days since" are measured from it. Never at each user's own churn date: a
+churner's features would then end where the label begins, and a churn model
+would learn the label from them.
 """
 
 from __future__ import annotations
@@ -25,14 +27,12 @@ import pandas as pd
 from ..joins import doc_rows, take, user_codes
 
 if TYPE_CHECKING:
-    from ..attribution import ChurnLabels
     from ..result import AnalysisResult
 
 __all__ = [
     "NO_COMPLAINT_DAYS",
     "feature_columns",
     "features_of",
-    "labelled_user_features",
     "user_features",
 ]
 
@@ -64,11 +64,11 @@ def user_features(
     theme_ids: Sequence[str],
     *,
     users: Sequence[str] | None = None,
-    churn_dates: pd.Series | None = None,
-    observation_end: pd.Timestamp | None = None,
+    as_of: pd.Timestamp | None = None,
+    dated_only: bool = False,
     neutral_band: float = 0.1,
 ) -> pd.DataFrame:
-    """One row per user with the columns of :func:`feature_columns`.
+    """One row per user with the columns of :func:`feature_columns`, at one cut-off date.
 
     Parameters
     ----------
@@ -81,29 +81,22 @@ def user_features(
     users : sequence of str, optional
         The users to describe (e.g. every user of a label file, with zeros for
         those who wrote nothing); default the users of ``docs``.
-    churn_dates : pandas.Series, optional
-        Churn date per user id (NaT for retained users).
-    observation_end : Timestamp, optional
-        Reference date of users without a churn date; default the latest
-        feedback date.
+    as_of : Timestamp, optional
+        The cut-off: feedback written at or before it counts; default the
+        latest feedback date.
+    dated_only : bool
+        Leave out texts without a date (they cannot be placed before a cut-off).
     neutral_band : float
         Documents and mentions at or below ``-neutral_band`` are negative.
     """
     codes, names = user_codes(docs["user_id"])
     created = pd.to_datetime(docs["created_at"]).reset_index(drop=True)
     with_user = codes >= 0
-    end = observation_end if observation_end is not None else created[with_user].max()
+    end = as_of if as_of is not None else created[with_user].max()
     end = pd.Timestamp("1970-01-01") if pd.isna(end) else pd.Timestamp(end)
-    # reference date per distinct user, then per document: integer indexing, no string joins
-    user_reference = pd.Series(end, index=names)
-    if churn_dates is not None:
-        dates = pd.Series(names, index=names).map(churn_dates)
-        user_reference = dates.where(dates.notna(), end)
-    reference = pd.Series(take(user_reference.to_numpy(), codes, fill=end.to_datetime64()))
-    kept = with_user & (created.isna() | (created < reference)).to_numpy()
-    age_days = (
-        ((reference - created).dt.total_seconds() / 86400).fillna(0.0).clip(lower=0.0).to_numpy()
-    )
+    placed = created.notna() if dated_only else pd.Series(True, index=created.index)
+    kept = with_user & (placed & (created.isna() | (created <= end))).to_numpy()
+    age_days = ((end - created).dt.total_seconds() / 86400).fillna(0.0).clip(lower=0.0).to_numpy()
     score = docs["sentiment_score"].to_numpy(dtype=float)
     index = pd.Index(
         sorted(names[np.unique(codes[kept])]) if users is None else [str(u) for u in users],
@@ -172,33 +165,12 @@ class _FeatureTable:
         return out
 
 
-def labelled_user_features(
-    docs: pd.DataFrame,
-    mentions: pd.DataFrame,
-    labels: ChurnLabels,
-    theme_ids: Sequence[str],
-    *,
-    neutral_band: float = 0.1,
-) -> pd.DataFrame:
-    """Features of every labelled user (zeros for those who wrote nothing), feedback cut at
-    each churn date."""
-    frame = labels.frame
-    return user_features(
-        docs,
-        mentions,
-        theme_ids,
-        users=frame["user_id"].tolist(),
-        churn_dates=frame.set_index("user_id")["churn_date"],
-        neutral_band=neutral_band,
-    )
-
-
 def features_of(result: AnalysisResult) -> pd.DataFrame:
-    """The user feature table of an analysis.
+    """The user feature table of an analysis, at its cut-off date.
 
     With churn labels: every labelled user (zeros for those who wrote
-    nothing), feedback cut at each churn date — the table the analysis already
-    built. Without: the users who wrote.
+    nothing) — the table the analysis already built. Without: the users who
+    wrote.
     """
     if result.user_features is not None:
         return result.user_features
@@ -206,5 +178,6 @@ def features_of(result: AnalysisResult) -> pd.DataFrame:
         result.docs,
         result.mentions,
         result.taxonomy.ids,
+        as_of=result.settings.as_of,
         neutral_band=result.settings.neutral_band,
     )

@@ -23,6 +23,7 @@ from .columns import ColumnRoles, canonical_name
 from .platforms import PlatformTable
 from .raw import RAW_REJECT_REASONS, RejectedRow
 from .social import clean_social_post
+from .times import parse_times
 
 __all__ = [
     "RECORD_COLUMNS",
@@ -301,7 +302,7 @@ class _Builder:
                 else [None] * n,
                 "source": [self.source] * n,
                 "channel": [self.channel] * n,
-                "created_at": _parse_times(rows[roles.time]).to_numpy()
+                "created_at": parse_times(rows[roles.time]).to_numpy()
                 if roles.time
                 else [pd.NaT] * n,
                 "text": texts.to_numpy(dtype=object),
@@ -364,10 +365,3 @@ class _Builder:
             },
             columns=list(REJECT_COLUMNS),
         )
-
-
-def _parse_times(values: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert(None)
-    return parsed

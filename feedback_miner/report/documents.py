@@ -213,6 +213,12 @@ def quality_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
             ),
             (t("计入归因的文档(流失前写的)"), exposure.docs_used),
             (t("流失之后写的文档(不计入)"), exposure.docs_after_churn),
+            (
+                t("没有日期的文档(计入)")
+                if exposure.undated_rule == "include"
+                else t("没有日期的文档(不计入)"),
+                exposure.docs_undated,
+            ),
             (t("无法匹配到标签用户的文档"), exposure.docs_unlabelled),
             (t("早于时间窗口的文档(不计入)"), exposure.docs_outside_window),
         ]

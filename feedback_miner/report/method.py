@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import sklearn
 
+from ..attribution.model import MAXIMUM_LIKELIHOOD, PENALISED
 from ..result import AnalysisResult
 from ..summary import TOP_THEMES
 from ..summary.emerging import MAX_TEXTS
@@ -18,6 +19,8 @@ from .i18n import Labels
 from .style import SECTION, TITLE, WRAP
 
 __all__ = ["method_sheet"]
+
+_METHOD_NAMES = {MAXIMUM_LIKELIHOOD: "最大似然", PENALISED: "Firth 惩罚似然"}
 
 
 def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
@@ -51,6 +54,10 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
             t("暴露"),
             t(
                 "用户在流失日期之前写的反馈中，以负面情感提及该主题，即视为暴露于该原因。流失之后写的反馈不计入。"
+                "没有日期的反馈{undated}。父主题计入其子主题的提及(汇总，不重复计数)。",
+                undated=t("按“写于流失之前”计入(并给出提示)")
+                if result.settings.undated == "include"
+                else t("不计入"),
             ),
         ),
         (
@@ -65,9 +72,11 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
         (
             t("调整后比值比 (odds_ratio)"),
             t(
-                "对所有主题暴露和标签文件中的其他列(协变量：数值列标准化，类别列取哑变量)做多元逻辑回归，"
-                "该主题系数的指数；95% 置信区间为 exp(系数 ± 1.96 × 标准误)，p 值为 Wald 检验。"
-                "暴露用户少于 {n} 人的主题不进入模型。",
+                "顶层主题(含其子主题的提及)一起进入一个多元逻辑回归，并调整标签文件中的其他列(协变量：数值列标准化，"
+                "缺失值取均值并加一个缺失指示列；类别列取哑变量)；子主题在其父主题的用户之中、与父主题的其他子主题一起建模，"
+                "表示它与同一父主题下其他用户相比的差别。比值比为该主题系数的指数，95% 置信区间为 exp(系数 ± 1.96 × 标准误)，"
+                "p 值为 Wald 检验。若某主题把流失与未流失用户完全分开或最大似然不收敛，改用 Firth 惩罚似然，"
+                "区间与 p 值来自惩罚似然的剖面。暴露用户少于 {n} 人的主题不进入模型。",
                 n=min_exposed,
             ),
         ),
@@ -79,28 +88,49 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
                 "表示该原因“多带来”的流失占全部流失的份额；数值越大，该原因解释的流失越多。各主题之和不一定等于 100%。"
             ),
         ),
-        (t("未调整比值比"), t("2×2 表的比值比(各格加 0.5 校正)，供与调整后比值比对比。")),
+        (t("未调整比值比"), t("2×2 表的比值比(有空格时各格加 0.5 校正)，供与调整后比值比对比。")),
         (
-            t("风险比(Cox)与中位留存天数"),
+            t("把握程度"),
             t(
-                "以所有进入模型的主题暴露和协变量为自变量的 Cox 比例风险模型(lifelines，惩罚 0.01)，该主题的 exp(系数)及 95% 置信区间；"
-                "中位留存天数为提及者与其他人的 Kaplan-Meier 中位数(一半以上的人在观察期内未流失时为空)。时长来源：{source}。",
+                "很有把握：95% 区间不含 1 且 q<0.01；较有把握：q<0.05；有一定把握：q<0.1；"
+                "不确定：区间包含 1 或 q≥0.1，差别可能只是偶然，不应据此行动。"
+            ),
+        ),
+        (
+            t("混杂检查"),
+            t(
+                "对来源、渠道、反馈所针对的公司或品牌以及输入中取值较少的列，先检验其与流失是否相关；"
+                "若相关，再在其各取值之内计算每个有把握的主题的 Mantel-Haenszel 比值比。"
+                "若区间包含 1 或比值比在对数尺度上回落一半以上，标为“可能的混杂”，建议用 --adjust-for 把该列加入模型。"
+            ),
+        ),
+        (
+            t("风险比(Cox)与半数流失所需天数"),
+            t(
+                "以顶层主题暴露和协变量为自变量的 Cox 比例风险模型(lifelines，惩罚 0.01)，该主题的 exp(系数)及 95% 置信区间。"
+                "时间起点为标签文件中的开始日期(注册、开通)，没有时用在网时长列，再没有时用用户的第一条反馈；"
+                "流失用户到流失日期为止，其他用户在标签的截止日被删失。"
+                "“半数流失所需天数”为 Kaplan-Meier 曲线降到 50% 的天数(观察期内流失不到一半时为空)。时长来源：{source}。",
                 source=survival,
             ),
         ),
         (
             t("关键驱动象限"),
             t(
-                "提及占比 = 暴露用户 ÷ 纳入归因的用户。归因流失占比小于 0 为“优势”；大于 0 且提及占比不低于"
+                "提及占比 = 暴露用户 ÷ 纳入归因的用户。区间包含 1 或 q≥0.1 的主题为“不确定”，"
+                "既不列为“优先解决”也不算“优势”。其余主题中：归因流失占比小于 0 为“优势”；大于 0 且提及占比不低于"
                 "进入模型的主题的中位数为“优先解决”；提及较少但归因流失占比不低于正值中位数为“重点关注”；其余为“低优先级”。"
             ),
         ),
         (
             t("文本带来的AUC提升"),
             t(
-                "用户级特征(各主题提及数、负面提及数、近期负面强度、平均/最低情感、距最近一次抱怨的天数，只计流失日期之前的反馈)"
-                "加入仅含标签文件协变量的逻辑回归，比较两者的交叉验证 ROC AUC(有日期时按最近反馈时间顺序切分，否则分层 5 折)；"
-                "置信区间来自 1000 次自助抽样。"
+                "AUC(ROC 曲线下面积)衡量模型把“会流失的用户”排在“不会流失的用户”前面的概率：0.5 等于随机，1 为完美。"
+                "为避免用结果预测结果，所有用户使用同一个截止日(流失日期的中位数)：特征只取截止日之前的反馈"
+                "(各主题提及数、负面提及数、近期负面强度、平均/最低情感、距最近一次抱怨的天数)，结果为截止日之后到标签截止日之间是否流失；"
+                "截止日之前已流失的用户不参与。比较仅用标签文件协变量与加入文本特征的逻辑回归的样本外 ROC AUC"
+                "(分层 5 折，换 5 种分折取平均)，并列出只用反馈条数、只用条数与情感的对照。"
+                "置信区间来自 1000 次按用户的自助抽样，每次随机取一种分折，因而也包含模型拟合的波动。"
             ),
         ),
         (
@@ -141,8 +171,13 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
                 n=MAX_TEXTS,
             ),
         ),
-        (t("模型"), model.method if model is not None else t("(未拟合)")),
-        (t("模型备注"), (model.note or "") if model is not None else ""),
+        (t("模型"), t(_METHOD_NAMES[model.method]) if model is not None else t("(未拟合)")),
+        (
+            t("模型备注"),
+            t("部分主题把流失与未流失用户分开，或最大似然不收敛，因此使用惩罚似然。")
+            if attribution is not None and attribution.penalised
+            else "",
+        ),
         (t("随机种子"), str(result.settings.seed)),
         (t("分类"), result.settings.taxonomy),
         (

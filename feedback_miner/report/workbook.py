@@ -6,9 +6,8 @@ import logging
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, ScatterChart, Series
+from openpyxl.chart import BarChart
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.styles import PatternFill
 
@@ -16,14 +15,16 @@ from ..attribution import ATTRIBUTION_COLUMNS
 from ..attribution.survival import SURVIVAL_COLUMNS
 from ..result import AnalysisResult
 from ..summary import Summary
-from .cells import CellStyle, Grid, number
+from .cells import Grid, number
 from .documents import EXCEL_MAX_ROWS, documents_sheet, quality_sheet
+from .drivers import CERTAINTY_WORDS, key_drivers_sheet, survival_chart
 from .evidence import churn_types_sheet, competitors_sheet, emerging_sheet, quotes_sheet
 from .files import replacing
 from .i18n import Labels, ReportLanguage, sheet_names
 from .layout import Layout
 from .method import method_sheet
-from .style import HEADER, PERCENT, SECTION, TITLE
+from .notes import WARNING_TITLES, reason_notes, warning_text
+from .style import HEADER, PERCENT, SECTION, TITLE, WRAP
 from .trends import segments_sheet, trends_sheet
 
 __all__ = ["EXCEL_MAX_ROWS", "SHEETS", "ReportFiles", "build_report"]
@@ -45,13 +46,14 @@ REASON_HEADERS = {
     "p_value": "p值",
     "q_value": "q值(BH)",
     "impact": "归因流失占比",
+    "certainty": "把握程度",
     "crude_odds_ratio": "未调整比值比",
     "hazard_ratio": "风险比(Cox)",
     "hr_ci_low": "风险比CI下限",
     "hr_ci_high": "风险比CI上限",
     "hr_p_value": "风险比p值",
-    "median_days_exposed": "提及者中位留存天数",
-    "median_days_others": "其他人中位留存天数",
+    "median_days_exposed": "提及者半数流失所需天数",
+    "median_days_others": "其他人半数流失所需天数",
     "note": "备注",
     "top_keywords": "主要关键词",
 }
@@ -72,18 +74,6 @@ _REASON_FORMATS = {
     "median_days_others": "0",
     "p_value": "0.0000",
     "q_value": "0.0000",
-}
-_QUADRANT_COLOURS = {
-    "fix_first": "E8534A",
-    "monitor": "F4B183",
-    "strength": "70AD47",
-    "low_priority": "A5A5A5",
-}
-_QUADRANT_NAMES = {
-    "fix_first": "优先解决",
-    "monitor": "重点关注",
-    "strength": "优势",
-    "low_priority": "低优先级",
 }
 
 
@@ -147,7 +137,7 @@ def build_report(
     names = layout.names
     _overview(Grid(names[0]), result, summary, t).write(book)
     _reasons(Grid(names[1]), result, summary, t, layout).write(book)
-    _key_drivers(Grid(names[2]), result, t).write(book)
+    key_drivers_sheet(Grid(names[2]), result, t).write(book)
     quotes_sheet(Grid(names[3]), summary, t, layout).write(book)
     trends_sheet(Grid(names[4]), result, summary, t).write(book)
     segments_sheet(Grid(names[5]), result, summary, t).write(book)
@@ -188,8 +178,21 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
         ]
     if result.incremental is not None:
         inc = result.incremental
+        if inc.cutoff is not None:
+            figures.append(
+                (
+                    t("流失模型的截止日(特征取其之前的反馈，结果为其之后的流失)"),
+                    f"{inc.cutoff.date.date()} ~ {inc.cutoff.end.date()}",
+                    None,
+                )
+            )
+        base = (
+            (t("流失模型AUC：仅标签文件中的列"), inc.auc_covariates, "0.000")
+            if inc.auc_covariates is not None
+            else (t("流失模型AUC：仅标签文件中的列"), t("标签文件无协变量：与随机(0.5)比较"), None)
+        )
         figures += [
-            (t("流失模型AUC：仅标签文件中的列"), inc.auc_covariates, "0.000"),
+            base,
             (t("流失模型AUC：加入文本特征"), inc.auc_with_text, "0.000"),
             (
                 t("文本带来的AUC提升(95%置信区间)"),
@@ -197,6 +200,10 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
                 None,
             ),
         ]
+        names = {"text count": t("对照：只用反馈条数"), "sentiment": t("对照：只用条数与情感")}
+        figures += [(names[k], v, "0.000") for k, v in inc.baselines.items() if k in names]
+    elif result.incremental_note is not None:
+        figures.append((t("流失模型AUC"), t("未测量(原因见“需要注意”)"), None))
     grid.put(3, 1, t("关键数字"), SECTION)
     row = 4
     for name, value, fmt in figures:
@@ -209,13 +216,15 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
     row += 1
     if attribution is not None:
         top = attribution.table.dropna(subset=["impact"]).head(5)
-        for j, name in enumerate((t("原因"), t("归因流失占比"), t("调整后比值比")), start=1):
+        headers = (t("原因"), t("归因流失占比"), t("调整后比值比"), t("把握程度"))
+        for j, name in enumerate(headers, start=1):
             grid.put(row, j, name, HEADER)
         for _, reason in top.iterrows():
             row += 1
             grid.put(row, 1, reason["theme_name"])
             grid.put(row, 2, reason["impact"], number(PERCENT))
             grid.put(row, 3, reason["odds_ratio"], number("0.00"))
+            grid.put(row, 4, t(CERTAINTY_WORDS[reason["certainty"]]))
     else:
         grid.put(row, 1, t("未提供流失标签文件(--labels)，无法计算归因；下表按负面提及数排序。"))
         row += 1
@@ -226,6 +235,13 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
             grid.put(row, 1, theme["theme_name"])
             grid.put(row, 2, int(theme["negative"]))
 
+    if result.warnings:
+        row += 2
+        grid.put(row, 1, t("需要注意"), SECTION)
+        for warning in result.warnings:
+            row += 1
+            grid.put(row, 1, t(WARNING_TITLES.get(warning.code, "提示")))
+            grid.put(row, 2, warning_text(warning, t), WRAP)
     row += 2
     grid.put(row, 1, t("情感分布"), SECTION)
     top_row = row + 1
@@ -286,12 +302,15 @@ def _reasons(
         table = attribution.table.assign(
             churn_type=attribution.table["churn_type"].map(t.churn_type),
             top_keywords=attribution.table["theme_id"].map(keywords),
+            certainty=attribution.table["certainty"].map(lambda c: t(CERTAINTY_WORDS[c])),
+            note=reason_notes(result, t),
         )
         # churn type beside the name, the extra columns after the contract's
         order = [
             *ATTRIBUTION_COLUMNS[:2],
             "churn_type",
             *ATTRIBUTION_COLUMNS[2:],
+            "certainty",
             "crude_odds_ratio",
             *SURVIVAL_COLUMNS,
             "note",
@@ -337,7 +356,7 @@ def _reasons(
             )
         value_col, title = 13, t("归因流失占比(按原因)")
         charted = 3 + int(table["impact"].notna().sum())  # modelled themes come first
-        grid.widths = [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 13]
+        grid.widths = [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 22, 13]
         grid.widths += [11, 11, 11, 10, 14, 14, 30, 36]
     for theme_id, row in layout.reason_rows.items():
         if theme_id in layout.quote_rows:  # the reason's name opens its quotes
@@ -356,71 +375,8 @@ def _reasons(
         chart.y_axis.majorGridlines = None
         chart.height, chart.width = max(7.5, 0.8 * (charted - 3)), 18
         grid.charts.append((chart, f"B{last + 3}"))
-    return grid
-
-
-def _key_drivers(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
-    attribution = result.attribution
-    if attribution is None:
-        grid.put(1, 1, t("未提供流失标签文件(--labels)：关键驱动需要归因结果。"))
-        return grid
-    table = attribution.table.dropna(subset=["impact"])
-    if table.empty:
-        grid.put(1, 1, t("没有主题有足够多的暴露用户进入模型，无法划分关键驱动。"))
-        return grid
-    grid.put(1, 1, t("提及占比(横轴) × 归因流失占比(纵轴)。象限的划分见“方法说明”。"))
-    frame = pd.DataFrame(
-        {
-            "theme": table["theme_name"],
-            "prevalence": table["prevalence"],
-            "impact": table["impact"],
-            "quadrant": table["quadrant"].map(lambda q: t(_QUADRANT_NAMES[q])),
-            "odds_ratio": table["odds_ratio"],
-        }
-    )
-    last = grid.table(
-        frame,
-        start_row=3,
-        headers=[t("原因"), t("提及占比"), t("归因流失占比"), t("象限"), t("调整后比值比")],
-        formats={"prevalence": PERCENT, "impact": PERCENT, "odds_ratio": "0.00"},
-        header_style=HEADER,
-    )
-    chart = ScatterChart()
-    chart.title = t("关键驱动：提及占比 × 归因流失占比")
-    chart.style = 13
-    chart.x_axis.title = t("提及占比")
-    chart.y_axis.title = t("归因流失占比")
-    chart.x_axis.number_format = "0%"
-    chart.y_axis.number_format = "0%"
-    chart.x_axis.tickLblPos = "low"  # below the plot, clear of negative shares
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    for row, name, quadrant in zip(
-        range(4, last + 1), frame["theme"], table["quadrant"], strict=True
-    ):
-        series = Series(grid.ref(3, row), grid.ref(2, row), title=str(name))
-        series.marker.symbol = "circle"
-        series.marker.size = 9
-        series.marker.graphicalProperties.solidFill = _QUADRANT_COLOURS[quadrant]
-        series.marker.graphicalProperties.line.solidFill = _QUADRANT_COLOURS[quadrant]
-        series.graphicalProperties.line.noFill = True
-        chart.series.append(series)
-        grid.restyle(row, 4, fill=_fill(_QUADRANT_COLOURS[quadrant]))
-    chart.height, chart.width = 11, 18
-    grid.charts.append((chart, "G3"))
-    # the four quadrants, in the colours of the points
-    grid.put(last + 2, 1, t("象限"), HEADER)
-    grid.put(last + 2, 2, t("含义"), HEADER)
-    meanings = (
-        ("fix_first", "提及多且带来流失：先解决"),
-        ("monitor", "提及不多但带来较多流失：盯住，防止扩大"),
-        ("strength", "提及者反而流失更少：保持"),
-        ("low_priority", "提及少、带来的流失也少"),
-    )
-    for i, (quadrant, meaning) in enumerate(meanings, start=last + 3):
-        grid.put(
-            i, 1, t(_QUADRANT_NAMES[quadrant]), CellStyle(fill=_fill(_QUADRANT_COLOURS[quadrant]))
-        )
-        grid.put(i, 2, t(meaning))
-    grid.widths = [18, 12, 14, 12, 14]
+        # about two rows per centimetre of chart
+        last += 3 + int(chart.height * 2) + 2
+    if attribution is not None and attribution.survival_curves is not None:
+        survival_chart(grid, attribution, t, start=last + 2)
     return grid

@@ -22,7 +22,7 @@ def simulated(informative: bool, n: int = 1500, seed: int = 2):
 def test_informative_text_raises_the_auc() -> None:
     labels, features = simulated(informative=True)
     value = incremental_auc(labels, features, ("tenure",))
-    assert value is not None and value.split == "stratified"
+    assert value is not None and value.split == "stratified, 5 folds x 3 fold assignments"
     assert value.auc_with_text > value.auc_covariates
     assert value.ci_low > 0
 
@@ -33,13 +33,12 @@ def test_uninformative_text_adds_nothing_significant() -> None:
     assert value is not None and value.ci_low <= 0 <= value.ci_high
 
 
-def test_time_ordered_folds_when_dates_exist() -> None:
+def test_without_covariates_the_text_is_compared_with_chance() -> None:
     labels, features = simulated(informative=True)
-    last = pd.Series(
-        pd.date_range("2026-01-01", periods=len(labels), freq="h"), index=labels["user_id"]
-    )
-    value = incremental_auc(labels, features, ("tenure",), last_feedback=last)
-    assert value is not None and value.split == "time-ordered"
+    value = incremental_auc(labels.drop(columns="tenure"), features, ())
+    assert value is not None and value.baseline == "none" and value.auc_covariates is None
+    assert value.delta == pytest.approx(value.auc_with_text - 0.5)
+    assert value.ci_low > 0
 
 
 def test_too_few_users() -> None:
@@ -48,10 +47,12 @@ def test_too_few_users() -> None:
 
 
 def test_key_driver_quadrants() -> None:
+    sure, unsure = "moderate", "uncertain"
     table = pd.DataFrame(
         {
-            "prevalence": [0.30, 0.25, 0.05, 0.04, 0.20, 0.01],
-            "impact": [0.10, 0.02, 0.08, 0.001, -0.03, np.nan],
+            "prevalence": [0.30, 0.25, 0.05, 0.04, 0.20, 0.01, 0.40, 0.22],
+            "impact": [0.10, 0.02, 0.08, 0.001, -0.03, np.nan, 0.12, -0.05],
+            "certainty": [sure, sure, sure, sure, sure, "not_modelled", unsure, unsure],
         }
     )
     assert key_driver_quadrants(table).tolist() == [
@@ -61,8 +62,10 @@ def test_key_driver_quadrants() -> None:
         "low_priority",
         "strength",
         "low_priority",
+        "uncertain",  # common and large, but its interval covers 1: not a priority
+        "uncertain",  # nor a strength
     ]
-    assert set(QUADRANTS) == {"fix_first", "monitor", "strength", "low_priority"}
+    assert set(QUADRANTS) == {"fix_first", "monitor", "strength", "low_priority", "uncertain"}
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,8 @@ def test_columns_detected_and_covariates_chosen(tmp_path: Path) -> None:
     assert labels.frame["churned"].tolist()[:3] == [1, 0, 0]
     assert str(labels.frame["churn_date"].iloc[0].date()) == "2026-05-01"
     assert labels.covariates == ("在网月数", "套餐")
-    assert labels.skipped == {"注册日期": "date", "备注": "more than 20 categories"}
+    assert labels.skipped == {"备注": "more than 20 categories"}
+    assert labels.start_col == "注册日期"  # the time origin of time-to-churn, not a covariate
 
 
 def test_non_binary_churn_values(tmp_path: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,56 +14,8 @@ from feedback_miner.attribution import ATTRIBUTION_COLUMNS, ChurnLabels, attribu
 from feedback_miner.errors import LabelError
 from feedback_miner.themes import Taxonomy, Theme
 
-TRUE_LOG_OR = {"a": 1.6, "b": 1.1, "c": 0.6, "d": 0.0}
-SHARES = {"a": 0.15, "b": 0.2, "c": 0.25, "d": 0.3, "confounded": None}
-
-
-def taxonomy() -> Taxonomy:
-    ids = [*TRUE_LOG_OR, "confounded", "rare"]
-    return Taxonomy("sim", "1", tuple(Theme(i, f"主题{i}", (i,)) for i in ids))
-
-
-def simulate(seed: int = 7, n: int = 4000):
-    rng = np.random.default_rng(seed)
-    tenure = rng.uniform(0, 48, n)
-    exposures = {t: rng.random(n) < s for t, s in SHARES.items() if s is not None}
-    # complaints about "confounded" come from short-tenure users, but do not cause churn
-    exposures["confounded"] = rng.random(n) < np.where(tenure < 12, 0.6, 0.1)
-    exposures["rare"] = np.zeros(n, dtype=bool)
-    exposures["rare"][:3] = True
-    logit = -1.0 - 0.06 * (tenure - 24) + sum(TRUE_LOG_OR[t] * exposures[t] for t in TRUE_LOG_OR)
-    churned = rng.random(n) < 1 / (1 + np.exp(-logit))
-    users = [f"u{i}" for i in range(n)]
-    start = pd.Timestamp("2026-01-01")
-    churn_date = [start + pd.Timedelta(days=200) if c else pd.NaT for c in churned]
-    docs, mentions = [], []
-    for i, user in enumerate(users):
-        doc = f"d{i}"
-        docs.append(
-            {
-                "doc_id": doc,
-                "user_id": user,
-                "created_at": start + pd.Timedelta(days=int(rng.integers(1, 199))),
-            }
-        )
-        for theme, flags in exposures.items():
-            if flags[i]:
-                mentions.append(
-                    {"doc_id": doc, "user_id": user, "theme_id": theme, "sentiment_score": -0.6}
-                )
-    labels = pd.DataFrame(
-        {
-            "user_id": users,
-            "churned": churned.astype(int),
-            "churn_date": churn_date,
-            "tenure": tenure,
-        }
-    )
-    labels["churn_date"] = pd.to_datetime(labels["churn_date"])
-    churn_labels = ChurnLabels(
-        labels, "sim.csv", "user_id", "churned", "churn_date", ("tenure",), {}
-    )
-    return pd.DataFrame(docs), pd.DataFrame(mentions), churn_labels
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from worlds import TRUE_LOG_OR, simulate, taxonomy
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +60,7 @@ def test_rare_theme_is_reported_not_modelled(simulated) -> None:
     row = simulated[3].table.set_index("theme_id").loc["rare"]
     assert row["n_users"] == 3
     assert np.isnan(row["odds_ratio"])
-    assert row["note"] == "too few exposed users to model (3 < 5)"
+    assert row["note"] == "too few exposed users to model (3; at least 5)"
 
 
 def test_feedback_after_churn_never_changes_the_result(simulated) -> None:
@@ -155,9 +110,11 @@ def test_separation_falls_back_to_a_penalised_fit() -> None:
     result = attribute(
         build_exposure(docs, mentions, labels, taxonomy().ids), taxonomy(), covariates=("tenure",)
     )
-    assert result.model is not None and result.model.method.startswith("ridge")
+    assert result.model is not None and result.model.method == "Firth penalised likelihood"
     row = result.table.set_index("theme_id").loc["a"]
     assert np.isfinite(row["odds_ratio"]) and row["odds_ratio"] > 1
+    # a profile-likelihood interval: finite below, and far above the estimate
+    assert 1 < row["ci_low"] < row["odds_ratio"] < row["ci_high"]
     assert row["note"].startswith("penalised fit: ")
 
 
@@ -248,7 +205,7 @@ def test_time_to_churn_columns_from_dates() -> None:
     result = attribute(exposure, taxonomy(), covariates=labels.covariates, survival=True)
     table = result.table.set_index("theme_id")
     assert result.survival_source is not None and result.survival_source.startswith(
-        "days from first feedback"
+        "days from each user's first feedback to churn (others: to the labels' snapshot"
     )
     assert table.loc["a", "hazard_ratio"] > table.loc["d", "hazard_ratio"]
     assert table.loc["a", "hr_ci_low"] > 1

@@ -68,9 +68,9 @@ def test_texts_without_a_user_and_mentions_without_a_doc_are_left_out() -> None:
 
 def test_counts_and_recency() -> None:
     docs, mentions = tables()
-    out = user_features(
-        docs, mentions, THEMES, observation_end=pd.Timestamp("2026-03-31")
-    ).set_index("user_id")
+    out = user_features(docs, mentions, THEMES, as_of=pd.Timestamp("2026-03-31")).set_index(
+        "user_id"
+    )
     assert out.loc["u1", "n_docs"] == 3 and out.loc["u1", "n_negative_docs"] == 2
     assert out.loc["u1", "sentiment_min"] == pytest.approx(-0.9)
     assert out.loc["u1", "days_since_last_complaint"] == pytest.approx(30)
@@ -79,12 +79,38 @@ def test_counts_and_recency() -> None:
     assert out.loc["u2", "theme_price_negative"] == 1
 
 
-def test_feedback_on_or_after_the_churn_date_is_left_out() -> None:
+def test_one_cut_off_for_every_user() -> None:
+    """Features at as_of: feedback written after it is left out, for every user alike, and
+    a text written at the cut-off itself counts."""
     docs, mentions = tables()
-    churn = pd.Series({"u1": pd.Timestamp("2026-02-15")})
-    out = user_features(docs, mentions, THEMES, churn_dates=churn).set_index("user_id")
-    assert out.loc["u1", "n_docs"] == 2  # d4 (March) was written after leaving
+    out = user_features(docs, mentions, THEMES, as_of=pd.Timestamp("2026-02-15")).set_index(
+        "user_id"
+    )
+    assert out.loc["u1", "n_docs"] == 2  # d4 (March) is after the cut-off
     assert out.loc["u1", "theme_service_mentions"] == 0
+    at_the_end = user_features(docs, mentions, THEMES).set_index("user_id")
+    assert at_the_end.loc["u1", "n_docs"] == 3  # d4 is the latest text: it counts
+
+
+def test_undated_texts_can_be_left_out_of_a_cut_off() -> None:
+    docs, mentions = tables()
+    docs.loc[0, "created_at"] = pd.NaT
+    cut = pd.Timestamp("2026-02-15")
+    kept = user_features(docs, mentions, THEMES, as_of=cut).set_index("user_id")
+    dated = user_features(docs, mentions, THEMES, as_of=cut, dated_only=True).set_index("user_id")
+    assert (kept.loc["u1", "n_docs"], dated.loc["u1", "n_docs"]) == (2, 1)
+
+
+def test_the_transformer_takes_an_as_of_date() -> None:
+    frame = pd.DataFrame(
+        {
+            "user_id": ["u1", "u1"],
+            "text": ["价格太贵了", "客服不回复"],
+            "created_at": ["2026-01-01", "2026-03-05"],
+        }
+    )
+    out = UserFeaturizer(as_of="2026-02-01").fit().transform(frame).set_index("user_id")
+    assert out.loc["u1", "n_docs"] == 1
 
 
 def test_transformer_gives_the_command_columns(samples_dir: Path, tmp_path: Path) -> None:
