@@ -26,13 +26,17 @@ def test_sample_labels_cover_at_least_500_users(samples_dir: Path) -> None:
     assert set(labels["churned"]) == {0, 1}
 
 
-def test_churn_model_example_runs_and_text_helps(samples_dir: Path) -> None:
+def test_churn_model_example_runs_on_a_cut_off(samples_dir: Path) -> None:
+    """The example predicts churn after a cut-off from what was known before it: its figures
+    are plain AUCs of that design (whether text helps is what it measures, not assumed)."""
     done = subprocess.run(
         [sys.executable, str(samples_dir / "churn_model_example.py")],
         check=True,
         capture_output=True,
         text=True,
     )
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("cut-off 2026-07-13: ") and "churned by 2026-10-29" in first
     lines = [line for line in done.stdout.splitlines() if "ROC AUC" in line]
     aucs = [float(line.rsplit(" ", 1)[1]) for line in lines]
-    assert len(aucs) == 2 and aucs[1] > aucs[0]
+    assert len(aucs) == 2 and all(0.5 < a < 1 for a in aucs)

@@ -87,7 +87,7 @@ def run_partitions(
     try:
         if scheduler:
             try:
-                client = Client(scheduler, timeout=30)
+                client = Client(scheduler, timeout=10)
             except OSError as error:
                 raise FeedbackMinerError(
                     f"--scheduler {scheduler}: cannot reach the Dask scheduler ({error}). "
