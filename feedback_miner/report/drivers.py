@@ -36,6 +36,8 @@ CERTAINTY_WORDS = {
     "not_modelled": "提及用户太少，未建模",
 }
 _KM_THEMES = 3
+# one colour per reason (exposed: solid, others: dashed), apart from the quadrant colours
+_KM_COLOURS = ("C00000", "2F5597", "BF8F00")
 
 
 def _fill(colour: str) -> PatternFill:
@@ -68,7 +70,7 @@ def survival_chart(grid: Grid, attribution: AttributionResult, t: Labels, *, sta
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     column = 2
-    for theme in top:
+    for theme, colour in zip(top, _KM_COLOURS, strict=False):
         for group, label in (("exposed", "提及者"), ("others", "其他人")):
             values = curves[(curves["theme_id"] == theme) & (curves["group"] == group)]
             title = f"{names[theme]} · {t(label)}"
@@ -82,6 +84,8 @@ def survival_chart(grid: Grid, attribution: AttributionResult, t: Labels, *, sta
             )
             series.marker.symbol = "none"
             series.smooth = False
+            series.graphicalProperties.line.solidFill = colour
+            series.graphicalProperties.line.width = 28575 if group == "exposed" else 19050
             if group == "others":
                 series.graphicalProperties.line.dashStyle = "dash"
             chart.series.append(series)

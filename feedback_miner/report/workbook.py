@@ -215,7 +215,9 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
     grid.put(row, 1, t("主要流失原因"), SECTION)
     row += 1
     if attribution is not None:
-        top = attribution.table.dropna(subset=["impact"]).head(5)
+        # top-level reasons: a sub-theme's churn is already within its parent's
+        table = attribution.table
+        top = table[table["parent_id"] == ""].dropna(subset=["impact"]).head(5)
         headers = (t("原因"), t("归因流失占比"), t("调整后比值比"), t("把握程度"))
         for j, name in enumerate(headers, start=1):
             grid.put(row, j, name, HEADER)
