@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -20,6 +21,7 @@ from .engines import DEFAULT_CHUNK_SIZE, Engine, analyze_blocks, analyze_records
 from .ingest import IngestOptions, IngestStream
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
+from .scores import ScoreOptions, analyze_scores
 from .stages import AnalyzerSpec
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
@@ -42,6 +44,7 @@ def analyze(
     adjust_for: Sequence[str] = (),
     neutral_band: float = 0.1,
     segment_columns: Sequence[str] = (),
+    scores: ScoreOptions | None = None,
     seed: int = 0,
     with_summary: bool = True,
     jobs: int = 1,
@@ -79,8 +82,12 @@ def analyze(
         Columns to break themes down by in the report (docs columns, ``meta:``
         columns with or without the prefix, or label-file columns); chosen
         automatically when empty.
+    scores : ScoreOptions, optional
+        The score column and metric, and how to cut two periods; by default
+        the detected rating and the last two months.
     seed : int
-        Seed of the samples taken for quotes and emerging-theme discovery.
+        Seed of the samples taken for quotes and emerging-theme discovery, and of
+        the bootstraps.
     with_summary : bool
         Compute the report's summaries (:mod:`feedback_miner.summary`); not
         needed when only tables or features are wanted.
@@ -164,6 +171,10 @@ def analyze(
         )
         warnings += churn.warnings
         timings["attribution"] = time.perf_counter() - started
+    started = time.perf_counter()
+    score_options = replace(scores, seed=seed) if scores is not None else ScoreOptions(seed=seed)
+    scored = analyze_scores(docs, mentions, stream.files, chosen, score_options)
+    timings["scores and changes"] = time.perf_counter() - started
     coverage = taxonomy_coverage(docs)
     if coverage.negative_documents and coverage.negative_coverage < LOW_COVERAGE:
         warnings.append(
@@ -225,6 +236,10 @@ def analyze(
         incremental_note=churn.incremental_note if churn else None,
         user_features=churn.user_features if churn else None,
         confounders=churn.confounders if churn else (),
+        drivers=scored.drivers,
+        drivers_note=scored.drivers_note,
+        changes=scored.changes,
+        changes_note=scored.changes_note,
         summary=summary,
         settings=settings,
         warnings=tuple(warnings),

@@ -21,7 +21,9 @@ from .attribution import (
     IncrementalValue,
 )
 from .ingest import FileSummary
+from .scores import ScoreDrivers
 from .summary import Summary
+from .summary.changes import Changes
 from .themes import Taxonomy
 
 __all__ = ["AnalysisResult", "LabelOptions", "RunSettings"]
@@ -118,6 +120,12 @@ class AnalysisResult:
         Why the incremental value was not measured (with labels).
     confounders : tuple of ConfounderFlag
         Themes whose effect vanishes within a segment.
+    drivers : ScoreDrivers or None
+        What drags the survey score down, when the inputs carry a rating.
+    changes : Changes or None
+        The comparison of two periods, when the dates allow one.
+    drivers_note, changes_note : str or None
+        Why either is missing.
     user_features : pandas.DataFrame or None
         With labels, the user feature table of every labelled user (see
         :mod:`feedback_miner.features`).
@@ -143,6 +151,10 @@ class AnalysisResult:
     incremental_note: str | None = None
     user_features: pd.DataFrame | None = None
     confounders: tuple[ConfounderFlag, ...] = ()
+    drivers: ScoreDrivers | None = None
+    drivers_note: str | None = None
+    changes: Changes | None = None
+    changes_note: str | None = None
     summary: Summary | None = None
     warnings: tuple[RunWarning, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)

@@ -43,6 +43,19 @@ THEMES: dict[str, tuple[float, float]] = {
     "need_gone": (0.06, 1.0),
     "account_security": (0.04, 0.5),
 }
+# theme -> the ratings it costs: on the survey's 0-10 recommendation question and on the
+# tickets' 1-5 satisfaction (the truth behind the demo's score drivers)
+SCORE_EFFECTS: dict[str, tuple[float, float]] = {
+    "marketing": (-0.5, -0.2),
+    "price": (-1.0, -0.4),
+    "billing": (-2.5, -1.0),
+    "bugs": (-3.0, -1.2),
+    "service": (-2.0, -1.0),
+    "content": (-1.0, -0.4),
+    "need_gone": (-1.5, -0.5),
+    "account_security": (-1.0, -0.5),
+}
+NPS_BASE, SATISFACTION_BASE = 8.5, 4.4
 INTERCEPT = -1.7
 TENURE_SLOPE = -0.04  # per month, centred at 24
 PREMIUM_EFFECT = -0.4
@@ -158,7 +171,8 @@ def survey_rows(rng: np.random.Generator, users: list[User], text: dict) -> list
         for source, body, when in user.docs:
             if source != "survey":
                 continue
-            nps = int(np.clip(round(rng.normal(4 if user.themes else 8, 2)), 0, 10))
+            mean = NPS_BASE + sum(SCORE_EFFECTS[t][0] for t in user.themes)
+            nps = int(np.clip(round(rng.normal(mean, 1.5)), 0, 10))
             picked = sorted(
                 set(_pick(rng, devices) for _ in range(1 + int(rng.integers(3)))), key=devices.index
             )
@@ -245,7 +259,8 @@ def ticket_rows(rng: np.random.Generator, users: list[User], text: dict) -> list
             body += pii.format(
                 phone=_phone(rng), email=f"user{int(rng.integers(100, 999))}@example.com"
             )
-        satisfaction = int(np.clip(round(rng.normal(2.5 if user.themes else 4.2, 1)), 1, 5))
+        mean = SATISFACTION_BASE + sum(SCORE_EFFECTS[t][1] for t in user.themes)
+        satisfaction = int(np.clip(round(rng.normal(mean, 0.8)), 1, 5))
         rows.append(
             [
                 f"T2026{number:05d}",

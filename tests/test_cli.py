@@ -36,6 +36,10 @@ def analyzed(samples_dir: Path, tmp_path_factory) -> Path:
             str(out / "a.csv"),
             "--summary",
             str(out / "summary.json"),
+            "--drivers",
+            str(out / "drivers.csv"),
+            "--changes",
+            str(out / "changes.csv"),
             "--quiet",
         ]
     )
@@ -474,3 +478,62 @@ def test_bad_label_options(
     assert main([*argv, "-o", str(tmp_path / "r.xlsx"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("feedback-miner: error: ") and message in err
+
+
+def test_drivers_and_changes_tables(analyzed: Path) -> None:
+    from feedback_miner.scores import DRIVER_COLUMNS
+    from feedback_miner.summary.changes import CHANGE_COLUMNS
+
+    drivers = pd.read_csv(analyzed / "drivers.csv")
+    changes = pd.read_csv(analyzed / "changes.csv")
+    assert list(drivers.columns[: len(DRIVER_COLUMNS)]) == list(DRIVER_COLUMNS)
+    assert list(changes.columns[: len(CHANGE_COLUMNS)]) == list(CHANGE_COLUMNS)
+    # the demo's satisfaction ratings are planted: bugs cost the most (samples/README.md)
+    sure = drivers[drivers["certainty"] == "sure"]
+    assert sure.iloc[0]["theme_id"] in ("bugs", "price")
+    marketing = drivers.set_index("theme_id").loc["marketing"]
+    assert marketing["impact"] > sure.iloc[0]["impact"]
+    assert set(changes["flag"]) <= {"rising", "falling", "steady", "new", "gone"}
+    assert (changes["period_before"] < changes["period_after"]).all()
+    book = load_workbook(analyzed / "r.xlsx")
+    assert book["评分驱动"]["A1"].value.startswith("评分：“满意度”的满意占比(前两档)")
+    assert book["变化"]["A1"].value.startswith("比较“2026-09”")
+
+
+def test_score_column_by_name_and_baseline(
+    samples_dir: Path, analyzed: Path, tmp_path: Path, capsys
+) -> None:
+    code = main(
+        [
+            "analyze",
+            *[str(samples_dir / n) for n in INPUTS],
+            "-o",
+            str(tmp_path / "r.xlsx"),
+            "--score-col",
+            "3、您向朋友推荐悦看视频的可能性有多大？(0-10分)",
+            "--drivers",
+            str(tmp_path / "drivers.csv"),
+            "--baseline",
+            str(analyzed / "d.csv"),
+            "--changes",
+            str(tmp_path / "changes.csv"),
+        ]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "Score: nps of '3、您向朋友推荐悦看视频的可能性有多大？(0-10分)' (a 0-10 scale)" in err
+    changes = pd.read_csv(tmp_path / "changes.csv")
+    assert set(changes["period_before"]) == {"d.csv"} and set(changes["period_after"]) == {
+        "this run"
+    }
+    assert (changes["flag"] == "steady").all()  # the same documents as the baseline
+
+
+def test_unknown_score_column(samples_dir: Path, tmp_path: Path, capsys) -> None:
+    argv = ["analyze", str(samples_dir / "social_posts.csv"), "-o", str(tmp_path / "r.xlsx")]
+    assert main([*argv, "--score-col", "星级", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "feedback-miner: error: --score-col '星级' is not a column of the inputs; the columns "
+        "that can be scores: "
+    )

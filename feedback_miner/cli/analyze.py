@@ -14,6 +14,7 @@ from .options import (
     add_label_options,
     add_report_options,
     add_run_options,
+    add_score_options,
 )
 
 if TYPE_CHECKING:
@@ -65,11 +66,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--features", type=Path, metavar="FILE", help="one row per user: features for churn models"
     )
     outputs.add_argument(
+        "--drivers", type=Path, metavar="FILE", help="one row per theme: what it does to the score"
+    )
+    outputs.add_argument(
+        "--changes", type=Path, metavar="FILE", help="one row per theme: the last two periods"
+    )
+    outputs.add_argument(
         "--summary",
         type=Path,
         metavar="FILE.json",
         help="the run's key figures and warnings as JSON, for scripts and monitoring",
     )
+    add_score_options(parser)
     add_csv_options(parser)
     add_report_options(parser)
     add_run_options(parser)
@@ -96,6 +104,8 @@ def _check(args: argparse.Namespace) -> None:
         "--mentions": args.mentions,
         "--attribution": args.attribution,
         "--features": args.features,
+        "--drivers": args.drivers,
+        "--changes": args.changes,
     }
     for option, path in tables.items():
         if path is not None:
@@ -133,6 +143,18 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.features:
         write_table_file(features_of(result), args.features, raw=raw, option="--features")
+    if args.drivers:
+        if result.drivers is None:
+            raise FeedbackMinerError(
+                f"--drivers {args.drivers}: no score drivers: {result.drivers_note}."
+            )
+        write_table_file(result.drivers.table, args.drivers, raw=raw, option="--drivers")
+    if args.changes:
+        if result.changes is None:
+            raise FeedbackMinerError(
+                f"--changes {args.changes}: no period comparison: {result.changes_note}"
+            )
+        write_table_file(result.changes.table, args.changes, raw=raw, option="--changes")
     if args.summary:
         write_run_summary(result, args.summary)
     sheet_rows = {} if args.docs_sheet_rows is None else {"max_rows": args.docs_sheet_rows + 2}
@@ -182,6 +204,29 @@ def _summarise(args: argparse.Namespace, result: AnalysisResult) -> None:
     elif result.incremental_note:
         say(
             args, f"The text's value for a churn model was not measured: {result.incremental_note}."
+        )
+    if result.drivers is not None:
+        drivers = result.drivers
+        metric = drivers.metric
+        costly = drivers.table[
+            (drivers.table["certainty"] == "sure") & (drivers.table["impact"] < 0)
+        ]
+        named = ", ".join(f"{r.theme_name} ({r.impact:+.1f})" for r in costly.head(3).itertuples())
+        say(
+            args,
+            f"Score: {metric.name} of {drivers.column!r} ({metric.why}) = {drivers.overall:.1f} on "
+            f"{drivers.n_docs} documents; costing the most {metric.unit}: {named or 'none for sure'}.",
+        )
+    if result.changes is not None:
+        changes = result.changes
+        alerts = changes.alerts()
+        listed = ", ".join(
+            f"{r.theme_name} ({r.flag}, {r.change:+.1%})" for r in alerts.itertuples()
+        )
+        say(
+            args,
+            f"Changes {changes.before} -> {changes.after} ({changes.docs_before} and "
+            f"{changes.docs_after} documents): {listed or 'no theme rose significantly'}.",
         )
     for warning in result.warnings:
         say(args, f"Warning ({warning.code}): {warning.message}")

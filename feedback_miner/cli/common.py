@@ -123,7 +123,15 @@ def check_run_options(args: argparse.Namespace) -> None:
 def run_analysis(args: argparse.Namespace, *, with_summary: bool = True) -> AnalysisResult:
     """Run the analysis with the input, label and exposure options of ``args``, with progress."""
     from ..pipeline import analyze
+    from ..scores import ScoreOptions
 
+    scores = ScoreOptions(
+        score_col=getattr(args, "score_col", None),
+        score_metric=getattr(args, "score_metric", None),
+        period=getattr(args, "period", "month"),
+        split_date=getattr(args, "split_date", None),
+        baseline=getattr(args, "baseline", None),
+    )
     bar, set_total, advance = progress(args, "doc")
     with bar:
         return analyze(
@@ -141,6 +149,7 @@ def run_analysis(args: argparse.Namespace, *, with_summary: bool = True) -> Anal
             undated=args.undated,
             adjust_for=tuple(args.adjust_for),
             segment_columns=getattr(args, "segment_col", ()),
+            scores=scores,
             seed=getattr(args, "seed", 0),
             with_summary=with_summary,
         )

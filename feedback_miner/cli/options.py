@@ -11,6 +11,7 @@ __all__ = [
     "add_label_options",
     "add_report_options",
     "add_run_options",
+    "add_score_options",
 ]
 
 
@@ -37,6 +38,38 @@ def add_column_options(parser: argparse.ArgumentParser) -> None:
         "--sheet",
         metavar="NAME",
         help="the sheet of a workbook to read (default: the sheet with the most values)",
+    )
+
+
+def add_score_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("scores and periods")
+    group.add_argument(
+        "--score-col",
+        metavar="NAME",
+        help="a rating column (NPS 0-10, 满意度 1-5, stars) for the score drivers "
+        "(default: the detected rating column)",
+    )
+    group.add_argument(
+        "--score-metric",
+        choices=["nps", "mean", "top2box"],
+        help="how ratings make the score (default: from the scale and the column name)",
+    )
+    group.add_argument(
+        "--period",
+        choices=["month", "week", "quarter"],
+        default="month",
+        help="compare the last two periods of this length (default: month)",
+    )
+    group.add_argument(
+        "--split-date",
+        metavar="DATE",
+        help="compare the documents before and after this date instead",
+    )
+    group.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="OLD_DOCS",
+        help="compare with the docs table (.csv or .parquet) of an earlier run instead",
     )
 
 

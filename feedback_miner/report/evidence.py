@@ -63,7 +63,7 @@ def quotes_sheet(grid: Grid, summary: Summary, t: Labels, layout: Layout) -> Gri
         wrap=("evidence", "text"),
     )
     for row, theme_id in zip(range(FIRST_ROW, last + 1), quotes["theme_id"], strict=True):
-        grid.restyle(row, 1, link=layout.link(1, layout.reason_rows[theme_id], "B"))
+        grid.restyle(row, 1, link=layout.link("reasons", layout.reason_rows[theme_id], "B"))
     grid.freeze = "C4"
     grid.autofilter = f"A3:I{last}"
     grid.widths = [16, 9, 8, 30, 60, 9, 17, 20, 10]

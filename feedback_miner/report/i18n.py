@@ -16,6 +16,7 @@ from .catalogue import english_labels
 __all__ = [
     "CHURN_TYPE_NAMES",
     "LANGUAGES",
+    "SHEET_KEYS",
     "Labels",
     "ReportLanguage",
     "sheet_names",
@@ -24,20 +25,26 @@ __all__ = [
 ReportLanguage = Literal["zh", "en"]
 LANGUAGES: tuple[str, ...] = get_args(ReportLanguage)
 
-_SHEETS = (
-    "概览",
-    "流失原因",
-    "关键驱动",
-    "原声",
-    "趋势",
-    "细分",
-    "流失类型",
-    "竞品去向",
-    "新主题",
-    "明细",
-    "数据质量",
-    "方法说明",
+# the sheets in order: a key the code uses, and the title (Chinese, translated for en)
+_SHEETS = MappingProxyType(
+    {
+        "overview": "概览",
+        "reasons": "流失原因",
+        "drivers": "关键驱动",
+        "scores": "评分驱动",
+        "quotes": "原声",
+        "trends": "趋势",
+        "changes": "变化",
+        "segments": "细分",
+        "churn_types": "流失类型",
+        "competitors": "竞品去向",
+        "emerging": "新主题",
+        "documents": "明细",
+        "quality": "数据质量",
+        "method": "方法说明",
+    }
 )
+SHEET_KEYS: tuple[str, ...] = tuple(_SHEETS)
 CHURN_TYPE_NAMES = MappingProxyType(
     {"natural": "自然流失", "active": "主动流失", "passive": "被动流失", "": ""}
 )
@@ -92,4 +99,4 @@ def sheet_names(lang: ReportLanguage) -> tuple[str, ...]:
     ('Overview', 'Churn reasons', 'Key drivers')
     """
     t = Labels(lang)
-    return tuple(t(name) for name in _SHEETS)
+    return tuple(t(name) for name in _SHEETS.values())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..result import AnalysisResult
 from ..summary import Summary
 from .cells import quote_sheet_title
-from .i18n import Labels, sheet_names
+from .i18n import SHEET_KEYS, Labels, sheet_names
 
 __all__ = ["FIRST_ROW", "Layout"]
 
@@ -54,6 +54,10 @@ class Layout:
             quote_rows=quote_rows,
         )
 
-    def link(self, sheet: int, row: int, column: str = "A") -> str:
-        """The in-workbook link target of a cell on sheet number ``sheet``."""
-        return f"{quote_sheet_title(self.names[sheet])}!{column}{row}"
+    def title(self, sheet: str) -> str:
+        """The title of the sheet with key ``sheet`` (see :data:`~.i18n.SHEET_KEYS`)."""
+        return self.names[SHEET_KEYS.index(sheet)]
+
+    def link(self, sheet: str, row: int, column: str = "A") -> str:
+        """The in-workbook link target of a cell on the sheet with key ``sheet``."""
+        return f"{quote_sheet_title(self.title(sheet))}!{column}{row}"

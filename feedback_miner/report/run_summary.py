@@ -59,8 +59,27 @@ def run_summary(result: AnalysisResult) -> dict[str, Any]:
             "negative_coverage": coverage.negative_coverage,
         },
         "warnings": [{"code": w.code, "message": w.message} for w in result.warnings],
-        "alerts": [],
+        "alerts": _alerts(result),
     }
+
+
+def _alerts(result: AnalysisResult) -> list[dict[str, Any]]:
+    """Themes rising or new between the two periods (see :mod:`feedback_miner.summary.changes`)."""
+    if result.changes is None:
+        return []
+    return [
+        {
+            "theme_id": row["theme_id"],
+            "theme_name": row["theme_name"],
+            "flag": row["flag"],
+            "period_before": row["period_before"],
+            "period_after": row["period_after"],
+            "share_before": float(row["share_before"]),
+            "share_after": float(row["share_after"]),
+            "q_value": float(row["q_value"]),
+        }
+        for row in result.changes.alerts().to_dict("records")
+    ]
 
 
 def write_run_summary(result: AnalysisResult, path: str | Path) -> Path:

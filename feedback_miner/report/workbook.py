@@ -24,6 +24,7 @@ from .i18n import Labels, ReportLanguage, sheet_names
 from .layout import Layout
 from .method import method_sheet
 from .notes import WARNING_TITLES, reason_notes, warning_text
+from .scores import METRIC_NAMES, changes_sheet, score_drivers_sheet
 from .style import HEADER, PERCENT, SECTION, TITLE, WRAP
 from .trends import segments_sheet, trends_sheet
 
@@ -134,19 +135,21 @@ def build_report(
     layout = Layout.of(result, summary, t)
     out = Path(path)
     book = Workbook(write_only=True)
-    names = layout.names
-    _overview(Grid(names[0]), result, summary, t).write(book)
-    _reasons(Grid(names[1]), result, summary, t, layout).write(book)
-    key_drivers_sheet(Grid(names[2]), result, t).write(book)
-    quotes_sheet(Grid(names[3]), summary, t, layout).write(book)
-    trends_sheet(Grid(names[4]), result, summary, t).write(book)
-    segments_sheet(Grid(names[5]), result, summary, t).write(book)
-    churn_types_sheet(Grid(names[6]), result, summary, t).write(book)
-    competitors_sheet(Grid(names[7]), result, summary, t).write(book)
-    emerging_sheet(Grid(names[8]), summary, t).write(book)
-    overflow = documents_sheet(book, names[9], result, t, out, max_rows, raw_csv=raw_csv)
-    quality_sheet(Grid(names[10]), result, t).write(book)
-    method_sheet(Grid(names[11]), result, t).write(book)
+    title = layout.title
+    _overview(Grid(title("overview")), result, summary, t).write(book)
+    _reasons(Grid(title("reasons")), result, summary, t, layout).write(book)
+    key_drivers_sheet(Grid(title("drivers")), result, t).write(book)
+    score_drivers_sheet(Grid(title("scores")), result, t).write(book)
+    quotes_sheet(Grid(title("quotes")), summary, t, layout).write(book)
+    trends_sheet(Grid(title("trends")), result, summary, t).write(book)
+    changes_sheet(Grid(title("changes")), result, t).write(book)
+    segments_sheet(Grid(title("segments")), result, summary, t).write(book)
+    churn_types_sheet(Grid(title("churn_types")), result, summary, t).write(book)
+    competitors_sheet(Grid(title("competitors")), result, summary, t).write(book)
+    emerging_sheet(Grid(title("emerging")), summary, t).write(book)
+    overflow = documents_sheet(book, title("documents"), result, t, out, max_rows, raw_csv=raw_csv)
+    quality_sheet(Grid(title("quality")), result, t).write(book)
+    method_sheet(Grid(title("method")), result, t).write(book)
     with replacing(out, "the report") as temporary:
         book.save(temporary)
     logger.info("report written to %s", out)
@@ -204,6 +207,26 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
         figures += [(names[k], v, "0.000") for k, v in inc.baselines.items() if k in names]
     elif result.incremental_note is not None:
         figures.append((t("流失模型AUC"), t("未测量(原因见“需要注意”)"), None))
+    if result.drivers is not None:
+        drivers = result.drivers
+        figures.append(
+            (
+                t(
+                    "评分：{metric}(“{column}”)",
+                    metric=t(METRIC_NAMES[drivers.metric.name]),
+                    column=drivers.column,
+                ),
+                drivers.overall,
+                "0.0",
+            )
+        )
+        costly = drivers.table[
+            (drivers.table["certainty"] == "sure") & (drivers.table["impact"] < 0)
+        ]
+        for driver in costly.head(3).to_dict("records"):
+            figures.append(
+                (t("拉低评分：{theme}", theme=driver["theme_name"]), driver["impact"], "+0.0;-0.0")
+            )
     grid.put(3, 1, t("关键数字"), SECTION)
     row = 4
     for name, value, fmt in figures:
@@ -362,7 +385,7 @@ def _reasons(
         grid.widths += [11, 11, 11, 10, 14, 14, 30, 36]
     for theme_id, row in layout.reason_rows.items():
         if theme_id in layout.quote_rows:  # the reason's name opens its quotes
-            grid.restyle(row, 2, link=layout.link(3, layout.quote_rows[theme_id]))
+            grid.restyle(row, 2, link=layout.link("quotes", layout.quote_rows[theme_id]))
     if charted > 3:
         chart = BarChart()
         chart.type = "bar"

@@ -44,12 +44,12 @@ def _rows(sheet, first: int = 4) -> list[tuple]:
 
 
 # 流失原因: the bar chart of the reasons and the Kaplan-Meier curves
-CHARTS = {"概览": 1, "流失原因": 2, "关键驱动": 1, "趋势": 2, "流失类型": 1}
+CHARTS = {"概览": 1, "流失原因": 2, "关键驱动": 1, "评分驱动": 1, "趋势": 2, "流失类型": 1}
 
 
 def test_sheets_and_charts(workbook) -> None:
     assert workbook.sheetnames == list(SHEETS)
-    assert len(SHEETS) == 12
+    assert len(SHEETS) == 14
     for sheet in workbook.worksheets:
         assert len(sheet._charts) == CHARTS.get(sheet.title, 0), sheet.title
     assert workbook["明细"].auto_filter.ref.startswith("A2:")

@@ -1,0 +1,228 @@
+"""What drags the score down: each theme's impact on a survey score, with honest intervals.
+
+For each theme, its documents are those that mention it (or one of its
+sub-themes). ``impact`` is the overall score minus the score without those
+documents, in the metric's units (negative: the theme drags the score down),
+with a 95% bootstrap interval over documents. The key-driver coefficient is
+the theme's coefficient in a least-squares regression of each answer's
+contribution to the score (:func:`~feedback_miner.scores.metrics.contributions`)
+on every top-level theme at once (sub-themes beside their parent's other
+parts, as in the churn attribution), with heteroskedasticity-robust (HC1)
+intervals, p-values and Benjamini-Hochberg q-values. An impact whose
+interval covers zero is ``uncertain``: no advice is drawn from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..attribution.stats import rolled_up
+from ..joins import doc_rows
+from ..themes import Taxonomy
+from .metrics import ScoreMetric, contributions
+
+__all__ = ["DRIVER_COLUMNS", "ScoreDrivers", "score_drivers", "theme_matrix"]
+
+DRIVER_COLUMNS = (
+    "theme_id",
+    "theme_name",
+    "n_docs",
+    "score_with",
+    "score_without",
+    "impact",
+    "ci_low",
+    "ci_high",
+    "coef",
+    "coef_ci_low",
+    "coef_ci_high",
+    "p_value",
+    "q_value",
+)
+_BOOTSTRAP = 1000
+_BLOCK = 50
+_MIN_DOCS = 10
+_Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class ScoreDrivers:
+    """The score-driver table and what it was measured on.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        :data:`DRIVER_COLUMNS`, then ``parent_id`` and ``certainty``
+        (``sure``: the impact's interval excludes 0; ``uncertain``; ``too_few``:
+        fewer than ten documents on either side); sorted by impact, most negative first.
+    metric : ScoreMetric
+        The metric and its scale.
+    column : str
+        The rating column.
+    overall : float
+        The score of all rated documents.
+    n_docs : int
+        Rated documents.
+    """
+
+    table: pd.DataFrame
+    metric: ScoreMetric
+    column: str
+    overall: float
+    n_docs: int
+
+
+def theme_matrix(docs: pd.DataFrame, mentions: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """Documents x themes, 1 where the document mentions the theme or one of its sub-themes."""
+    matrix = np.zeros((len(docs), len(taxonomy.ids)), dtype=np.int64)
+    row = doc_rows(docs["doc_id"], mentions["doc_id"])
+    column = pd.Index(taxonomy.ids).get_indexer(pd.Index(mentions["theme_id"]))
+    found = (row >= 0) & (column >= 0)
+    matrix[row[found], column[found]] = 1
+    return rolled_up(pd.DataFrame(matrix, columns=list(taxonomy.ids)), taxonomy)
+
+
+def score_drivers(
+    docs: pd.DataFrame,
+    mentions: pd.DataFrame,
+    taxonomy: Taxonomy,
+    values: np.ndarray,
+    metric: ScoreMetric,
+    *,
+    column: str,
+    seed: int = 0,
+) -> ScoreDrivers:
+    """Per theme: documents, score with and without them, impact with its interval, coefficient.
+
+    Parameters
+    ----------
+    docs, mentions : pandas.DataFrame
+        The analysis's tables.
+    taxonomy : Taxonomy
+        The themes.
+    values : numpy.ndarray
+        Each document's rating (NaN for none), aligned with ``docs``.
+    metric : ScoreMetric
+        How ratings make the score.
+    column : str
+        The rating column's name (reported as it is).
+    seed : int
+        Seed of the bootstrap.
+    """
+    rated = np.isfinite(values)
+    c = contributions(values[rated], metric)
+    X = theme_matrix(docs, mentions, taxonomy).to_numpy()[rated].astype(float)
+    overall = float(c.mean()) if len(c) else float("nan")
+    counts = X.sum(axis=0)
+    total, n = c.sum(), len(c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        with_theme = (X.T @ c) / counts
+        without = (total - X.T @ c) / (n - counts)
+    impact = overall - without
+    low, high = _bootstrap(c, X, seed)
+    coefs = _coefficients(c, X, taxonomy)
+    rows = []
+    for j, theme in enumerate(taxonomy.themes):
+        enough = counts[j] >= _MIN_DOCS and n - counts[j] >= _MIN_DOCS
+        coef = coefs.get(theme.id, (np.nan, np.nan, np.nan, np.nan))
+        rows.append(
+            {
+                "theme_id": theme.id,
+                "theme_name": theme.name,
+                "n_docs": int(counts[j]),
+                "score_with": float(with_theme[j]) if counts[j] else np.nan,
+                "score_without": float(without[j]) if n - counts[j] else np.nan,
+                "impact": float(impact[j]) if enough else np.nan,
+                "ci_low": float(low[j]) if enough else np.nan,
+                "ci_high": float(high[j]) if enough else np.nan,
+                "coef": coef[0],
+                "coef_ci_low": coef[1],
+                "coef_ci_high": coef[2],
+                "p_value": coef[3],
+                "q_value": np.nan,
+                "parent_id": theme.parent,
+            }
+        )
+    table = pd.DataFrame(rows)
+    tested = table["p_value"].notna()
+    if tested.any():
+        from statsmodels.stats.multitest import multipletests
+
+        table.loc[tested, "q_value"] = multipletests(table.loc[tested, "p_value"], method="fdr_bh")[
+            1
+        ]
+    table["certainty"] = np.where(
+        table["impact"].isna(),
+        "too_few",
+        np.where((table["ci_low"] > 0) | (table["ci_high"] < 0), "sure", "uncertain"),
+    )
+    table = table.sort_values(
+        ["impact", "n_docs", "theme_id"],
+        ascending=[True, False, True],
+        na_position="last",
+        kind="mergesort",
+    ).reset_index(drop=True)
+    return ScoreDrivers(table, metric, column, overall, n)
+
+
+def _bootstrap(c: np.ndarray, X: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """95% interval of each theme's impact, from Poisson-weighted resamples of the documents."""
+    themes = X.shape[1]
+    if not len(c):
+        return np.full(themes, np.nan), np.full(themes, np.nan)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for start in range(0, _BOOTSTRAP, _BLOCK):
+        w = rng.poisson(1.0, (min(_BLOCK, _BOOTSTRAP - start), len(c))).astype(float)
+        weight, weighted = w.sum(axis=1), w @ c
+        in_theme, in_theme_weighted = w @ X, (w * c) @ X
+        with np.errstate(invalid="ignore", divide="ignore"):
+            without = (weighted[:, None] - in_theme_weighted) / (weight[:, None] - in_theme)
+            draws.append(weighted[:, None] / weight[:, None] - without)
+    impacts = np.vstack(draws)
+    with np.errstate(invalid="ignore"):
+        low, high = np.nanpercentile(impacts, [2.5, 97.5], axis=0)
+    return low, high
+
+
+def _coefficients(
+    c: np.ndarray, X: np.ndarray, taxonomy: Taxonomy
+) -> dict[str, tuple[float, float, float, float]]:
+    """(coef, low, high, p) per theme: top-level themes together, sub-themes as parts."""
+    ids = list(taxonomy.ids)
+    frame = pd.DataFrame(X, columns=ids)
+    found: dict[str, tuple[float, float, float, float]] = {}
+    top = [t.id for t in taxonomy.themes if not t.parent]
+    fitted_top = _ols(c, frame[top], top)
+    found.update(fitted_top)
+    for parent in taxonomy.themes:
+        children = [t.id for t in taxonomy.themes if t.parent == parent.id]
+        if not children:
+            continue
+        own = frame[parent.id].where(frame[children].max(axis=1) == 0, 0).rename(f"{parent.id}:own")
+        others = [t for t in fitted_top if t != parent.id]
+        parts = pd.concat([frame[children], own, frame[others]], axis=1)
+        found.update(_ols(c, parts, children))
+    return found
+
+
+def _ols(
+    c: np.ndarray, themes: pd.DataFrame, report: list[str]
+) -> dict[str, tuple[float, float, float, float]]:
+    """Least squares of ``c`` on ``themes`` with HC1 intervals, for the ``report`` columns."""
+    n = len(c)
+    usable = [t for t in themes.columns if _MIN_DOCS <= themes[t].sum() <= n - _MIN_DOCS]
+    if not usable or n < len(usable) + 10:
+        return {}
+    import statsmodels.api as sm
+
+    design = sm.add_constant(themes[usable].to_numpy(dtype=float), has_constant="add")
+    fit = sm.OLS(c, design).fit(cov_type="HC1")
+    out = {}
+    for j, theme in enumerate(usable, start=1):
+        if theme in report:
+            b, se = float(fit.params[j]), float(fit.bse[j])
+            out[theme] = (b, b - _Z95 * se, b + _Z95 * se, float(fit.pvalues[j]))
+    return out
