@@ -247,7 +247,7 @@ def test_sentiment_learns_from_a_rating_column(tmp_path: Path, capsys) -> None:
         == 0
     )
     assert (
-        "Adapted from ratings: 60 positive and 60 negative training texts"
+        "Adapted from ratings: 48 positive and 48 negative training texts"
         in capsys.readouterr().err
     )
     out = pd.read_csv(tmp_path / "o.csv")
