@@ -91,6 +91,25 @@ def test_outputs_are_reproducible(samples_dir: Path, analyzed: Path, tmp_path: P
     assert (tmp_path / "a.csv").read_bytes() == (analyzed / "a.csv").read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ([], "Adapted from ratings: 124 positive and 159 negative training texts. On 71 held-back"),
+        (["--no-rating-adapt"], None),
+    ],
+)
+def test_analyze_says_what_rating_adaptation_did(
+    samples_dir: Path, tmp_path: Path, capsys, extra: list[str], said: str | None
+) -> None:
+    inputs = [str(samples_dir / n) for n in ("service_tickets.csv", "social_posts.csv")]
+    assert main(["analyze", *inputs, "-o", str(tmp_path / "r.xlsx"), *extra]) == 0
+    err = capsys.readouterr().err
+    if said is None:
+        assert "Adapted from" not in err
+    else:
+        assert said in err and "95% CI" in err
+
+
 def test_ingest_and_rejects(samples_dir: Path, tmp_path: Path, capsys) -> None:
     code = main(
         [

@@ -168,7 +168,10 @@ class AdaptationReport:
         if not self.used:
             return line + "; the adapted scores do no better, so the rules alone score the texts."
         if agreement.ci_low <= 0:
-            return line + "; the difference is not significant."
+            return line + (
+                "; the difference is not significant (the adapted scores are used: they did "
+                "no worse)."
+            )
         return line + "."
 
 
