@@ -21,7 +21,7 @@ import numpy as np
 from .adapt import Adaptation, AdaptationReport, rating_scale
 from .scorer import SentimentScorer
 
-__all__ = ["CorpusAdaptation", "MAX_ADAPTATION_ROWS", "adapt_to_corpus"]
+__all__ = ["MAX_ADAPTATION_ROWS", "CorpusAdaptation", "adapt_to_corpus"]
 
 MAX_ADAPTATION_ROWS = 100_000
 

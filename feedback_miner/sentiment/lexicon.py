@@ -10,6 +10,7 @@ from typing import Literal
 
 from ..errors import LexiconError
 from ..resources import lexicon_file, read_table
+from .patterns import PatternIndex
 
 __all__ = [
     "ContrastKind",
@@ -119,19 +120,13 @@ class SentimentLexicon:
         return frozenset(w[0] for w in (*self.negators, *self.degrees))
 
     @cached_property
-    def construction_pattern(self) -> re.Pattern[str]:
-        """All construction patterns in one expression: whether a clause holds any.
-
-        One search of the union is faster than one per pattern, and most
-        clauses hold none; :meth:`constructions_in` then says which.
-        """
-        return re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.patterns) or "(?!)")
+    def construction_index(self) -> PatternIndex[float]:
+        """The construction patterns filed under their first characters."""
+        return PatternIndex(self.patterns)
 
     def constructions_in(self, clause: str) -> list[float]:
         """The weights of the construction patterns found in ``clause``."""
-        if not self.construction_pattern.search(clause):
-            return []
-        return [weight for pattern, weight in self.patterns if pattern.search(clause)]
+        return self.construction_index.found(clause)
 
     @cached_property
     def sentence_pattern(self) -> re.Pattern[str]:
@@ -145,16 +140,13 @@ class SentimentLexicon:
         return {f"s{i}": weight for i, (_, weight) in enumerate(self.sentence_patterns)}
 
     @cached_property
-    def reversal_pattern(self) -> re.Pattern[str]:
-        """The sarcasm, comparison, wish and courtesy patterns in one expression."""
-        parts = [f"(?:{p.pattern})" for p, _, kind in self.irony if kind != "marker"]
-        return re.compile("|".join(parts) or "(?!)")
+    def reversal_index(self) -> PatternIndex[float]:
+        """The sarcasm, comparison, wish, warning and courtesy patterns, filed."""
+        return PatternIndex((p, w) for p, w, kind in self.irony if kind != "marker")
 
     def reversals_in(self, clause: str) -> list[float]:
-        """The weights of the sarcasm, comparison, wish and courtesy patterns found in ``clause``."""
-        if not self.reversal_pattern.search(clause):
-            return []
-        return [w for p, w, kind in self.irony if kind != "marker" and p.search(clause)]
+        """The weights of the sarcasm, comparison, wish, warning and courtesy patterns in ``clause``."""
+        return self.reversal_index.found(clause)
 
     @cached_property
     def marker_pattern(self) -> re.Pattern[str]:
@@ -167,6 +159,13 @@ class SentimentLexicon:
         """One expression finding a target or narration marker (an aside may start here)."""
         parts = [self.discourse[k].pattern for k in ("target", "narration") if k in self.discourse]
         return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)")
+
+    @cached_property
+    def document_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The marker, rhetorical and emoticon families, each as one expression over the
+        lines of a whole document (see ``rules.pattern_hints``)."""
+        families = (self.marker_pattern, self.rhetorical_pattern, self.emoticon_pattern)
+        return tuple(re.compile(p.pattern, re.MULTILINE) for p in families)
 
     @cached_property
     def rhetorical_pattern(self) -> re.Pattern[str]:

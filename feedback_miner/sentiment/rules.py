@@ -44,14 +44,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .lexicon import SentimentLexicon
 
 __all__ = [
+    "ALL_PATTERNS",
     "ALPHA",
+    "PatternHints",
     "SentimentLabel",
     "label_score",
+    "pattern_hints",
     "quoted_spans",
     "raw_clause_score",
     "sentence_constructions",
@@ -102,6 +105,32 @@ def quoted_spans(clause_text: str) -> list[str]:
     if not _QUOTE_MARK.search(clause_text):
         return []
     return [next(g for g in m.groups() if g) for m in _QUOTED.finditer(clause_text)]
+
+
+class PatternHints(NamedTuple):
+    """Which pattern families occur in a document (a necessary condition for a clause).
+
+    Constructions and reversals are not among them: their patterns are filed
+    by first character (:class:`~feedback_miner.sentiment.patterns.PatternIndex`).
+    """
+
+    markers: bool = True
+    rhetorical: bool = True
+    emoticons: bool = True
+
+
+ALL_PATTERNS = PatternHints()
+
+
+def pattern_hints(clauses: Sequence[str], lex: SentimentLexicon) -> PatternHints:
+    """One search per pattern family over a whole document instead of one per clause.
+
+    The clauses are joined by line breaks and searched with patterns compiled
+    for several lines, so that a clause's match (anchors included) is always
+    found; a family found nowhere is not looked for clause by clause.
+    """
+    text = "\n".join(clauses)
+    return PatternHints(*(p.search(text) is not None for p in lex.document_patterns))
 
 
 def _lookup(
@@ -248,8 +277,9 @@ def raw_clause_score(
     lex: SentimentLexicon,
     *,
     quoted: Sequence[Sequence[str]] = (),
+    found: PatternHints = ALL_PATTERNS,
 ) -> float:
-    """The unsquashed sentiment of one clause (rules 1-7).
+    """The unsquashed sentiment of one clause (rules 1-8).
 
     Parameters
     ----------
@@ -262,6 +292,9 @@ def raw_clause_score(
     quoted : sequence of token sequences
         The tokens of each short quoted span of the clause (:func:`quoted_spans`):
         their positive words are read as irony.
+    found : PatternHints
+        Which pattern families can occur at all (:func:`pattern_hints` of the
+        whole document): the others are not looked for, which saves time only.
     """
     positive, negative = word_evidence(tokens, lex)
     for span in quoted:  # scare quotes: 服务真“好”
@@ -269,14 +302,16 @@ def raw_clause_score(
         ironic = min(ironic, positive)
         positive -= ironic
         negative -= ironic
-    if positive and lex.marker_pattern.search(clause_text):  # 服务真好呵呵
+    if positive and found.markers and lex.marker_pattern.search(clause_text):  # 服务真好呵呵
         positive, negative = 0.0, negative - positive
     total = positive + negative
-    for face in lex.emoticon_pattern.findall(clause_text):
-        total += lex.emoticons[face]
+    if found.emoticons:
+        for face in lex.emoticon_pattern.findall(clause_text):
+            total += lex.emoticons[face]
     total = _constructions(total, clause_text, lex)
     total = _reversal(total, clause_text, lex)
-    total = _rhetorical(total, tokens, clause_text, lex)
+    if found.rhetorical:
+        total = _rhetorical(total, tokens, clause_text, lex)
     if not total:
         total = _punctuation_cue(clause_text)
     exclamations = clause_text.count("!") + clause_text.count("！")

@@ -22,6 +22,7 @@ from .lexicon import SentimentLexicon, load_sentiment_lexicon
 from .rules import (
     SentimentLabel,
     label_score,
+    pattern_hints,
     quoted_spans,
     raw_clause_score,
     sentence_constructions,
@@ -230,13 +231,14 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         if not clauses:
             return ScoredDocument((), (), (), None)
         lex, cut = self.lexicon_, self.segmenter_.cut
+        hints = pattern_hints(clauses, lex)
         raw = []
         found = []
         for clause in clauses:
             words = cut(clause)
             spans = quoted_spans(clause)
             quoted = [cut(s) for s in spans] if spans else ()
-            raw.append(raw_clause_score(words, clause, lex, quoted=quoted))
+            raw.append(raw_clause_score(words, clause, lex, quoted=quoted, found=hints))
             found.append(tuple(w for w in words if w))
         tokens = tuple(found)
         sentence_constructions(raw, clauses, lex)
