@@ -7,10 +7,11 @@ A document's score is built in three steps.
    reservation (不过, 只是, 就是) qualifies what came before and weighs 0.75x;
    one opened by a concession (虽然, 尽管, 除了, 唯一) weighs 0.5x. Asides: clauses about something other than the writer's
    own experience weigh :data:`ASIDE_WEIGHT` (0.25): another shop, product or
-   earlier provider (隔壁那家, 别家, 之前住的那家), retold content (讲述了…,
-   书中…, 号称…, 广告上说…) and long quotations, each from its clause to the
-   end of the sentence, unless the clause compares the other with ours
-   (比, 不如) or the writer comes back (这家, 你们, 结果 …). A comparison
+   earlier provider (隔壁那家, 别家, 之前住的那家) and retold content (讲述了…,
+   书中…, 号称…, 广告上说…), each from its clause to the end of the
+   sentence, unless the clause compares the other with ours (比, 不如) or the
+   writer comes back (这家, 你们, 结果, 演员演得, 我用了以后 …); the
+   circumstances (天气, 堵车) in their own clause; long quotations. A comparison
    whose subject is the other (别家比你们便宜) speaks against ours: its
    polarity is turned round.
 2. **Sarcasm tails.** A clause that holds a sarcasm marker and nothing else
@@ -97,6 +98,7 @@ def aside_weights(
         return weights  # the common case: nothing but the writer's own experience
     markers = lex.discourse
     target, narration = markers.get("target", _NEVER), markers.get("narration", _NEVER)
+    circumstance = markers.get("circumstance", _NEVER)
     back = [markers.get("own", _NEVER), markers.get("reality", _NEVER)]
     aside = False
     for i, clause in enumerate(clauses):
@@ -116,7 +118,7 @@ def aside_weights(
                 continue
         if narration.search(clause):
             aside = True
-        if aside:
+        if aside or circumstance.search(clause):  # the weather: this clause only
             weights[i] = ASIDE_WEIGHT
     return weights
 

@@ -23,7 +23,7 @@ __all__ = [
 ContrastKind = Literal["but", "reservation", "although"]
 _CONTRAST_KINDS: tuple[ContrastKind, ...] = ("but", "reservation", "although")
 IronyKind = Literal["sarcasm", "wish", "warning", "comparison", "courtesy", "marker"]
-DiscourseKind = Literal["target", "own", "narration", "reality"]
+DiscourseKind = Literal["target", "circumstance", "own", "narration", "reality"]
 
 _IRONY_KINDS: tuple[IronyKind, ...] = (
     "sarcasm",
@@ -33,7 +33,13 @@ _IRONY_KINDS: tuple[IronyKind, ...] = (
     "courtesy",
     "marker",
 )
-_DISCOURSE_KINDS: tuple[DiscourseKind, ...] = ("target", "own", "narration", "reality")
+_DISCOURSE_KINDS: tuple[DiscourseKind, ...] = (
+    "target",
+    "circumstance",
+    "own",
+    "narration",
+    "reality",
+)
 # what {N} stands for in complaint_patterns.tsv: 3, 三, 两, 十几, 好几, 半
 _NUMBER = r"(?:[0-9]+|[一二两俩仨三四五六七八九十百千几半]+|好几)(?:多|来)?"
 # what {BREAK} stands for: a clause break inside a sentence
@@ -85,8 +91,8 @@ class SentimentLexicon:
     irony : tuple of (Pattern, float, kind)
         Sarcasm, wish and sarcasm-marker patterns (``irony_patterns.tsv``).
     discourse : dict
-        Discourse kind (``target``, ``own``, ``narration``, ``reality``) -> one
-        pattern finding any of its markers.
+        Discourse kind (``target``, ``circumstance``, ``own``, ``narration``,
+        ``reality``) -> one pattern finding any of its markers.
     max_phrase_tokens : int
         How many tokens a lexicon phrase may span when joined.
     """
@@ -157,7 +163,8 @@ class SentimentLexicon:
     @cached_property
     def aside_pattern(self) -> re.Pattern[str]:
         """One expression finding a target or narration marker (an aside may start here)."""
-        parts = [self.discourse[k].pattern for k in ("target", "narration") if k in self.discourse]
+        kinds = ("target", "circumstance", "narration")
+        parts = [self.discourse[k].pattern for k in kinds if k in self.discourse]
         return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)")
 
     @cached_property

@@ -254,7 +254,19 @@ def word_evidence(tokens: Sequence[str], lex: SentimentLexicon) -> tuple[float, 
             negative += value
         window_start = previous_end = i
         previous_factor, previous_sign = factor, sign
+        if length == 1 and factor > 0:
+            inner = _negated_entry(token, lex)
+            if inner is not None:  # 不诚实可靠: an entry 不X negates what is glued after it
+                previous_factor, previous_sign = -lex.negators[token[0]], inner
     return positive, negative
+
+
+def _negated_entry(token: str, lex: SentimentLexicon) -> float | None:
+    """The sign of X when ``token`` is a lexicon entry 不X whose X is an entry too."""
+    if len(token) < 3 or token[0] not in lex.negators:
+        return None
+    inner = lex.words.get(token[1:])
+    return None if inner is None else math.copysign(1.0, inner)
 
 
 def _a_not_a(tokens: Sequence[str], i: int, length: int, lex: SentimentLexicon) -> int:
