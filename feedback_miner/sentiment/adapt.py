@@ -1,4 +1,5 @@
-"""Adapting sentiment to the user's own corpus.
+"""Adapting sentiment to the user's own corpus: an n-gram model learnt from ratings or
+from the rules' confident labels, and what can honestly be said about it.
 
 - **Ratings**: when rows carry a score (NPS 0-10, CSAT 1-5, stars), its
   extremes are labels: low scores negative, high scores positive. A share of
@@ -10,15 +11,14 @@
   a linear model on character n-grams learns from those labels and generalises
   to words the lexicon lacks (a new dish, an app's slang). Without ratings
   nothing measures whether this helped, and the report says so.
-- **Lexicon expansion**: word vectors trained with gensim on the corpus; a
-  frequent word whose nearest neighbours are mostly lexicon words of one
-  polarity joins the lexicon with that polarity.
+
+Ratings become labels in :mod:`~feedback_miner.sentiment.ratings`; lexicon
+expansion from word vectors is in :mod:`~feedback_miner.sentiment.expansion`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -29,23 +29,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from ..errors import FeedbackMinerError
-from ..text.vectors import train_word_vectors
-from .lexicon import SentimentLexicon
-
 __all__ = [
     "Adaptation",
     "AdaptationReport",
     "AdaptationSource",
-    "ExpansionResult",
     "HeldOutAgreement",
     "NgramModelResult",
-    "expand_lexicon",
     "fit_ngram_model",
     "held_out_agreement",
-    "labels_from_ratings",
     "learn_adaptation",
-    "rating_scale",
 ]
 
 logger = logging.getLogger(__name__)
@@ -347,119 +339,3 @@ def held_out_agreement(
         rules_agreement=float(np.mean(sign * rules > 0)),
         adapted_agreement=float(np.mean(sign * adapted > 0)),
     )
-
-
-def rating_scale(ratings: np.ndarray) -> Literal["1-5", "0-10"] | None:
-    """The scale of a set of ratings: ``"1-5"``, ``"0-10"``, or ``None`` when on neither."""
-    present = ratings[~np.isnan(ratings)]
-    if present.size == 0:
-        return None
-    low, high = present.min(), present.max()
-    if low >= 1 and high <= 5:
-        return "1-5"
-    if low >= 0 and high <= 10:
-        return "0-10"
-    return None
-
-
-def labels_from_ratings(ratings: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
-    """Negative (0), positive (1) or unknown (nan) from a rating's extremes.
-
-    A 1-5 scale (CSAT, stars): 1-2 negative, 4-5 positive. A 0-10 scale (NPS):
-    0-6 negative (detractors), 9-10 positive (promoters). Middle scores and
-    missing ratings are unknown. With ``groups`` (one value per rating, e.g.
-    the input file), each group's scale is decided on its own ratings: a
-    survey's NPS and a ticket system's CSAT can be read together.
-
-    Raises
-    ------
-    FeedbackMinerError
-        When the ratings (of a group) are on neither scale.
-
-    Examples
-    --------
-    >>> labels_from_ratings(np.array([1, 3, 5, np.nan])).tolist()
-    [0.0, nan, 1.0, nan]
-    >>> labels_from_ratings(np.array([9.0, 5.0, 5.0]), groups=np.array([0, 0, 1])).tolist()
-    [1.0, 0.0, 1.0]
-    """
-    values = np.asarray(ratings, dtype=float)
-    out = np.full(values.shape, np.nan)
-    keys = np.zeros(len(values), dtype=int) if groups is None else np.asarray(groups)
-    if np.isnan(values).all():
-        raise FeedbackMinerError(
-            "the rating column is empty; it needs scores such as 1-5 stars or NPS 0-10."
-        )
-    for key in dict.fromkeys(keys.tolist()):
-        rows = keys == key
-        part = values[rows]
-        if np.isnan(part).all():
-            continue
-        scale = rating_scale(part)
-        if scale is None:
-            present = part[~np.isnan(part)]
-            raise FeedbackMinerError(
-                f"the ratings range from {present.min():g} to {present.max():g}; "
-                "use a 1-5 score (CSAT, stars) or 0-10 (NPS)."
-            )
-        low, high = (2, 4) if scale == "1-5" else (6, 9)
-        labels = np.full(part.shape, np.nan)
-        labels[part <= low] = 0.0
-        labels[part >= high] = 1.0
-        out[rows] = labels
-    return out
-
-
-@dataclass(frozen=True)
-class ExpansionResult:
-    """Words added to the lexicon from the corpus, with their weights and evidence."""
-
-    lexicon: SentimentLexicon
-    added: dict[str, float]
-
-
-def expand_lexicon(
-    tokenized: Sequence[Sequence[str]],
-    lexicon: SentimentLexicon,
-    *,
-    min_count: int = 5,
-    neighbours: int = 10,
-    min_agreement: float = 0.6,
-    min_seed_neighbours: int = 3,
-    random_state: int = 0,
-) -> ExpansionResult:
-    """Add corpus words whose nearest neighbours agree on a polarity.
-
-    A word is added when it occurs ``min_count`` times, is not in the lexicon,
-    and among its ``neighbours`` nearest words at least ``min_seed_neighbours``
-    are lexicon words whose similarity-weighted polarity agrees at
-    ``min_agreement`` or more. Its weight is that agreement (at most 1).
-    """
-    counts = Counter(token for doc in tokenized for token in doc)
-    if sum(counts.values()) == 0:
-        return ExpansionResult(lexicon, {})
-    model = train_word_vectors(tokenized, min_count=min_count, seed=random_state)
-    added: dict[str, float] = {}
-    for word in model.wv.index_to_key:
-        if (
-            word in lexicon.words
-            or len(word) < 2
-            or word in lexicon.negators
-            or word in lexicon.degrees
-        ):
-            continue
-        near = [
-            (w, s)
-            for w, s in model.wv.most_similar(word, topn=neighbours)
-            if w in lexicon.words and s > 0
-        ]
-        if len(near) < min_seed_neighbours:
-            continue
-        total = sum(s for _, s in near)
-        polarity = sum(s * np.sign(lexicon.words[w]) for w, s in near) / total
-        if abs(polarity) >= min_agreement:
-            added[word] = round(float(np.sign(polarity) * min(abs(polarity), 1.0)), 3)
-    if not added:
-        return ExpansionResult(lexicon, {})
-    logger.info("lexicon expansion added %d words", len(added))
-    return ExpansionResult(lexicon.with_words(added), dict(sorted(added.items())))

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .adapt import Adaptation, AdaptationReport, rating_scale
+from .adapt import Adaptation, AdaptationReport
+from .ratings import rating_scale
 from .scorer import SentimentScorer
 
 __all__ = ["MAX_ADAPTATION_ROWS", "CorpusAdaptation", "adapt_to_corpus"]

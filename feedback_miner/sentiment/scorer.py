@@ -10,15 +10,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import invalid_choice_message
 from ..text import normalize_text, split_clauses, to_simplified
-from .adapt import (
-    Adaptation,
-    AdaptationReport,
-    expand_lexicon,
-    labels_from_ratings,
-    learn_adaptation,
-)
+from .adapt import Adaptation, AdaptationReport, learn_adaptation
 from .discourse import aside_weights, balance_score, contrast_weights, sarcasm_tails
+from .expansion import expand_lexicon
 from .lexicon import SentimentLexicon, load_sentiment_lexicon
+from .ratings import labels_from_ratings
 from .rules import (
     SentimentLabel,
     label_score,

@@ -17,7 +17,8 @@ from sklearn.preprocessing import FunctionTransformer
 
 from feedback_miner.errors import FeedbackMinerError
 from feedback_miner.sentiment import SentimentScorer, adapt
-from feedback_miner.sentiment.adapt import HeldOutAgreement, labels_from_ratings
+from feedback_miner.sentiment.adapt import HeldOutAgreement
+from feedback_miner.sentiment.ratings import labels_from_ratings
 
 ITEMS = ["这款奶茶", "新出的皮肤", "这个副本", "今天的直播", "这套课程", "新版本"]
 UNKNOWN_POSITIVE = ["太上头了", "直接回血", "狠狠拿捏住了", "一整个爱住", "原地起飞"]
