@@ -4,7 +4,7 @@ A document's score is built in three steps.
 
 1. **Clause weights.** Contrast: a clause opened by a reversal (但是, 可是,
    却) weighs 1.5x and the clauses before it in its sentence 0.5x; one opened by a
-   reservation (不过, 只是, 就是) qualifies what came before and weighs 0.75x;
+   reservation (不过, 只是, 就是) qualifies what came before and changes no weight;
    one opened by a concession (虽然, 尽管, 除了, 唯一) weighs 0.5x. Asides: clauses about something other than the writer's
    own experience weigh :data:`ASIDE_WEIGHT` (0.25): another shop, product or
    earlier provider (隔壁那家, 别家, 之前住的那家) and retold content (讲述了…,
