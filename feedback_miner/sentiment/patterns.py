@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
-__all__ = ["PatternIndex", "first_characters"]
+__all__ = ["PatternIndex", "first_characters", "required_characters"]
 
 Payload = TypeVar("Payload")
 
@@ -47,6 +47,30 @@ def first_characters(pattern: str) -> frozenset[str] | None:
             return None
         found |= start
     return frozenset(found)
+
+
+def required_characters(pattern: str, atoms: int = 3) -> list[frozenset[str]]:
+    """For up to ``atoms`` leading atoms of a single-branch pattern, the characters one
+    of which any matching text contains; empty when the first cannot be read.
+
+    Examples
+    --------
+    >>> [sorted(s) for s in required_characters("(?:没|不)(?:通知|告知)了")]
+    [['不', '没'], ['告', '通'], ['了']]
+    """
+    if len(_top_level_branches(pattern)) != 1:
+        return []
+    found: list[frozenset[str]] = []
+    rest = pattern
+    while rest and len(found) < atoms:
+        head, after = _first_atom(rest)
+        if head is None or _optional(after):
+            break
+        found.append(frozenset(head))
+        if after.startswith(("+", "{")):
+            break  # what follows a repeated atom can be anywhere after it
+        rest = after
+    return found
 
 
 def _top_level_branches(pattern: str) -> list[str]:
@@ -176,23 +200,34 @@ class PatternIndex(Generic[Payload]):
     def __init__(self, entries: Iterable[tuple[re.Pattern[str], Payload]]) -> None:
         self._entries = list(entries)
         self._always = 0
-        # a bit per pattern: the patterns filed under a character, as one integer
-        self._by_char: dict[str, int] = {}
+        # a bit per pattern. Level 0: the patterns filed under a character they can
+        # start with; levels 1 and 2: under a character their second (third) atom
+        # needs, with the patterns that need none in ``_free``
+        self._levels: list[dict[str, int]] = [{}, {}, {}]
+        self._free = [0, 0, 0]
         for i, (pattern, _) in enumerate(self._entries):
+            bit = 1 << i
             start = first_characters(pattern.pattern)
             if start is None:
-                self._always |= 1 << i
+                self._always |= bit
                 continue
-            for char in start:
-                self._by_char[char] = self._by_char.get(char, 0) | 1 << i
+            needs = required_characters(pattern.pattern)
+            for level, chars in enumerate([start, *needs[1:]][:3]):
+                table = self._levels[level]
+                for char in chars:
+                    table[char] = table.get(char, 0) | bit
+            for level in range(max(len(needs), 1), 3):
+                self._free[level] |= bit
 
     def candidates(self, text: str) -> int:
         """The patterns worth trying on ``text``, as a bit set (bit ``i``: pattern ``i``)."""
-        by_char = self._by_char
-        chosen = self._always
+        first, second, third = self._levels
+        a, b, c = 0, self._free[1], self._free[2]
         for char in set(text):
-            chosen |= by_char.get(char, 0)
-        return chosen
+            a |= first.get(char, 0)
+            b |= second.get(char, 0)
+            c |= third.get(char, 0)
+        return self._always | (a & b & c)
 
     def found(self, text: str) -> list[Payload]:
         """The payloads of the patterns that match somewhere in ``text``, in their order."""
