@@ -10,9 +10,13 @@ stages are in :mod:`feedback_miner.stages`, where they run in
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from . import __version__
 from .advice import RunWarning
@@ -22,6 +26,7 @@ from .ingest import IngestOptions, IngestStream
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
 from .scores import ScoreOptions, analyze_scores
+from .sentiment import CorpusAdaptation, adapt_to_corpus
 from .stages import AnalyzerSpec
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
@@ -46,6 +51,8 @@ def analyze(
     segment_columns: Sequence[str] = (),
     scores: ScoreOptions | None = None,
     seed: int = 0,
+    self_train: bool = False,
+    rating_adapt: bool = True,
     with_summary: bool = True,
     jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -86,8 +93,15 @@ def analyze(
         The score column and metric, and how to cut two periods; by default
         the detected rating and the last two months.
     seed : int
-        Seed of the samples taken for quotes and emerging-theme discovery, and of
-        the bootstraps.
+        Seed of the samples taken for quotes and emerging-theme discovery, of
+        the bootstraps and of sentiment adaptation.
+    self_train : bool
+        Adapt sentiment to these texts: learn from those the rules are sure about.
+    rating_adapt : bool
+        When the records carry a rating (stars, NPS, 满意度), adapt sentiment to
+        the ratings' extremes; each input file's ratings are read on their own
+        scale. The fitted model scores every document (see
+        :class:`~feedback_miner.result.AnalysisResult` ``.adaptation``).
     with_summary : bool
         Compute the report's summaries (:mod:`feedback_miner.summary`); not
         needed when only tables or features are wanted.
@@ -124,8 +138,21 @@ def analyze(
     )
     spec = AnalyzerSpec(taxonomy=chosen, neutral_band=neutral_band)
     stream = IngestStream(inputs, ingest_options)
+    adaptation = None
+    blocks: Iterator[pd.DataFrame]
+    if self_train or rating_adapt or engine == "dask":
+        # adaptation is fitted once on the records before any is scored
+        held, rest = _read_ahead(stream, everything=self_train or engine == "dask")
+        if rest is None and (self_train or rating_adapt):
+            adaptation = _adapt(
+                held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
+            )
+            spec = replace(spec, adaptation=adaptation.adaptation)
+        blocks = chain((block for _, block in held), rest or ())
+    else:
+        blocks = iter(stream)
     if engine == "dask":
-        records = stream.read_all().records
+        records = _concat(list(blocks), stream)
         if on_total:
             on_total(len(records))
         docs, mentions = analyze_records(
@@ -141,7 +168,7 @@ def analyze(
     else:
         # ingest and the text stages overlap: blocks are analysed while later ones are read
         docs, mentions = analyze_blocks(
-            stream,
+            blocks,
             spec,
             jobs=jobs,
             chunk_size=chunk_size,
@@ -215,6 +242,7 @@ def analyze(
         engine=engine if scheduler is None else f"{engine} ({scheduler})",
         jobs=jobs,
         chunk_size=chunk_size,
+        sentiment=adaptation.method if adaptation is not None else "rules",
         inputs=tuple(str(p) for p in inputs),
         labels=str(labels.path) if labels else None,
         undated=undated,
@@ -244,4 +272,57 @@ def analyze(
         settings=settings,
         warnings=tuple(warnings),
         timings=timings,
+        adaptation=adaptation,
     )
+
+
+def _read_ahead(
+    stream: IngestStream, *, everything: bool
+) -> tuple[list[tuple[int, pd.DataFrame]], Iterator[pd.DataFrame] | None]:
+    """Read record blocks, each with its input's position, until adaptation can be decided.
+
+    With ``everything``, or once a block carries ratings, every block is read:
+    the adaptation learns from all of them, and the rest is ``None``. Otherwise
+    reading stops at the first block of the last input when no ratings were
+    seen so far, and the rest of the stream is returned to be analysed as it
+    is read (``IngestStream`` lists a file in ``files`` once its last block was
+    read, so the number listed is the position of the input a block comes from).
+    """
+    held: list[tuple[int, pd.DataFrame]] = []
+    rated = False
+    blocks = iter(stream)
+    for block in blocks:
+        position = len(stream.files)
+        held.append((position, block))
+        rated = rated or bool(block["rating"].notna().any())
+        if not (everything or rated) and position >= len(stream.paths) - 1:
+            return held, blocks
+    return held, None
+
+
+def _adapt(
+    held: list[tuple[int, pd.DataFrame]],
+    paths: Sequence[Path],
+    *,
+    self_train: bool,
+    use_ratings: bool,
+    seed: int,
+) -> CorpusAdaptation:
+    """Fit the sentiment adaptation on the records read, each input's ratings on their own scale."""
+    if not held:
+        return CorpusAdaptation(None, None)
+    texts = [t if isinstance(t, str) else "" for _, block in held for t in block["text"]]
+    ratings = np.concatenate(
+        [pd.to_numeric(b["rating"], errors="coerce").to_numpy(dtype=float) for _, b in held]
+    )
+    files = [paths[position].name for position, block in held for _ in range(len(block))]
+    return adapt_to_corpus(
+        texts, ratings, files, self_train=self_train, use_ratings=use_ratings, seed=seed
+    )
+
+
+def _concat(blocks: list[pd.DataFrame], stream: IngestStream) -> pd.DataFrame:
+    """All record blocks in one table (the Dask engine partitions one table)."""
+    if blocks:
+        return pd.concat(blocks, ignore_index=True)
+    return stream.read_all().records

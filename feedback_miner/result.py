@@ -22,6 +22,7 @@ from .attribution import (
 )
 from .ingest import FileSummary
 from .scores import ScoreDrivers
+from .sentiment import CorpusAdaptation
 from .summary import Summary
 from .summary.changes import Changes
 from .themes import Taxonomy
@@ -64,6 +65,9 @@ class RunSettings:
         Worker processes.
     chunk_size : int
         Records per chunk.
+    sentiment : str
+        How documents were scored: ``rules``, or the rules with an n-gram
+        model learnt from the ratings or by self-training.
     inputs : tuple of str
         The input files.
     labels : str or None
@@ -86,6 +90,7 @@ class RunSettings:
     engine: str
     jobs: int
     chunk_size: int
+    sentiment: str
     inputs: tuple[str, ...]
     labels: str | None
     undated: str = "include"
@@ -136,6 +141,9 @@ class AnalysisResult:
         What a reader must know (see :mod:`feedback_miner.advice`).
     timings : dict
         Seconds spent per stage.
+    adaptation : CorpusAdaptation or None
+        What adapting sentiment to these records did (what it learnt from and
+        its agreement with held-back ratings); ``None`` when it was not tried.
     """
 
     docs: pd.DataFrame
@@ -158,3 +166,4 @@ class AnalysisResult:
     summary: Summary | None = None
     warnings: tuple[RunWarning, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    adaptation: CorpusAdaptation | None = None

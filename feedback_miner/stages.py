@@ -9,13 +9,14 @@ an engine builds them once per worker and reuses them for every chunk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from .schema import MENTION_COLUMNS, MENTION_EXTRA_COLUMNS
-from .sentiment import SentimentScorer, label_score
+from .sentiment import Adaptation, SentimentScorer, label_score
 from .text import ChineseTokenizer, split_clauses
 from .themes import (
     Taxonomy,
@@ -41,10 +42,23 @@ ANALYSIS_COLUMNS = ("churn_type", "competitors")
 
 @dataclass(frozen=True)
 class AnalyzerSpec:
-    """Everything the per-chunk stages need; small, hashable and picklable."""
+    """Everything the per-chunk stages need; hashable and picklable.
+
+    Attributes
+    ----------
+    taxonomy : Taxonomy
+        The churn-reason themes.
+    neutral_band : float
+        Sentiment scores within this distance of 0 are neutral.
+    adaptation : Adaptation, optional
+        A sentiment adaptation fitted once on the analysis's records (see
+        :func:`~feedback_miner.sentiment.adapt_to_corpus`): every worker scores
+        documents with this same model.
+    """
 
     taxonomy: Taxonomy
     neutral_band: float = 0.1
+    adaptation: Adaptation | None = field(default=None, compare=False)
 
 
 class AnalysedChunk(NamedTuple):
@@ -90,7 +104,7 @@ def build_stages(spec: AnalyzerSpec) -> Stages:
     >>> docs.loc[0, "sentiment_label"], mentions["theme_id"].tolist()
     ('negative', ['billing'])
     """
-    scorer = SentimentScorer(neutral_band=spec.neutral_band).fit()
+    scorer = SentimentScorer(neutral_band=spec.neutral_band, adaptation=spec.adaptation).fit()
     vocabulary = taxonomy_vocabulary(spec.taxonomy)
     tokenizer = ChineseTokenizer(
         extra_words=vocabulary, split_words=[*vocabulary, *scorer.lexicon_.split_vocabulary()]
@@ -123,23 +137,15 @@ def analyze_chunk(records: pd.DataFrame, stages: Stages) -> AnalysedChunk:
     """
     spec, scorer, matcher = stages.spec, stages.scorer, stages.matcher
     scores: list[float | None] = []
-    labels: list[str | None] = []
     themes: list[str] = []
     churn_types: list[str] = []
     competitors: list[str] = []
     mention_rows: list[tuple[object, ...]] = []
-    for doc_id, user_id, text in zip(
-        records["doc_id"], records["user_id"], records["text"], strict=True
-    ):
-        text = text if isinstance(text, str) else ""
+    texts = [t if isinstance(t, str) else "" for t in records["text"]]
+    for doc_id, user_id, text in zip(records["doc_id"], records["user_id"], texts, strict=True):
         # records are already normalised and simplified by ingest: split and score
         scored = scorer.score_clauses(split_clauses(text))
         scores.append(scored.score)
-        labels.append(
-            None
-            if scored.score is None
-            else label_score(scored.score, neutral_band=spec.neutral_band)
-        )
         found = matcher.mentions(scored)
         themes.append(";".join(m.theme_id for m in found))
         churn_types.append(
@@ -150,6 +156,14 @@ def analyze_chunk(records: pd.DataFrame, stages: Stages) -> AnalysedChunk:
             (doc_id, user_id, m.theme_id, m.sentiment_score, m.evidence, ";".join(m.keywords))
             for m in found
         )
+    if scorer.adaptation_ is not None and scores:
+        # one document's blended score depends on its own text only, never on the chunk
+        rule = np.array([np.nan if s is None else s for s in scores], dtype=float)
+        blended = scorer.blend_scores(texts, rule)
+        scores = [None if np.isnan(s) else float(s) for s in blended]
+    labels: list[str | None] = [
+        None if s is None else label_score(s, neutral_band=spec.neutral_band) for s in scores
+    ]
     return _tables(records, scores, labels, themes, churn_types, competitors, mention_rows)
 
 

@@ -91,6 +91,25 @@ def test_outputs_are_reproducible(samples_dir: Path, analyzed: Path, tmp_path: P
     assert (tmp_path / "a.csv").read_bytes() == (analyzed / "a.csv").read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ([], "Adapted from ratings: 238 positive and 59 negative training texts. On 74 held-back"),
+        (["--no-rating-adapt"], None),
+    ],
+)
+def test_analyze_says_what_rating_adaptation_did(
+    samples_dir: Path, tmp_path: Path, capsys, extra: list[str], said: str | None
+) -> None:
+    inputs = [str(samples_dir / n) for n in ("service_tickets.csv", "social_posts.csv")]
+    assert main(["analyze", *inputs, "-o", str(tmp_path / "r.xlsx"), *extra]) == 0
+    err = capsys.readouterr().err
+    if said is None:
+        assert "Adapted from" not in err
+    else:
+        assert said in err and "95% CI" in err
+
+
 def test_ingest_and_rejects(samples_dir: Path, tmp_path: Path, capsys) -> None:
     code = main(
         [
@@ -247,7 +266,7 @@ def test_sentiment_learns_from_a_rating_column(tmp_path: Path, capsys) -> None:
         == 0
     )
     assert (
-        "Adapted from ratings: 60 positive and 60 negative training texts"
+        "Adapted from ratings: 48 positive and 48 negative training texts"
         in capsys.readouterr().err
     )
     out = pd.read_csv(tmp_path / "o.csv")

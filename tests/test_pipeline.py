@@ -81,12 +81,42 @@ def test_planted_drivers_rank_at_the_top(samples_dir: Path) -> None:
 def test_streamed_analysis_equals_the_analysis_of_all_records(
     samples_dir: Path, records: pd.DataFrame
 ) -> None:
-    """analyze() reads and analyses block by block; the tables are those of one read."""
+    """analyze() reads and analyses block by block; the tables are those of one read.
+
+    (Without rating adaptation, which reads every record before scoring any.)
+    """
     inputs = [samples_dir / "service_tickets.csv", samples_dir / "social_posts.csv"]
-    streamed = analyze(inputs, jobs=2, chunk_size=128, with_summary=False)
+    streamed = analyze(inputs, jobs=2, chunk_size=128, with_summary=False, rating_adapt=False)
     docs, mentions = analyze_records(records, AnalyzerSpec(taxonomy=load_taxonomy()))
     pd.testing.assert_frame_equal(streamed.docs, docs)
     pd.testing.assert_frame_equal(streamed.mentions, mentions)
+
+
+def test_an_adaptation_is_fitted_once_and_scores_the_same_in_any_number_of_workers(
+    samples_dir: Path,
+) -> None:
+    """The survey's NPS and the tickets' 1-5 满意度, each on its own scale, adapt sentiment."""
+    inputs = [
+        samples_dir / n for n in ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
+    ]
+    one = analyze(inputs, jobs=1, chunk_size=5000, with_summary=False)
+    two = analyze(inputs, jobs=2, chunk_size=97, with_summary=False)
+    assert one.adaptation is not None and one.adaptation.adaptation is not None
+    assert one.settings.sentiment == "rules + n-gram model learnt from ratings"
+    pd.testing.assert_frame_equal(one.docs, two.docs)
+    pd.testing.assert_frame_equal(one.mentions, two.mentions)
+    rules = analyze(inputs, with_summary=False, rating_adapt=False)
+    assert rules.adaptation is None and rules.settings.sentiment == "rules"
+    assert (one.docs["sentiment_score"] != rules.docs["sentiment_score"]).mean() > 0.5
+    pd.testing.assert_frame_equal(one.mentions, rules.mentions)  # aspects stay rule-based
+
+
+def test_inputs_without_ratings_are_not_adapted(samples_dir: Path) -> None:
+    inputs = [samples_dir / "social_posts.csv"]
+    result = analyze(inputs, with_summary=False)
+    assert result.adaptation is None and result.settings.sentiment == "rules"
+    unadapted = analyze(inputs, with_summary=False, rating_adapt=False)
+    pd.testing.assert_frame_equal(result.docs, unadapted.docs)
 
 
 def test_chunks_are_taken_only_as_workers_free_up(records: pd.DataFrame) -> None:

@@ -15,6 +15,7 @@ from .options import (
     add_report_options,
     add_run_options,
     add_score_options,
+    add_sentiment_options,
 )
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_score_options(parser)
     add_csv_options(parser)
+    add_sentiment_options(parser)
     add_report_options(parser)
     add_run_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -132,6 +134,9 @@ def run(args: argparse.Namespace) -> int:
     result = run_analysis(args)
     for summary in result.files:
         say(args, describe_file(summary))
+    if result.adaptation is not None:
+        for line in result.adaptation.describe():
+            say(args, line)
     raw = args.raw_csv
     if args.docs:
         write_table_file(result.docs, args.docs, raw=raw, option="--docs")

@@ -151,5 +151,7 @@ def run_analysis(args: argparse.Namespace, *, with_summary: bool = True) -> Anal
             segment_columns=getattr(args, "segment_col", ()),
             scores=scores,
             seed=getattr(args, "seed", 0),
+            self_train=getattr(args, "self_train", False),
+            rating_adapt=getattr(args, "rating_adapt", True),
             with_summary=with_summary,
         )

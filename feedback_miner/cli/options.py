@@ -12,6 +12,7 @@ __all__ = [
     "add_report_options",
     "add_run_options",
     "add_score_options",
+    "add_sentiment_options",
 ]
 
 
@@ -179,4 +180,21 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help="with --engine dask: a running Dask scheduler (tcp://host:8786); "
         "without it a local cluster of --jobs workers",
+    )
+
+
+def add_sentiment_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("sentiment")
+    group.add_argument(
+        "--self-train",
+        action="store_true",
+        help="adapt sentiment to these texts: learn from the ones the rules are sure about "
+        "(no ratings: nothing measures whether it helped)",
+    )
+    group.add_argument(
+        "--no-rating-adapt",
+        dest="rating_adapt",
+        action="store_false",
+        help="do not learn sentiment from the inputs' rating column (stars, NPS, 满意度), "
+        "which is done by default, checked against held-back rated rows",
     )

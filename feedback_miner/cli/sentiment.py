@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import FeedbackMinerError
 from .common import progress, say
 from .options import add_csv_options
-
-if TYPE_CHECKING:
-    from ..sentiment import SentimentScorer
 
 __all__ = ["register", "run"]
 
@@ -82,13 +79,13 @@ def run(args: argparse.Namespace) -> int:
     scorer = SentimentScorer(self_training=args.self_train)
     try:
         if ratings is not None or args.self_train:
-            scorer.fit(texts, ratings)
+            scorer.fit(texts, ratings=ratings)
         else:
             scorer.fit()
     except FeedbackMinerError as err:
         raise FeedbackMinerError(f"{file}: --rating-col {args.rating_col!r}: {err}") from None
-    if args.rating_col or args.self_train:
-        say(args, _describe_training(scorer))
+    if scorer.training_ is not None:
+        say(args, scorer.training_.describe())
     bar, set_total, advance = progress(args, "row")
     with bar:
         set_total(len(texts))
@@ -96,22 +93,3 @@ def run(args: argparse.Namespace) -> int:
     write_table_file(out, args.output, raw=args.raw_csv, option="-o")
     say(args, f"{len(out)} rows scored -> {args.output}")
     return 0
-
-
-def _describe_training(scorer: SentimentScorer) -> str:
-    """What adaptation learnt, in one line, so the user can see whether it helped."""
-    info = scorer.training_
-    if "model_cv_auc" not in info:
-        return (
-            "Not enough clear examples to adapt (20 positive and 20 negative are needed); "
-            "scored with the rules alone."
-        )
-    line = (
-        f"Adapted from {info['source']}: {info['n_positive']} positive and {info['n_negative']} "
-        f"negative training texts; cross-validated AUC of the learnt model {info['model_cv_auc']:.3f}"
-    )
-    if "rules_auc_vs_ratings" in info:
-        line += (
-            f" (the rules alone agree with the ratings at AUC {info['rules_auc_vs_ratings']:.3f})"
-        )
-    return line + "."

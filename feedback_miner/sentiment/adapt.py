@@ -1,49 +1,60 @@
-"""Adapting sentiment to the user's own corpus.
+"""Adapting sentiment to the user's own corpus: an n-gram model learnt from ratings or
+from the rules' confident labels, and what can honestly be said about it.
 
+- **Ratings**: when rows carry a score (NPS 0-10, CSAT 1-5, stars), its
+  extremes are labels: low scores negative, high scores positive. A share of
+  the rated rows is held back: the model learns from the others, and the
+  report compares the rules and the adapted scores with the ratings of the
+  held-back rows only. When the adapted scores agree with them no better than
+  the rules do, the model is not used.
 - **Self-training**: the rules label the documents they are confident about;
   a linear model on character n-grams learns from those labels and generalises
-  to words the lexicon lacks (a new dish, an app's slang).
-- **Ratings**: when rows carry a score (NPS 0-10, CSAT 1-5, stars), the
-  extremes are labels: low scores negative, high scores positive.
-- **Lexicon expansion**: word vectors trained with gensim on the corpus; a
-  frequent word whose nearest neighbours are mostly lexicon words of one
-  polarity joins the lexicon with that polarity.
+  to words the lexicon lacks (a new dish, an app's slang). Without ratings
+  nothing measures whether this helped, and the report says so.
+
+Ratings become labels in :mod:`~feedback_miner.sentiment.ratings`; lexicon
+expansion from word vectors is in :mod:`~feedback_miner.sentiment.expansion`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from ..errors import FeedbackMinerError
-from ..text.vectors import train_word_vectors
-from .lexicon import SentimentLexicon
-
 __all__ = [
-    "ExpansionResult",
+    "Adaptation",
+    "AdaptationReport",
+    "AdaptationSource",
+    "HeldOutAgreement",
     "NgramModelResult",
-    "expand_lexicon",
     "fit_ngram_model",
-    "labels_from_ratings",
+    "held_out_agreement",
+    "learn_adaptation",
 ]
 
 logger = logging.getLogger(__name__)
 
 MIN_PER_CLASS = 20
+# held-back rows of each class needed to say how well scores agree with ratings
+MIN_HELD_OUT_PER_CLASS = 10
+_BOOTSTRAP_ROUNDS = 200
+_RULES_BLEND = 0.5
+_RATING_BLEND = 0.7
+
+AdaptationSource = Literal["rules", "ratings", "ratings+rules"]
 
 
 @dataclass(frozen=True)
 class NgramModelResult:
-    """A fitted character n-gram model and how well it did under cross-validation.
+    """A fitted character n-gram model and what it was trained on.
 
     Attributes
     ----------
@@ -51,14 +62,136 @@ class NgramModelResult:
         TF-IDF of character 1-3-grams and a logistic regression.
     n_positive, n_negative : int
         Training documents per class.
-    cv_auc : float
-        5-fold cross-validated ROC AUC on the training labels.
     """
 
     model: Pipeline
     n_positive: int
     n_negative: int
-    cv_auc: float
+
+
+@dataclass(frozen=True)
+class HeldOutAgreement:
+    """How well scores agree with the ratings of rows the model never saw.
+
+    Attributes
+    ----------
+    n_positive, n_negative : int
+        Held-back rows rated high and low.
+    rules_auc, adapted_auc : float
+        ROC AUC of the rule scores and of the adapted scores against those ratings.
+    ci_low, ci_high : float
+        95% bootstrap interval of ``adapted_auc - rules_auc``.
+    rules_agreement, adapted_agreement : float
+        Share of the held-back rows whose score has the rating's sign (a
+        positive score for a high rating, a negative one for a low rating).
+    """
+
+    n_positive: int
+    n_negative: int
+    rules_auc: float
+    adapted_auc: float
+    ci_low: float
+    ci_high: float
+    rules_agreement: float
+    adapted_agreement: float
+
+    @property
+    def gain(self) -> float:
+        """``adapted_auc - rules_auc``."""
+        return self.adapted_auc - self.rules_auc
+
+
+@dataclass(frozen=True)
+class AdaptationReport:
+    """What adaptation learnt from, and what can honestly be said about it.
+
+    Attributes
+    ----------
+    source : {"rules", "ratings", "ratings+rules"}
+        Where the training labels came from.
+    n_positive, n_negative : int
+        Training documents per class (0 when there were too few to train).
+    held_out : HeldOutAgreement or None
+        With ratings, the agreement of rules and adapted scores with the
+        ratings of held-back rows; ``None`` without ratings or with too few
+        held-back rows.
+    used : bool
+        Whether the adapted model scores the texts (it does not when there
+        were too few training texts, or when it agreed with the held-back
+        ratings less well than the rules).
+    """
+
+    source: AdaptationSource
+    n_positive: int
+    n_negative: int
+    held_out: HeldOutAgreement | None
+    used: bool
+
+    def describe(self) -> str:
+        """One honest paragraph for the user: what was learnt and what it is worth."""
+        if not self.n_positive:
+            return (
+                f"Not enough clear examples to adapt from {self.source} ({MIN_PER_CLASS} positive "
+                f"and {MIN_PER_CLASS} negative are needed); scored with the rules alone."
+            )
+        line = (
+            f"Adapted from {self.source}: {self.n_positive} positive and {self.n_negative} "
+            "negative training texts."
+        )
+        agreement = self.held_out
+        if agreement is None:
+            if self.source == "rules":
+                return line + (
+                    " With no ratings to compare with, nothing measures whether adapting "
+                    "helped; the training labels are the rules' own."
+                )
+            return line + (
+                f" Too few held-back ratings to measure agreement ({MIN_HELD_OUT_PER_CLASS} "
+                "low and high are needed)."
+            )
+        line += (
+            f" On {agreement.n_positive + agreement.n_negative} held-back rated rows "
+            f"({agreement.n_positive} high, {agreement.n_negative} low) the ratings agree with "
+            f"the rules at ROC AUC {agreement.rules_auc:.3f} (sign agrees for "
+            f"{agreement.rules_agreement:.0%}) and with the adapted scores at "
+            f"{agreement.adapted_auc:.3f} ({agreement.adapted_agreement:.0%}); difference "
+            f"{agreement.gain:+.3f}, 95% CI {agreement.ci_low:+.3f} to {agreement.ci_high:+.3f}"
+        )
+        if not self.used:
+            return line + "; the adapted scores do no better, so the rules alone score the texts."
+        if agreement.ci_low <= 0:
+            return line + (
+                "; the difference is not significant (the adapted scores are used: they did "
+                "no worse)."
+            )
+        return line + "."
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """A fitted adaptation: the n-gram model, its blend weight and its report.
+
+    Attributes
+    ----------
+    model : sklearn Pipeline
+        The character n-gram model (probability of positive).
+    blend : float
+        Weight of the model in the final score: ``(1 - blend) * rules + blend * (2p - 1)``.
+    report : AdaptationReport
+        What it was learnt from and how well it agrees with held-back ratings.
+    """
+
+    model: Pipeline
+    blend: float
+    report: AdaptationReport
+
+    def blend_scores(self, texts: Sequence[str], rule_scores: np.ndarray) -> np.ndarray:
+        """Blend ``rule_scores`` with the model's scores of ``texts``; ``nan`` stays ``nan``."""
+        if not len(texts):
+            return rule_scores
+        probability = self.model.predict_proba(list(texts))[:, 1]
+        blended = (1 - self.blend) * rule_scores + self.blend * (2 * probability - 1)
+        return np.where(np.isnan(rule_scores), np.nan, blended)
 
 
 def fit_ngram_model(
@@ -75,128 +208,134 @@ def fit_ngram_model(
             MIN_PER_CLASS,
         )
         return None
-
-    def pipeline() -> Pipeline:
-        return make_pipeline(
-            TfidfVectorizer(
-                analyzer="char",
-                ngram_range=(1, 3),
-                min_df=2,
-                sublinear_tf=True,
-                max_features=300_000,
-            ),
-            LogisticRegression(
-                C=2.0, max_iter=1000, class_weight="balanced", random_state=random_state
-            ),
-        )
-
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=random_state)
-    predicted = cross_val_predict(
-        pipeline(), list(texts), labels, cv=folds, method="predict_proba"
-    )[:, 1]
-    model = pipeline().fit(list(texts), labels)
-    return NgramModelResult(model, n_positive, n_negative, float(roc_auc_score(labels, predicted)))
+    model = make_pipeline(
+        TfidfVectorizer(
+            analyzer="char",
+            ngram_range=(1, 3),
+            min_df=2,
+            sublinear_tf=True,
+            max_features=300_000,
+        ),
+        LogisticRegression(
+            C=2.0, max_iter=1000, class_weight="balanced", random_state=random_state
+        ),
+    ).fit(list(texts), labels)
+    # the n-grams cut by min_df and max_features: not needed to score, large to send to workers
+    vectorizer = model[0]
+    if hasattr(vectorizer, "stop_words_"):
+        del vectorizer.stop_words_
+    return NgramModelResult(model, n_positive, n_negative)
 
 
-def labels_from_ratings(ratings: np.ndarray) -> np.ndarray:
-    """Negative (0), positive (1) or unknown (nan) from a rating's extremes.
-
-    A 1-5 scale (CSAT, stars): 1-2 negative, 4-5 positive. A 0-10 scale (NPS):
-    0-6 negative (detractors), 9-10 positive (promoters). Middle scores and
-    missing ratings are unknown.
-
-    Raises
-    ------
-    FeedbackMinerError
-        When the ratings are on neither scale.
-
-    Examples
-    --------
-    >>> labels_from_ratings(np.array([1, 3, 5, np.nan])).tolist()
-    [0.0, nan, 1.0, nan]
-    """
-    values = np.asarray(ratings, dtype=float)
-    present = values[~np.isnan(values)]
-    if present.size == 0:
-        raise FeedbackMinerError(
-            "the rating column is empty; it needs scores such as 1-5 stars or NPS 0-10."
-        )
-    low, high = present.min(), present.max()
-    out = np.full(values.shape, np.nan)
-    if low >= 1 and high <= 5:
-        out[values <= 2] = 0.0
-        out[values >= 4] = 1.0
-    elif low >= 0 and high <= 10:
-        out[values <= 6] = 0.0
-        out[values >= 9] = 1.0
-    else:
-        raise FeedbackMinerError(
-            f"the ratings range from {low:g} to {high:g}; use a 1-5 score (CSAT, stars) or 0-10 (NPS)."
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class ExpansionResult:
-    """Words added to the lexicon from the corpus, with their weights and evidence."""
-
-    lexicon: SentimentLexicon
-    added: dict[str, float]
-
-
-def expand_lexicon(
-    tokenized: Sequence[Sequence[str]],
-    lexicon: SentimentLexicon,
+def learn_adaptation(
+    texts: Sequence[str],
+    rule_scores: np.ndarray,
     *,
-    min_count: int = 5,
-    neighbours: int = 10,
-    min_agreement: float = 0.6,
-    min_seed_neighbours: int = 3,
-    random_state: int = 0,
-) -> ExpansionResult:
-    """Add corpus words whose nearest neighbours agree on a polarity.
+    rated: np.ndarray | None,
+    self_training: bool,
+    confidence: float,
+    held_out: float,
+    blend: float | None,
+    random_state: int,
+) -> tuple[AdaptationReport, Adaptation | None]:
+    """Learn the n-gram model from ratings and/or the rules' confident labels.
 
-    A word is added when it occurs ``min_count`` times, is not in the lexicon,
-    and among its ``neighbours`` nearest words at least ``min_seed_neighbours``
-    are lexicon words whose similarity-weighted polarity agrees at
-    ``min_agreement`` or more. Its weight is that agreement (at most 1).
+    Parameters
+    ----------
+    texts : sequence of str
+        The normalised texts.
+    rule_scores : numpy.ndarray
+        Their rule scores.
+    rated : numpy.ndarray or None
+        0/1/nan labels from ratings (:func:`labels_from_ratings`), or ``None``.
+    self_training : bool
+        Also learn from texts the rules score beyond ``confidence`` (unrated ones,
+        when there are ratings).
+    confidence : float
+        How far from 0 a rule score must be to serve as a label.
+    held_out : float
+        Share of the rated texts held back to measure agreement.
+    blend : float or None
+        Weight of the model; 0.7 with ratings, 0.5 otherwise when ``None``.
+    random_state : int
+        Seed of the held-back split, the model and the bootstrap.
     """
-    counts = Counter(token for doc in tokenized for token in doc)
-    if sum(counts.values()) == 0:
-        return ExpansionResult(lexicon, {})
-    model = train_word_vectors(tokenized, min_count=min_count, seed=random_state)
-    added: dict[str, float] = {}
-    for word in model.wv.index_to_key:
-        if (
-            word in lexicon.words
-            or len(word) < 2
-            or word in lexicon.negators
-            or word in lexicon.degrees
-        ):
-            continue
-        near = [
-            (w, s)
-            for w, s in model.wv.most_similar(word, topn=neighbours)
-            if w in lexicon.words and s > 0
-        ]
-        if len(near) < min_seed_neighbours:
-            continue
-        total = sum(s for _, s in near)
-        polarity = sum(s * np.sign(lexicon.words[w]) for w, s in near) / total
-        if abs(polarity) >= min_agreement:
-            added[word] = round(float(np.sign(polarity) * min(abs(polarity), 1.0)), 3)
-    if not added:
-        return ExpansionResult(lexicon, {})
-    words = {**lexicon.words, **added}
-    expanded = SentimentLexicon(
-        words=words,
-        negators=lexicon.negators,
-        degrees=lexicon.degrees,
-        contrast=lexicon.contrast,
-        emoticons=lexicon.emoticons,
-        rhetorical=lexicon.rhetorical,
-        patterns=lexicon.patterns,
-        max_phrase_tokens=lexicon.max_phrase_tokens,
+    labels = np.full(len(texts), np.nan)
+    if self_training:
+        labels[rule_scores >= confidence] = 1.0
+        labels[rule_scores <= -confidence] = 0.0
+    check = np.zeros(len(texts), dtype=bool)
+    source: AdaptationSource = "rules"
+    if rated is not None:
+        known = ~np.isnan(rated)
+        check = _held_back(rated, known, held_out, random_state)
+        train_rated = known & ~check
+        labels[train_rated] = rated[train_rated]  # a rating outweighs the rules' guess
+        labels[check] = np.nan
+        source = "ratings+rules" if self_training else "ratings"
+    train = ~np.isnan(labels)
+    fitted = fit_ngram_model(
+        [t for t, keep in zip(texts, train, strict=True) if keep],
+        labels[train].astype(int),
+        random_state=random_state,
     )
-    logger.info("lexicon expansion added %d words", len(added))
-    return ExpansionResult(expanded, dict(sorted(added.items())))
+    if fitted is None:
+        return AdaptationReport(source, 0, 0, None, used=False), None
+    weight = blend if blend is not None else (_RATING_BLEND if rated is not None else _RULES_BLEND)
+    agreement = None
+    if rated is not None and check.any():
+        checked = [t for t, keep in zip(texts, check, strict=True) if keep]
+        probability = fitted.model.predict_proba(checked)[:, 1]
+        adapted = (1 - weight) * rule_scores[check] + weight * (2 * probability - 1)
+        agreement = held_out_agreement(
+            rated[check], rule_scores[check], adapted, random_state=random_state
+        )
+    used = agreement is None or agreement.gain >= 0
+    report = AdaptationReport(source, fitted.n_positive, fitted.n_negative, agreement, used=used)
+    return report, Adaptation(fitted.model, weight, report) if used else None
+
+
+def _held_back(rated: np.ndarray, known: np.ndarray, share: float, random_state: int) -> np.ndarray:
+    """A seeded, class-stratified choice of ``share`` of the rated rows."""
+    rng = np.random.default_rng(random_state)
+    chosen = np.zeros(len(rated), dtype=bool)
+    for value in (0.0, 1.0):
+        rows = np.flatnonzero(known & (rated == value))
+        take = round(share * len(rows))
+        chosen[rng.choice(rows, take, replace=False)] = True
+    return chosen
+
+
+def held_out_agreement(
+    labels: np.ndarray, rules: np.ndarray, adapted: np.ndarray, *, random_state: int = 0
+) -> HeldOutAgreement | None:
+    """Compare rule and adapted scores with 0/1 rating ``labels`` of held-back rows.
+
+    ``None`` when either class has fewer than :data:`MIN_HELD_OUT_PER_CLASS` rows.
+    """
+    n_positive = int(labels.sum())
+    n_negative = int(len(labels) - n_positive)
+    if min(n_positive, n_negative) < MIN_HELD_OUT_PER_CLASS:
+        return None
+    rng = np.random.default_rng(random_state)
+    positive, negative = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+    gains = []
+    for _ in range(_BOOTSTRAP_ROUNDS):  # resample within each class: both classes always present
+        rows = np.concatenate(
+            [rng.choice(positive, len(positive)), rng.choice(negative, len(negative))]
+        )
+        gains.append(
+            roc_auc_score(labels[rows], adapted[rows]) - roc_auc_score(labels[rows], rules[rows])
+        )
+    low, high = np.quantile(gains, [0.025, 0.975])
+    sign = np.where(labels == 1, 1.0, -1.0)
+    return HeldOutAgreement(
+        n_positive=n_positive,
+        n_negative=n_negative,
+        rules_auc=float(roc_auc_score(labels, rules)),
+        adapted_auc=float(roc_auc_score(labels, adapted)),
+        ci_low=float(low),
+        ci_high=float(high),
+        rules_agreement=float(np.mean(sign * rules > 0)),
+        adapted_agreement=float(np.mean(sign * adapted > 0)),
+    )

@@ -7,20 +7,26 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline
 
 from ..errors import invalid_choice_message
 from ..text import normalize_text, split_clauses, to_simplified
-from .adapt import expand_lexicon, fit_ngram_model, labels_from_ratings
+from .adapt import Adaptation, AdaptationReport, learn_adaptation
+from .discourse import aside_weights, balance_score, contrast_weights, sarcasm_tails
+from .expansion import expand_lexicon
 from .lexicon import SentimentLexicon, load_sentiment_lexicon
-from .rules import SentimentLabel, combine_clauses, label_score, raw_clause_score, squash
+from .ratings import labels_from_ratings
+from .rules import (
+    SentimentLabel,
+    label_score,
+    pattern_hints,
+    quoted_spans,
+    raw_clause_score,
+    sentence_constructions,
+    squash,
+)
 from .segment import LexiconSegmenter
 
 __all__ = ["ScoredDocument", "SentimentScorer"]
-
-_SELF_TRAINING_BLEND = 0.5
-_RATING_BLEND = 0.7
 
 
 @dataclass(frozen=True)
@@ -34,15 +40,21 @@ class ScoredDocument:
     tokens : tuple of tuple of str
         The words of each clause, as the sentiment segmenter found them.
     clause_scores : tuple of float
-        Each clause's own score in (-1, 1), before contrast weighting.
+        Each clause's own score in (-1, 1), before contrast weighting; a
+        clause about another shop or retold content is weakened
+        (:data:`~feedback_miner.sentiment.discourse.ASIDE_WEIGHT`), and one
+        that praises the other against ours (别家比你们便宜) turned round.
     score : float or None
-        The document score in (-1, 1); ``None`` for an empty text.
+        The document score in (-1, 1) (rules only); ``None`` for an empty text.
+    clause_weights : tuple of float
+        The weight of each clause in the document score (contrast and asides).
     """
 
     clauses: tuple[str, ...]
     tokens: tuple[tuple[str, ...], ...]
     clause_scores: tuple[float, ...]
     score: float | None
+    clause_weights: tuple[float, ...] = ()
 
 
 class SentimentScorer(BaseEstimator, TransformerMixin):
@@ -64,8 +76,15 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
     blend : float, optional
         Weight of the n-gram model in the final score. Default 0.5 when it was
         trained on the rules' labels, 0.7 when ratings were given.
+    held_out : float, default 0.2
+        With ratings, the share of rated texts held back from training to
+        measure how well the rules and the adapted scores agree with them.
+    adaptation : Adaptation, optional
+        An adaptation fitted before (``scorer.adaptation_`` of another
+        scorer): :meth:`fit` uses it as it is and learns nothing, so that
+        every worker of an analysis scores with the same model.
     random_state : int, default 0
-        Seed for cross-validation, the model and word vectors.
+        Seed of the held-back split, the model and word vectors.
 
     Attributes
     ----------
@@ -73,11 +92,11 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         The lexicon in use (expanded when ``expand_lexicon``).
     segmenter_ : LexiconSegmenter
         Finds lexicon words at word boundaries.
-    model_ : sklearn Pipeline or None
-        The n-gram model, when one was trained.
-    training_ : dict
-        What adaptation did: training documents per class, the model's
-        cross-validated AUC, and with ratings the rules' AUC against them.
+    adaptation_ : Adaptation or None
+        The adaptation that scores the texts with the rules, when there is one.
+    training_ : AdaptationReport or None
+        What adaptation learnt from and what can be said about it; ``None``
+        when :meth:`fit` was not asked to adapt.
     expanded_words_ : dict
         Words added to the lexicon and their weights.
 
@@ -96,6 +115,8 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         expand_lexicon: bool = False,
         confidence: float = 0.5,
         blend: float | None = None,
+        held_out: float = 0.2,
+        adaptation: Adaptation | None = None,
         random_state: int = 0,
     ):
         self.neutral_band = neutral_band
@@ -103,39 +124,47 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         self.expand_lexicon = expand_lexicon
         self.confidence = confidence
         self.blend = blend
+        self.held_out = held_out
+        self.adaptation = adaptation
         self.random_state = random_state
 
     def fit(
-        self, X: Iterable[object] | None = None, y: Iterable[float] | None = None
+        self,
+        X: Iterable[object] | None = None,
+        y: object = None,
+        *,
+        ratings: Iterable[float] | None = None,
+        rating_groups: Iterable[object] | None = None,
     ) -> SentimentScorer:
-        """Load the lexicon; with ``X``, adapt to it; with ``y`` (ratings), learn from them.
+        """Load the lexicon; with ``X``, adapt to it; with ``ratings``, learn from them.
 
         Parameters
         ----------
         X : iterable of str, optional
             The user's texts. Needed for ``self_training``, ``expand_lexicon``
             and ratings.
-        y : iterable of float, optional
-            A rating per text (NPS 0-10, CSAT 1-5, stars; missing allowed).
+        y : ignored
+            Not used: a scorer in a scikit-learn ``Pipeline`` never reads the
+            pipeline's target (a churn label, say) as ratings.
+        ratings : iterable of float, optional
+            A rating per text of ``X`` (NPS 0-10, CSAT 1-5, stars; missing allowed).
+        rating_groups : iterable, optional
+            A group per rating (the input file): each group's scale (1-5 or
+            0-10) is decided on its own ratings.
         """
-        if not 0 <= self.neutral_band < 1:
-            raise ValueError(
-                invalid_choice_message("neutral_band", self.neutral_band, ["a number in [0, 1)"])
-            )
-        if not 0 < self.confidence < 1:
-            raise ValueError(
-                invalid_choice_message("confidence", self.confidence, ["a number in (0, 1)"])
-            )
-        if self.blend is not None and not 0 <= self.blend <= 1:
-            raise ValueError(invalid_choice_message("blend", self.blend, ["a number in [0, 1]"]))
+        self._validate()
         self.lexicon_: SentimentLexicon = load_sentiment_lexicon()
         self.segmenter_ = LexiconSegmenter(self.lexicon_)
-        self.model_: Pipeline | None = None
-        self.training_: dict[str, float | int | str] = {}
+        self.adaptation_: Adaptation | None = self.adaptation
+        self.training_: AdaptationReport | None = None
         self.expanded_words_: dict[str, float] = {}
-        self.blend_ = 0.0
+        adapting = ratings is not None or self.self_training or self.expand_lexicon
+        if self.adaptation is not None and (adapting or X is not None):
+            raise ValueError(
+                "fit was given a fitted adaptation and data to adapt from; give one or the other."
+            )
         if X is None:
-            if y is not None or self.self_training or self.expand_lexicon:
+            if adapting:
                 raise ValueError(
                     "fit needs the texts X to learn from ratings, self-train or expand the lexicon."
                 )
@@ -148,45 +177,46 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
                 random_state=self.random_state,
             )
             self.lexicon_ = expansion.lexicon
+            self.segmenter_ = LexiconSegmenter(self.lexicon_)
             self.expanded_words_ = expansion.added
-        if y is None and not self.self_training:
+        if ratings is None and not self.self_training:
             return self
-        rule = np.array([self._rule_score(t) for t in texts])
-        labels = np.full(len(texts), np.nan)
-        if self.self_training:
-            labels[rule >= self.confidence] = 1.0
-            labels[rule <= -self.confidence] = 0.0
-            self.training_["source"] = "rules"
-        if y is not None:
-            ratings = np.asarray(list(y), dtype=float)
-            if len(ratings) != len(texts):
+        rated = None
+        if ratings is not None:
+            values = np.asarray(list(ratings), dtype=float)
+            if len(values) != len(texts):
                 raise ValueError(
-                    f"y has {len(ratings)} ratings for {len(texts)} texts; give one per text."
+                    f"ratings has {len(values)} values for {len(texts)} texts; give one per text."
                 )
-            rated = labels_from_ratings(ratings)
-            known = ~np.isnan(rated)
-            if known.any() and len(set(rated[known])) == 2:
-                self.training_["rules_auc_vs_ratings"] = float(
-                    roc_auc_score(rated[known], rule[known])
-                )
-            labels[known] = rated[known]  # a rating outweighs the rules' guess
-            self.training_["source"] = "ratings+rules" if self.self_training else "ratings"
-        train = ~np.isnan(labels)
-        fitted = fit_ngram_model(
-            [t for t, keep in zip(texts, train, strict=True) if keep],
-            labels[train].astype(int),
+            groups = None if rating_groups is None else np.asarray(list(rating_groups))
+            rated = labels_from_ratings(values, groups)
+        self.training_, self.adaptation_ = learn_adaptation(
+            texts,
+            np.array([self._rule_score(t) for t in texts]),
+            rated=rated,
+            self_training=self.self_training,
+            confidence=self.confidence,
+            held_out=self.held_out,
+            blend=self.blend,
             random_state=self.random_state,
         )
-        if fitted is not None:
-            self.model_ = fitted.model
-            self.training_.update(
-                n_positive=fitted.n_positive,
-                n_negative=fitted.n_negative,
-                model_cv_auc=fitted.cv_auc,
-            )
-            default = _RATING_BLEND if y is not None else _SELF_TRAINING_BLEND
-            self.blend_ = default if self.blend is None else self.blend
         return self
+
+    def _validate(self) -> None:
+        if not 0 <= self.neutral_band < 1:
+            raise ValueError(
+                invalid_choice_message("neutral_band", self.neutral_band, ["a number in [0, 1)"])
+            )
+        if not 0 < self.confidence < 1:
+            raise ValueError(
+                invalid_choice_message("confidence", self.confidence, ["a number in (0, 1)"])
+            )
+        if self.blend is not None and not 0 <= self.blend <= 1:
+            raise ValueError(invalid_choice_message("blend", self.blend, ["a number in [0, 1]"]))
+        if not 0 <= self.held_out < 1:
+            raise ValueError(
+                invalid_choice_message("held_out", self.held_out, ["a number in [0, 1)"])
+            )
 
     def _rule_score(self, text: str) -> float:
         score = self.score_document(text).score
@@ -194,24 +224,42 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
 
     def score_clauses(self, clauses: Sequence[str]) -> ScoredDocument:
         """Score already split clauses with the rules."""
-        tokens = tuple(tuple(self.segmenter_.cut(c)) for c in clauses)
         if not clauses:
             return ScoredDocument((), (), (), None)
-        raw = [raw_clause_score(t, c, self.lexicon_) for c, t in zip(clauses, tokens, strict=True)]
-        score = combine_clauses(raw, tokens, self.lexicon_)
-        return ScoredDocument(tuple(clauses), tokens, tuple(squash(r) for r in raw), score)
+        lex, cut = self.lexicon_, self.segmenter_.cut
+        hints = pattern_hints(clauses, lex)
+        raw = []
+        found = []
+        for clause in clauses:
+            words = cut(clause)
+            spans = quoted_spans(clause)
+            quoted = [cut(s) for s in spans] if spans else ()
+            raw.append(raw_clause_score(words, clause, lex, quoted=quoted, found=hints))
+            found.append(tuple(w for w in words if w))
+        tokens = tuple(found)
+        sentence_constructions(raw, clauses, lex)
+        sarcasm_tails(raw, clauses, lex)
+        asides = aside_weights(clauses, tokens, lex)
+        weights = [
+            a * c for a, c in zip(asides, contrast_weights(clauses, tokens, lex), strict=True)
+        ]
+        return ScoredDocument(
+            tuple(clauses),
+            tokens,
+            tuple(squash(r) * a for r, a in zip(raw, asides, strict=True)),
+            balance_score(raw, weights),
+            tuple(weights),
+        )
 
     def score_document(self, text: str) -> ScoredDocument:
         """Normalise (traditional characters become simplified), split and score one text."""
         return self.score_clauses(split_clauses(to_simplified(normalize_text(text))))
 
     def blend_scores(self, texts: Sequence[str], rule_scores: np.ndarray) -> np.ndarray:
-        """Blend rule scores with the fitted n-gram model; unchanged without a model."""
-        if self.model_ is None or not len(texts):
+        """Blend rule scores with the fitted adaptation; unchanged without one."""
+        if self.adaptation_ is None:
             return rule_scores
-        probability = self.model_.predict_proba(list(texts))[:, 1]
-        blended = (1 - self.blend_) * rule_scores + self.blend_ * (2 * probability - 1)
-        return np.where(np.isnan(rule_scores), np.nan, blended)
+        return self.adaptation_.blend_scores(texts, rule_scores)
 
     def transform(self, X: Iterable[object]) -> np.ndarray:
         """Document scores as a column vector; ``nan`` for empty or missing texts."""
@@ -220,7 +268,7 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
             [np.nan if (s := self.score_document(t).score) is None else s for t in texts],
             dtype=float,
         )
-        if self.model_ is None:
+        if self.adaptation_ is None:
             return rule.reshape(-1, 1)
         return self.blend_scores([normalize_text(t) for t in texts], rule).reshape(-1, 1)
 

@@ -7,11 +7,32 @@ dictionary that share a character with it (the words that could otherwise be
 misread). An Aho-Corasick automaton (pyahocorasick) returns, left to right,
 the longest known word at each point and skips what it does not know; this is
 several times faster than jieba's full DAG and HMM, which matters when scoring
-millions of texts.
+millions of texts. Where text was skipped between two words, an empty string
+(:data:`GAP`) stands for it, so that phrases and a negator's scope do not
+reach across unknown words.
 
-A compound jieba knows but we do not (价格便宜) is split when it ends in one of
-our words of two or more characters (便宜). A Latin-letter word (bug, yyds)
-counts only when it is not part of a longer word (debug).
+Compounds:
+
+- A compound jieba knows but we do not (价格便宜) is split when it ends in one
+  of our words of two or more characters (便宜), or in one of the
+  one-character judgements of ``compound_tails.tsv`` after a word (速度慢 ->
+  速度, 慢).
+- jieba's dictionary also lists rare two-character entries that begin with a
+  negator or a degree adverb (不文, 太多, 很乱: frequency below 30). They are
+  left out, so that the negator or adverb stays a word of its own: 不文明礼貌
+  is 不 + 文明礼貌, 太多了 is 太 + 多.
+- A one-character negator before one of our words is the negator and the word
+  when jieba knows no such compound (不热情周到 -> 不, 热情, 周到); a negator
+  straight before a split compound governs the compound's judgement word
+  (不 + 文明礼貌 -> 不, 礼貌). Compounds jieba does know (不简单, 没想到) stay whole.
+- A one-character word that is also a degree adverb (好) glued to a character
+  we do not know (好少, 好咸) is the adverb of that unknown word, not the
+  judgement 好; before a particle (挺好的, 好呀) it stays the judgement. A
+  one-character word right before a numeral is an adverb of quantity, not a
+  judgement (快两个小时 "almost two hours", 好几次).
+
+A Latin-letter word (bug, yyds) counts only when it is not part of a longer
+word (debug).
 """
 
 from __future__ import annotations
@@ -23,11 +44,19 @@ import jieba
 
 from .lexicon import SentimentLexicon
 
-__all__ = ["LexiconSegmenter"]
+__all__ = ["GAP", "LexiconSegmenter"]
 
 logger = logging.getLogger(__name__)
 
 _MAX_WORD = 6
+# jieba entries rarer than this that start with one of our negators or degree adverbs
+_RARE = 30
+# what stands for skipped text between two known words
+GAP = ""
+# a one-character word right before one of these is an adverb of quantity (快两个小时)
+_NUMERALS = frozenset("0123456789一二两三四五六七八九十百千几半俩")
+# kinds of vocabulary entry
+_PLAIN, _SPLIT, _ADVERB_WORD = 0, 1, 2
 
 
 class LexiconSegmenter:
@@ -42,37 +71,110 @@ class LexiconSegmenter:
     --------
     >>> from feedback_miner.sentiment import load_sentiment_lexicon
     >>> LexiconSegmenter(load_sentiment_lexicon()).cut("出差回来点的外卖，价格便宜")
-    ['出差', '回来', '外卖', '价格', '便宜']
+    ['出差', '回来', '', '外卖', '', '价格', '便宜']
     """
 
     def __init__(self, lexicon: SentimentLexicon) -> None:
-        ours = {*lexicon.words, *lexicon.negators, *lexicon.degrees, *lexicon.contrast}
+        ours = {
+            *lexicon.words,
+            *lexicon.negators,
+            *lexicon.degrees,
+            *lexicon.contrast,
+            *lexicon.complements,
+        }
         self._ours = frozenset(w for w in ours if len(w) >= 2)
+        self._particles = lexicon.particles
+        negators = frozenset(n for n in lexicon.negators if len(n) == 1)
+        self._negators = negators
+        modifiers = negators | {d for d in lexicon.degrees if len(d) == 1}
         characters = set("".join(ours))
         vocabulary = {w.lower() for w in ours}
+        known: set[str] = set()
         with jieba.Tokenizer().get_dict_file() as handle:
             for line in handle:
-                word = line.split(b" ", 1)[0].decode("utf-8")
-                if 2 <= len(word) <= _MAX_WORD and not characters.isdisjoint(word):
-                    vocabulary.add(word)
+                word, frequency = line.decode("utf-8").split(" ", 2)[:2]
+                if not 2 <= len(word) <= _MAX_WORD:
+                    continue
+                known.add(word)
+                if characters.isdisjoint(word) or word in vocabulary:
+                    continue
+                if len(word) == 2 and word[0] in modifiers and int(frequency) < _RARE:
+                    continue  # 不文, 太多: let the negator or adverb stand alone
+                vocabulary.add(word)
+        vocabulary.update(lexicon.scope_words, lexicon.question_words)
+        tails = {
+            w: (w[:-1], w[-1])
+            for w in vocabulary
+            if len(w) >= 3 and w[-1] in lexicon.compound_tails and w[:-1] in known
+        }
+        del known
+        adverb_words = {w for w in lexicon.words if len(w) == 1 and w in lexicon.degrees}
         automaton = ahocorasick.Automaton()
         for word in vocabulary:
-            # what a match yields, decided once: its parts, and whether it needs a boundary check
-            parts = self._split(word) if len(word) >= 3 and word not in self._ours else (word,)
-            automaton.add_word(word, (parts, word.isascii(), len(word)))
+            # what a match yields, decided once: its parts, whether it needs a boundary
+            # check, its length, and its kind
+            kind = _ADVERB_WORD if word in adverb_words else _PLAIN
+            parts: tuple[str, ...] = (word,)
+            if word not in self._ours and len(word) >= 3:
+                parts = self._split(word)
+                if len(parts) == 1 and word in tails:
+                    parts = tails[word]  # 速度慢: 速度 and 慢
+                kind = _SPLIT if len(parts) == 2 else _PLAIN
+            automaton.add_word(word, (parts, word.isascii(), len(word), kind))
+        # 不热情周到: a one-character negator glued to one of our words, where jieba
+        # knows no such compound, is the negator and the word
+        for word in lexicon.words:
+            if len(word) < 2 or word.isascii():
+                continue
+            for negator in negators:
+                compound = negator + word
+                if compound not in vocabulary:
+                    automaton.add_word(compound, ((negator, word), False, len(compound), _PLAIN))
         automaton.make_automaton()
         self._automaton = automaton
         logger.debug("sentiment segmenter: %d words", len(vocabulary))
 
     def cut(self, text: str) -> list[str]:
-        """Known words of ``text`` in order, lower-cased; everything else is skipped."""
+        """Known words of ``text`` in order, lower-cased, with :data:`GAP` for skipped text.
+
+        A gap is marked only between two words, never at either end.
+        """
         text = text.lower()
+        matches = [
+            (end - size + 1, end, parts, kind)
+            for end, (parts, latin, size, kind) in self._automaton.iter_long(text)
+            if not latin or _stands_alone(text, end - size + 1, end)
+        ]
         out: list[str] = []
-        for end, (parts, latin, size) in self._automaton.iter_long(text):
-            if latin and not _stands_alone(text, end - size + 1, end):
-                continue
-            out.extend(parts)
+        last_end, negator_end = -1, -2
+        for k, (start, end, parts, kind) in enumerate(matches):
+            if out and start > last_end + 1:
+                out.append(GAP)
+            if kind == _SPLIT and negator_end == start - 1:
+                out.append(parts[1])  # 不 + 文明礼貌: the negator governs the judgement
+            elif kind == _ADVERB_WORD and self._glued(text, end, matches, k):
+                out.append(text[start : end + 2])  # 好少: the adverb of an unknown word
+                end += 1
+            elif start == end and end + 1 < len(text) and text[end + 1] in _NUMERALS:
+                if out and out[-1] != GAP:
+                    out.append(GAP)  # 快两个小时, 好几次: "almost", "quite a few", no judgement
+            else:
+                out.extend(parts)
+            if start == end and text[start] in self._negators:
+                negator_end = start
+            last_end = end
         return out
+
+    def _glued(
+        self, text: str, end: int, matches: list[tuple[int, int, tuple[str, ...], int]], k: int
+    ) -> bool:
+        """Whether the character after ``end`` is an unknown Chinese character, not a particle."""
+        after = end + 1
+        if after >= len(text) or not "\u4e00" <= text[after] <= "\u9fff":
+            return False
+        if text[after] in self._particles:
+            return False
+        return k + 1 == len(matches) or matches[k + 1][0] > after
 
     def _split(self, word: str) -> tuple[str, ...]:
         """价格便宜 -> 价格, 便宜: a compound that ends in one of our words of 2+ characters."""

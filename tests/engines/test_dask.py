@@ -36,6 +36,16 @@ def test_dask_engine_equals_local_engine(dask_installed, samples_dir) -> None:
     assert on_dask.settings.engine == "dask"
 
 
+def test_dask_workers_score_with_the_adaptation_fitted_once(dask_installed, samples_dir) -> None:
+    """The survey's and tickets' ratings adapt sentiment; every Dask worker gets that model."""
+    inputs = [samples_dir / n for n in ("survey_wjx.xlsx", *INPUTS)]
+    local = analyze(inputs, jobs=1, with_summary=False)
+    on_dask = analyze(inputs, jobs=2, engine="dask", chunk_size=200, with_summary=False)
+    assert local.adaptation is not None and local.adaptation.adaptation is not None
+    pd.testing.assert_frame_equal(local.docs, on_dask.docs)
+    pd.testing.assert_frame_equal(local.mentions, on_dask.mentions)
+
+
 def test_scheduler_without_dask_engine(capsys) -> None:
     assert main(["analyze", "x.csv", "--scheduler", "tcp://10.0.0.1:8786"]) == 2
     assert capsys.readouterr().err == (
