@@ -9,6 +9,11 @@ whose name is a theme id of the taxonomy: 1 positive, 0 neutral, -1 negative,
 truly mentioned when the label is not -2. Sign agreement compares, for the
 detected mentions whose label is 1 or -1, the sign of the mention's sentiment
 with the label (mentions scored exactly 0 count as disagreeing).
+
+Negative-aspect detection is what churn analysis lives on: an aspect is truly
+negative when its label is -1, and found negative when its mention's sentiment
+is at or below -0.1 (the neutral band of ``analyze``); its precision, recall
+and micro-F1 are printed after the detection figures.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import pandas as pd
 
 from feedback_miner.stages import AnalyzerSpec, build_stages
 from feedback_miner.themes import load_taxonomy
+
+NEUTRAL_BAND = 0.1
 
 
 def main() -> int:
@@ -53,6 +60,18 @@ def main() -> int:
     f1 = 2 * precision * recall / max(precision + recall, 1e-12)
     print(f"{len(frame)} reviews, {len(aspects)} aspects, {len(frame) / seconds:.0f} reviews/s")
     print(f"detection: precision {precision:.3f} recall {recall:.3f} micro-F1 {f1:.3f}")
+    negative_truth = frame[aspects].to_numpy() == -1
+    negative_found = np.array(
+        [[f.get(a, 0.0) <= -NEUTRAL_BAND and a in f for a in aspects] for f in found]
+    )
+    n_tp = (negative_truth & negative_found).sum()
+    n_p = n_tp / max(negative_found.sum(), 1)
+    n_r = n_tp / max(negative_truth.sum(), 1)
+    n_f1 = 2 * n_p * n_r / max(n_p + n_r, 1e-12)
+    print(
+        f"negative aspects ({int(negative_truth.sum())} labelled): precision {n_p:.3f} "
+        f"recall {n_r:.3f} F1 {n_f1:.3f}"
+    )
     agree = total = 0
     rows = []
     for j, aspect in enumerate(aspects):
