@@ -19,6 +19,7 @@ DOC_COLUMNS = (
     "sentiment_label",
     "themes",
 )
-# the mentions table's fixed columns, then the matched keywords (";"-joined)
+# the mentions table's fixed columns, then the matched keywords (";"-joined) and how the
+# mention was found (keyword or learned)
 MENTION_COLUMNS = ("doc_id", "user_id", "theme_id", "sentiment_score", "evidence")
-MENTION_EXTRA_COLUMNS = ("keywords",)
+MENTION_EXTRA_COLUMNS = ("keywords", "method")

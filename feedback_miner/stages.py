@@ -1,10 +1,13 @@
-"""The per-chunk text stages: sentiment, theme matching, churn type and competitors.
+"""The per-chunk text stages: entities, sentiment, theme matching, churn type and competitors.
 
 :func:`analyze_chunk` is a pure function of one chunk of canonical records
 and the :class:`Stages` built from an :class:`AnalyzerSpec`, so that the same
 code gives the same tables in one process, in ``--jobs N`` processes and on a
 Dask cluster. Building the stages loads the dictionaries (about a second);
-an engine builds them once per worker and reuses them for every chunk.
+an engine builds them once per worker and reuses them for every chunk. What
+needs the whole corpus (boilerplate, account names, recurring competitors,
+learned theme models) is fitted before, once, into the spec's
+:class:`~feedback_miner.themes.corpus.CorpusModel`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import pandas as pd
 
 from .schema import MENTION_COLUMNS, MENTION_EXTRA_COLUMNS
 from .sentiment import Adaptation, SentimentScorer, label_score
+from .sentiment.scorer import ScoredDocument
 from .text import ChineseTokenizer, split_clauses
+from .text.entities import EntityFinder, EntityView
 from .themes import (
     Taxonomy,
     ThemeMatcher,
@@ -25,6 +30,8 @@ from .themes import (
     find_competitors,
     taxonomy_vocabulary,
 )
+from .themes.corpus import CorpusModel, entity_finder
+from .themes.matcher import ClauseHits
 
 __all__ = [
     "ANALYSIS_COLUMNS",
@@ -54,11 +61,14 @@ class AnalyzerSpec:
         A sentiment adaptation fitted once on the analysis's records (see
         :func:`~feedback_miner.sentiment.adapt_to_corpus`): every worker scores
         documents with this same model.
+    corpus : CorpusModel
+        What was learned from the whole corpus before the chunks (empty: nothing).
     """
 
     taxonomy: Taxonomy
     neutral_band: float = 0.1
     adaptation: Adaptation | None = field(default=None, compare=False)
+    corpus: CorpusModel = field(default_factory=CorpusModel)
 
 
 class AnalysedChunk(NamedTuple):
@@ -81,11 +91,17 @@ class Stages:
     matcher : ThemeMatcher
         The fitted theme matcher, with a tokenizer that knows the taxonomy's
         keywords and the sentiment lexicon's words.
+    entities : EntityFinder
+        Finds what is no evidence (handles, links, names, boilerplate).
+    competitor_names : tuple of str
+        Names that count as competitors: the taxonomy's and the corpus's.
     """
 
     spec: AnalyzerSpec
     scorer: SentimentScorer
     matcher: ThemeMatcher
+    entities: EntityFinder
+    competitor_names: tuple[str, ...]
 
 
 def build_stages(spec: AnalyzerSpec) -> Stages:
@@ -110,15 +126,25 @@ def build_stages(spec: AnalyzerSpec) -> Stages:
         extra_words=vocabulary, split_words=[*vocabulary, *scorer.lexicon_.split_vocabulary()]
     )
     matcher = ThemeMatcher(taxonomy=spec.taxonomy, tokenizer=tokenizer).fit()
-    return Stages(spec=spec, scorer=scorer, matcher=matcher)
+    return Stages(
+        spec=spec,
+        scorer=scorer,
+        matcher=matcher,
+        entities=entity_finder(spec.taxonomy.competitors, spec.corpus),
+        competitor_names=tuple(
+            dict.fromkeys([*spec.taxonomy.competitors, *spec.corpus.competitors])
+        ),
+    )
 
 
 def analyze_chunk(records: pd.DataFrame, stages: Stages) -> AnalysedChunk:
     """Score and match one chunk of canonical records.
 
+    Handles, links, names and boilerplate are masked first (see
+    :mod:`feedback_miner.text.entities`); sentiment and themes read the rest.
     Besides sentiment and themes, each document gets its ``churn_type`` (see
-    :func:`~feedback_miner.themes.document_churn_type`) and the
-    ``competitors`` it names (``;``-joined).
+    :func:`~feedback_miner.themes.document_churn_type`), the ``competitors`` it
+    names (``;``-joined) and, when the records lack one, the ``addressee``.
 
     Parameters
     ----------
@@ -132,28 +158,46 @@ def analyze_chunk(records: pd.DataFrame, stages: Stages) -> AnalysedChunk:
     AnalysedChunk
         ``docs`` is ``records`` with ``sentiment_score``, ``sentiment_label``,
         ``themes`` and :data:`ANALYSIS_COLUMNS` added; ``mentions`` has
-        :data:`~feedback_miner.result.MENTION_COLUMNS` and ``keywords`` (the
-        matched keywords, ``;``-joined).
+        :data:`~feedback_miner.result.MENTION_COLUMNS`, ``keywords`` (the
+        matched keywords, ``;``-joined) and ``method`` (``keyword`` or
+        ``learned``).
     """
     spec, scorer, matcher = stages.spec, stages.scorer, stages.matcher
+    analysed: list[tuple[EntityView, ScoredDocument, ClauseHits, list[frozenset[int]]]] = []
+    for text in records["text"]:
+        view = stages.entities.view(text if isinstance(text, str) else "")
+        # records are already normalised and simplified by ingest: split and score
+        scored = scorer.score_clauses(split_clauses(view.masked))
+        hits, present = matcher.analyse_clauses(scored.clauses)
+        analysed.append((view, scored, hits, present))
+    learned = _learned_hits(stages, analysed)
     scores: list[float | None] = []
     themes: list[str] = []
     churn_types: list[str] = []
     competitors: list[str] = []
     mention_rows: list[tuple[object, ...]] = []
     texts = [t if isinstance(t, str) else "" for t in records["text"]]
-    for doc_id, user_id, text in zip(records["doc_id"], records["user_id"], texts, strict=True):
-        # records are already normalised and simplified by ingest: split and score
-        scored = scorer.score_clauses(split_clauses(text))
+    for (view, scored, hits, _), extra, doc_id, user_id in zip(
+        analysed, learned, records["doc_id"], records["user_id"], strict=True
+    ):
         scores.append(scored.score)
-        found = matcher.mentions(scored)
+        found = matcher.mentions(scored, view=view, hits=hits, learned=extra)
         themes.append(";".join(m.theme_id for m in found))
         churn_types.append(
             document_churn_type(found, spec.taxonomy, neutral_band=spec.neutral_band)
         )
-        competitors.append(";".join(find_competitors(text, spec.taxonomy.competitors)))
+        own_words = view.evidence(0, len(view.text))
+        competitors.append(";".join(find_competitors(own_words, stages.competitor_names)))
         mention_rows.extend(
-            (doc_id, user_id, m.theme_id, m.sentiment_score, m.evidence, ";".join(m.keywords))
+            (
+                doc_id,
+                user_id,
+                m.theme_id,
+                m.sentiment_score,
+                m.evidence,
+                ";".join(m.keywords),
+                m.method,
+            )
             for m in found
         )
     if scorer.adaptation_ is not None and scores:
@@ -164,7 +208,38 @@ def analyze_chunk(records: pd.DataFrame, stages: Stages) -> AnalysedChunk:
     labels: list[str | None] = [
         None if s is None else label_score(s, neutral_band=spec.neutral_band) for s in scores
     ]
-    return _tables(records, scores, labels, themes, churn_types, competitors, mention_rows)
+    tables = _tables(records, scores, labels, themes, churn_types, competitors, mention_rows)
+    if "addressee" not in tables.docs.columns:
+        tables.docs.insert(
+            len(tables.docs.columns) - len(ANALYSIS_COLUMNS),
+            "addressee",
+            [stages.entities.addressee(v.text) for v, _, _, _ in analysed],
+        )
+    return tables
+
+
+def _learned_hits(
+    stages: Stages,
+    analysed: list[tuple[EntityView, ScoredDocument, ClauseHits, list[frozenset[int]]]],
+) -> list[ClauseHits]:
+    """The clauses each document's learned theme models recognise, for the whole chunk at once."""
+    models = stages.spec.corpus.learned
+    if models is None:
+        return [{} for _ in analysed]
+    clauses = [clause for _, scored, _, _ in analysed for clause in scored.clauses]
+    present = [p for _, _, _, blocked in analysed for p in blocked]
+    recognised = models.recognise(clauses, present)
+    result: list[ClauseHits] = []
+    position = 0
+    for _, scored, hits, _ in analysed:
+        found: ClauseHits = {}
+        for clause_index in range(len(scored.clauses)):
+            themes = recognised[position + clause_index]
+            if themes:
+                found[clause_index] = {t: [] for t in themes if t not in hits.get(clause_index, {})}
+        result.append({c: t for c, t in found.items() if t})
+        position += len(scored.clauses)
+    return result
 
 
 def empty_tables(records: pd.DataFrame) -> AnalysedChunk:

@@ -26,7 +26,7 @@ def test_results_do_not_depend_on_jobs_or_chunks(records: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(docs1, docs2)
     pd.testing.assert_frame_equal(mentions1, mentions2)
     assert list(docs1.columns[: len(DOC_COLUMNS)]) == list(DOC_COLUMNS)
-    assert list(mentions1.columns) == [*MENTION_COLUMNS, "keywords"]
+    assert list(mentions1.columns) == [*MENTION_COLUMNS, "keywords", "method"]
 
 
 def test_docs_and_mentions_agree(records: pd.DataFrame) -> None:

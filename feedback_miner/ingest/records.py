@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import invalid_choice_message
 from ..resources import lexicon_file, read_table
 from ..text import guard_formula_start, mask_pii, normalize_text, to_simplified
+from ..text.entities import EntityFinder
 from .chat import MessageLayout, customer_text, merge_sessions
 from .columns import ColumnRoles, canonical_name
 from .platforms import PlatformTable
@@ -26,6 +27,7 @@ from .social import clean_social_post
 from .times import parse_times
 
 __all__ = [
+    "ADDRESSEE_COLUMN",
     "RECORD_COLUMNS",
     "REJECT_COLUMNS",
     "REJECT_REASONS",
@@ -42,6 +44,8 @@ logger = logging.getLogger(__name__)
 Source = Literal["survey", "service", "social"]
 SOURCES: tuple[str, ...] = ("survey", "service", "social", "auto")
 RECORD_COLUMNS = ("doc_id", "user_id", "source", "channel", "created_at", "text", "rating")
+# after the canonical columns: the organisation the text addresses (@中国联通客服 -> 中国联通)
+ADDRESSEE_COLUMN = "addressee"
 REJECT_COLUMNS = ("file", "row", "doc_id", "user_id", "reason", "duplicate_of", "text")
 REJECT_REASONS = {
     "empty_row": "the row is empty",
@@ -187,18 +191,21 @@ class _Builder:
         self.stem = path.stem
         numbers = np.arange(1, len(frame) + 1) if rows is None else rows
         self.rows = pd.Series(numbers, index=frame.index)
+        self.entities = EntityFinder()
 
-    def _clean(self, text: str) -> tuple[str, str]:
-        """Cleaned text and the hashtags it carried (social posts only).
+    def _clean(self, text: str) -> tuple[str, str, str]:
+        """Cleaned text, the hashtags it carried (social posts only) and its addressee.
 
         Personal data is masked before social cleaning, so that an e-mail
-        address is not mistaken for an @mention.
+        address is not mistaken for an @mention; the addressee is read before
+        social cleaning takes the @mentions out.
         """
         cleaned = mask_pii(to_simplified(normalize_text(text)))
+        addressee = self.entities.addressee(cleaned)
         topics: list[str] = []
         if self.source == "social":
             cleaned, topics = clean_social_post(cleaned)
-        return guard_formula_start(cleaned, original=text), ";".join(topics)
+        return guard_formula_start(cleaned, original=text), ";".join(topics), addressee
 
     def _reason(self, raw_text: str, cleaned: str) -> str | None:
         if not raw_text.strip():
@@ -231,6 +238,7 @@ class _Builder:
         cleaned = texts_for_records.map(self._clean)
         clean_text = cleaned.map(lambda c: c[0])
         topics = cleaned.map(lambda c: c[1])
+        addressees = cleaned.map(lambda c: c[2])
         reasons = pd.Series(
             [self._reason(t, c) for t, c in zip(texts_for_records, clean_text, strict=True)],
             index=frame.index,
@@ -241,7 +249,12 @@ class _Builder:
         doc_ids = self._doc_ids(frame, roles.record_id)
         keep = reasons.isna()
         records = self._records(
-            frame[keep], doc_ids[keep], clean_text[keep], topics[keep], self.rows[keep]
+            frame[keep],
+            doc_ids[keep],
+            clean_text[keep],
+            topics[keep],
+            self.rows[keep],
+            addressees[keep],
         )
         rejects = self._rejects(~keep, doc_ids, reasons, texts)
         return records, rejects, int(keep.sum())
@@ -254,8 +267,11 @@ class _Builder:
         session_ids = self.stem + ":" + merged[layout.session].fillna("").astype(str)
         if roles.user_id and session_ids.duplicated().any():
             session_ids = session_ids + ":" + merged[roles.user_id].fillna("").astype(str)
-        cleaned = merged[text_col].map(lambda t: self._clean(t) if isinstance(t, str) else ("", ""))
+        cleaned = merged[text_col].map(
+            lambda t: self._clean(t) if isinstance(t, str) else ("", "", "")
+        )
         clean_text = cleaned.map(lambda c: c[0])
+        addressees = cleaned.map(lambda c: c[2])
         empty = clean_text.map(lambda t: self._reason(t, t) is not None)
         # every row is labelled with its session's document id; a session whose
         # customer said nothing usable has all its rows rejected
@@ -271,6 +287,7 @@ class _Builder:
             clean_text[~empty.to_numpy()],
             pd.Series("", index=kept.index),
             kept["_rows"].map(lambda rows: int(rows[0]) + 1),
+            addressees[~empty.to_numpy()],
         )
         rejects = self._rejects(reasons.notna(), doc_of_row, reasons, frame[text_col])
         rows_in_records = int(sum(len(r) for r in kept["_rows"]))
@@ -290,6 +307,7 @@ class _Builder:
         texts: pd.Series,
         topics: pd.Series,
         row_numbers: pd.Series,
+        addressees: pd.Series,
     ) -> pd.DataFrame:
         """Canonical records; ``_row`` (the input row) is dropped once duplicates are found."""
         roles = self.roles
@@ -313,6 +331,7 @@ class _Builder:
         )
         records["created_at"] = pd.to_datetime(records["created_at"])
         records["rating"] = records["rating"].astype(float)
+        records[ADDRESSEE_COLUMN] = addressees.to_numpy(dtype=object)
         used = roles.used()
         # the other columns in one step: added one by one, thousands of them take minutes
         extra = {

@@ -23,6 +23,7 @@ from .platforms import PlatformTable, detect_platform, plain_rows
 from .raw import RawTable, RejectedRow
 from .readers import iter_raw_tables
 from .records import (
+    ADDRESSEE_COLUMN,
     RECORD_COLUMNS,
     REJECT_COLUMNS,
     FileSummary,
@@ -170,7 +171,7 @@ class IngestStream:
         if chunks:
             records = pd.concat(chunks, ignore_index=True)
         else:  # every input row was rejected
-            columns = list(RECORD_COLUMNS)
+            columns = [*RECORD_COLUMNS, ADDRESSEE_COLUMN]
             if self.row_numbers:
                 columns.insert(1, "row")
             records = pd.DataFrame(columns=columns)

@@ -91,6 +91,15 @@ class ChineseTokenizer:
             ) from None
         self._jieba.add_word(word, count, tag or None)
 
+    def frequency(self, word: str) -> int:
+        """The frequency of ``word`` in this tokenizer's dictionary (0 when absent).
+
+        Words the taxonomy or the user dictionary added count as frequent
+        (jieba's own dictionary gives rare words single digits).
+        """
+        self._jieba.check_initialized()
+        return int(self._jieba.FREQ.get(word, 0) or 0)
+
     def cut(self, text: str) -> list[str]:
         """Return the tokens of ``text`` without whitespace and punctuation tokens.
 

@@ -22,9 +22,11 @@ from ..sentiment.aspect import clause_aspect_score
 from ..sentiment.lexicon import load_sentiment_lexicon
 from ..sentiment.scorer import ScoredDocument
 from ..text import ChineseTokenizer, normalize_text, split_clauses
-from .taxonomy import Taxonomy, load_taxonomy
+from ..text.entities import EntityView
+from .senses import contains, context_holds, is_negated
+from .taxonomy import ORGANISATION_CONTEXT, Taxonomy, load_taxonomy
 
-__all__ = ["Mention", "ThemeMatcher", "taxonomy_vocabulary"]
+__all__ = ["ClauseHits", "Mention", "ThemeMatcher", "taxonomy_vocabulary"]
 
 _MAX_EVIDENCE_CLAUSES = 3
 # What the tokenizer never keeps inside a matchable token sequence: spaces,
@@ -59,23 +61,35 @@ class Mention:
     sentiment_score : float
         Mean aspect sentiment of the matched clauses, in (-1, 1).
     evidence : str
-        The matched clauses (up to three, joined by `` | ``).
+        The matched clauses (up to three, joined by `` | ``), without handles,
+        links or boilerplate.
     keywords : tuple of str
-        The keywords that matched.
+        The keywords that matched (none for a learned mention).
+    method : {"keyword", "learned"}
+        ``keyword`` when a keyword of the theme matched, ``learned`` when only
+        the theme's model learned from the corpus recognised the clauses.
     """
 
     theme_id: str
     sentiment_score: float
     evidence: str
     keywords: tuple[str, ...]
+    method: str = "keyword"
+
+
+# clause index -> {theme index: matched keywords}; an empty list for a learned match
+ClauseHits = dict[int, dict[int, list[str]]]
 
 
 def taxonomy_vocabulary(taxonomy: Taxonomy) -> list[str]:
-    """Every keyword, exclude phrase and competitor name: words the tokenizer keeps whole."""
+    """Every keyword, exclude phrase, context word and competitor name: words the
+    tokenizer keeps whole."""
     words: list[str] = []
     for theme in taxonomy.themes:
         words.extend(theme.keywords)
         words.extend(theme.exclude)
+        for _, context in theme.requires:
+            words.extend(c for c in context if c != ORGANISATION_CONTEXT)
     words.extend(taxonomy.competitors)
     return list(dict.fromkeys(words))
 
@@ -112,20 +126,30 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         self.tokenizer = tokenizer
 
     def fit(self, X: Iterable[str] | None = None, y: object = None) -> ThemeMatcher:
-        """Index the keywords; ``X`` and ``y`` are not used."""
+        """Index the keywords and their context rules; ``X`` and ``y`` are not used."""
         self.taxonomy_: Taxonomy = self.taxonomy or load_taxonomy()
         vocabulary = taxonomy_vocabulary(self.taxonomy_)
         self.tokenizer_: ChineseTokenizer = self.tokenizer or ChineseTokenizer(
             extra_words=vocabulary, split_words=vocabulary
         )
+        cut = self.tokenizer_.cut
         index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         excludes: list[list[tuple[str, ...]]] = []
+        requires: list[dict[tuple[str, ...], tuple[tuple[str, ...], ...]]] = []
         for theme_index, theme in enumerate(self.taxonomy_.themes):
             for keyword in theme.keywords:
-                tokens = tuple(self.tokenizer_.cut(keyword))
+                tokens = tuple(cut(keyword))
                 if tokens:
                     index.setdefault(tokens[0], []).append((tokens, theme_index))
-            excludes.append([tuple(self.tokenizer_.cut(e)) for e in theme.exclude])
+            excludes.append([tuple(cut(e)) for e in theme.exclude])
+            requires.append(
+                {
+                    tuple(cut(keyword)): tuple(
+                        (c,) if c == ORGANISATION_CONTEXT else tuple(cut(c)) for c in context
+                    )
+                    for keyword, context in theme.requires
+                }
+            )
         for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.keyword_index_ = index
@@ -139,7 +163,22 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
             traces.make_automaton()
         self.keyword_traces_ = traces
         self.exclude_tokens_ = excludes
+        excluded = ahocorasick.Automaton()
+        for phrases in excludes:
+            for phrase in phrases:
+                trace = keyword_trace("".join(phrase))
+                if trace:
+                    excluded.add_word(trace, trace)
+        if len(excluded):
+            excluded.make_automaton()
+        self.exclude_traces_ = excluded
+        self.requires_ = requires
+        self.negation_ignored_ = frozenset(
+            i for i, theme in enumerate(self.taxonomy_.themes) if theme.negated == "ignore"
+        )
+        self.organisation_tokens_ = frozenset(n.lower() for n in self.taxonomy_.competitors)
         lexicon = load_sentiment_lexicon()
+        self.negators_ = frozenset(lexicon.negators)
         self.modifiers_ = frozenset({*lexicon.negators, *lexicon.degrees})
         self._stripped: dict[str, str] = {}
         return self
@@ -165,54 +204,143 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         traces = self.keyword_traces_
         return bool(len(traces)) and any(True for _ in traces.iter(keyword_trace(clause)))
 
-    def match_clause(self, tokens: Sequence[str]) -> dict[int, list[str]]:
-        """Themes found in one clause's tokens: theme index -> matched keywords."""
+    def match_clause(self, tokens: Sequence[str], clause: str = "") -> dict[int, list[str]]:
+        """Themes found in one clause's tokens: theme index -> matched keywords.
+
+        A keyword counts when its clause holds none of the theme's ``exclude``
+        phrases, holds one of its ``requires`` context phrases (when it has
+        any), and, for themes with ``negated = "ignore"``, is not negated (see
+        :mod:`feedback_miner.themes.senses`). ``clause`` is the clause's text,
+        which shows where the entity layer masked an organisation name.
+        """
         found: dict[int, list[str]] = {}
         for i, token in enumerate(tokens):
+            glued = ""
             candidates = self.keyword_index_.get(token)
             if candidates is None:
-                token = self._strip_modifiers(token)
+                stripped = self._strip_modifiers(token)
+                glued, token = token[: len(token) - len(stripped)], stripped
                 candidates = self.keyword_index_.get(token, [])
             for keyword, theme_index in candidates:
-                if (token, *tokens[i + 1 : i + len(keyword)]) == keyword:
-                    found.setdefault(theme_index, []).append("".join(keyword))
+                if (token, *tokens[i + 1 : i + len(keyword)]) != keyword:
+                    continue
+                context = self.requires_[theme_index].get(keyword)
+                if context and not context_holds(
+                    tokens, clause, context, self.organisation_tokens_
+                ):
+                    continue
+                if theme_index in self.negation_ignored_ and is_negated(
+                    tokens, i, self.negators_, glued=glued
+                ):
+                    continue
+                found.setdefault(theme_index, []).append("".join(keyword))
         return {
             t: kws
             for t, kws in found.items()
-            if not any(_contains(tokens, e) for e in self.exclude_tokens_[t])
+            if not any(contains(tokens, e) for e in self.exclude_tokens_[t])
         }
 
-    def mentions(self, doc: ScoredDocument) -> list[Mention]:
-        """The mentions of a scored document, one per theme, in taxonomy order.
+    def themes_present(self, tokens: Sequence[str]) -> frozenset[int]:
+        """Themes whose keywords or ``exclude`` phrases occur in ``tokens``, in any sense."""
+        present = set()
+        for i, token in enumerate(tokens):
+            candidates = self.keyword_index_.get(token) or self.keyword_index_.get(
+                self._strip_modifiers(token), []
+            )
+            for keyword, theme_index in candidates:
+                if tuple(tokens[i + 1 : i + len(keyword)]) == keyword[1:]:
+                    present.add(theme_index)
+        for theme_index, phrases in enumerate(self.exclude_tokens_):
+            if any(contains(tokens, e) for e in phrases):
+                present.add(theme_index)
+        return frozenset(present)
 
-        The clauses are tokenised with this matcher's jieba tokenizer; their
-        sentiment comes from ``doc``.
-        """
-        per_theme: dict[int, list[tuple[int, list[str]]]] = {}
-        for clause_index, clause in enumerate(doc.clauses):
-            if not self.may_match(clause):
+    def clause_hits(self, doc: ScoredDocument) -> ClauseHits:
+        """The keyword matches of each clause of ``doc`` (clauses without any left out)."""
+        return self.analyse_clauses(doc.clauses)[0]
+
+    def analyse_clauses(self, clauses: Sequence[str]) -> tuple[ClauseHits, list[frozenset[int]]]:
+        """Keyword matches per clause, and per clause the themes present in any sense
+        (which a learned model must not add: see :mod:`feedback_miner.themes.learned`)."""
+        hits: ClauseHits = {}
+        present: list[frozenset[int]] = []
+        for clause_index, clause in enumerate(clauses):
+            trace = keyword_trace(clause)
+            keyword_here = bool(len(self.keyword_traces_)) and any(
+                True for _ in self.keyword_traces_.iter(trace)
+            )
+            exclude_here = bool(len(self.exclude_traces_)) and any(
+                True for _ in self.exclude_traces_.iter(trace)
+            )
+            if not keyword_here and not exclude_here:
+                present.append(frozenset())
                 continue
             tokens = self.tokenizer_.cut(clause)
-            for theme_index, matched in self.match_clause(tokens).items():
+            found = self.match_clause(tokens, clause) if keyword_here else {}
+            if found:
+                hits[clause_index] = found
+            present.append(self.themes_present(tokens))
+        return hits, present
+
+    def mentions(
+        self,
+        doc: ScoredDocument,
+        *,
+        view: EntityView | None = None,
+        hits: ClauseHits | None = None,
+        learned: ClauseHits | None = None,
+    ) -> list[Mention]:
+        """The mentions of a scored document, one per theme, in taxonomy order.
+
+        Parameters
+        ----------
+        doc : ScoredDocument
+            The document's clauses and their sentiment.
+        view : EntityView, optional
+            The entity view the clauses were cut from; evidence is then the
+            customer's words without handles, links and boilerplate.
+        hits : dict, optional
+            Keyword matches per clause (:meth:`clause_hits`); found here when
+            not given.
+        learned : dict, optional
+            Clauses a learned theme model recognised (clause index -> {theme
+            index: []}); a theme found only there is a ``learned`` mention.
+        """
+        hits = self.clause_hits(doc) if hits is None else hits
+        spans = view.spans(doc.clauses) if view is not None else None
+        per_theme: dict[int, list[tuple[int, list[str]]]] = {}
+        for clause_index in sorted(hits):
+            for theme_index, matched in hits[clause_index].items():
                 per_theme.setdefault(theme_index, []).append((clause_index, matched))
+        learned_only: dict[int, list[tuple[int, list[str]]]] = {}
+        for clause_index in sorted(learned or {}):
+            for theme_index in (learned or {})[clause_index]:
+                if theme_index not in per_theme:
+                    learned_only.setdefault(theme_index, []).append((clause_index, []))
         result = []
-        for theme_index in sorted(per_theme):
-            hits = per_theme[theme_index]
-            scores = [clause_aspect_score(doc, c) for c, _ in hits]
-            evidence = " | ".join(doc.clauses[c] for c, _ in hits[:_MAX_EVIDENCE_CLAUSES])
-            keywords = tuple(dict.fromkeys(k for _, kws in hits for k in kws))
+        for theme_index in sorted({*per_theme, *learned_only}):
+            method = "keyword" if theme_index in per_theme else "learned"
+            found = per_theme.get(theme_index) or learned_only[theme_index]
+            scores = [clause_aspect_score(doc, c) for c, _ in found]
+            shown = found[:_MAX_EVIDENCE_CLAUSES]
+            if spans is not None and view is not None:
+                evidence = " | ".join(view.evidence(*spans[c]) for c, _ in shown)
+            else:
+                evidence = " | ".join(doc.clauses[c] for c, _ in shown)
+            keywords = tuple(dict.fromkeys(k for _, kws in found for k in kws))
             result.append(
                 Mention(
                     theme_id=self.taxonomy_.themes[theme_index].id,
                     sentiment_score=sum(scores) / len(scores),
                     evidence=evidence,
                     keywords=keywords,
+                    method=method,
                 )
             )
         return result
 
     def transform(self, X: Iterable[str]) -> pd.DataFrame:
-        """A 0/1 matrix: one row per text, one column per theme id."""
+        """A 0/1 matrix: one row per text, one column per theme id (keyword matches)."""
         rows = []
         for text in X:
             row = np.zeros(len(self.taxonomy_.themes), dtype=int)
@@ -220,7 +348,7 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
                 for clause in split_clauses(normalize_text(text)):
                     if not self.may_match(clause):
                         continue
-                    for theme_index in self.match_clause(self.tokenizer_.cut(clause)):
+                    for theme_index in self.match_clause(self.tokenizer_.cut(clause), clause):
                         row[theme_index] = 1
             rows.append(row)
         matrix = np.vstack(rows) if rows else np.zeros((0, len(self.taxonomy_.themes)), dtype=int)
@@ -229,8 +357,3 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Theme ids, the columns of :meth:`transform`."""
         return np.asarray(self.taxonomy_.ids, dtype=object)
-
-
-def _contains(tokens: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return n > 0 and any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))

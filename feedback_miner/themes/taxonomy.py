@@ -14,9 +14,20 @@ The format is fixed by DESIGN.md::
     churn_type = "active"    # optional: natural | active | passive
     exclude = ["贵宾"]        # optional
     description = "..."      # optional
+    actions = ["..."]        # optional: what to do about it
+    owner = "计费产品组"      # optional: who acts
 
     [competitors]            # optional
     names = ["中国移动"]
+
+Two optional fields state where a keyword counts (see
+:mod:`feedback_miner.themes.senses`)::
+
+    requires = { "安全" = ["账号", "密码", "支付"] }   # only with one of these in its clause
+    negated = "ignore"       # a negated keyword does not count (不会换成X); default "count"
+
+In ``requires`` the word ``{organisation}`` stands for any organisation or
+product name (a brand of ``lexicons/organisations.tsv`` or a competitor).
 
 Validation errors name the file, the line and the field.
 """
@@ -37,12 +48,52 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from ..errors import TaxonomyError, invalid_choice_message
 from ..resources import lexicon_file
 
-__all__ = ["CHURN_TYPES", "ChurnType", "Taxonomy", "Theme", "load_taxonomy", "parse_taxonomy"]
+__all__ = [
+    "CHURN_TYPES",
+    "NEGATED",
+    "ORGANISATION_CONTEXT",
+    "PACKS",
+    "ChurnType",
+    "Negated",
+    "Taxonomy",
+    "Theme",
+    "load_pack",
+    "load_taxonomy",
+    "parse_taxonomy",
+]
+
+# the built-in taxonomies (lexicons/taxonomy/<pack>.toml), the generic one first
+PACKS = (
+    "default",
+    "ecommerce",
+    "restaurant",
+    "hotel",
+    "telecom",
+    "automotive",
+    "finance",
+    "app",
+    "education",
+)
 
 ChurnType = Literal["natural", "active", "passive"]
 CHURN_TYPES: tuple[ChurnType, ...] = ("natural", "active", "passive")
+Negated = Literal["count", "ignore"]
+NEGATED: tuple[Negated, ...] = ("count", "ignore")
+ORGANISATION_CONTEXT = "{organisation}"
 _ID = re.compile(r"^[a-z0-9_]+$")
-_THEME_FIELDS = {"id", "name", "keywords", "parent", "churn_type", "exclude", "description"}
+_THEME_FIELDS = {
+    "id",
+    "name",
+    "keywords",
+    "parent",
+    "churn_type",
+    "exclude",
+    "description",
+    "actions",
+    "owner",
+    "requires",
+    "negated",
+}
 _THEMES_HEADER = re.compile(r"^\s*\[\[\s*themes\s*\]\]")
 _TABLE_HEADER = re.compile(r"^\s*\[")
 
@@ -67,6 +118,14 @@ class Theme:
         A clause containing one of these does not match.
     description : str
         Free text for the report.
+    actions : tuple of str
+        What to do about it.
+    owner : str
+        Who acts on it.
+    requires : tuple of (str, tuple of str)
+        Keyword -> words one of which its clause must hold for it to count.
+    negated : {"count", "ignore"}
+        Whether a negated keyword (不会换成, 没有离开) still counts.
     """
 
     id: str
@@ -76,6 +135,10 @@ class Theme:
     churn_type: ChurnType = "active"
     exclude: tuple[str, ...] = ()
     description: str = ""
+    actions: tuple[str, ...] = ()
+    owner: str = ""
+    requires: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    negated: Negated = "count"
 
 
 @dataclass(frozen=True)
@@ -87,11 +150,40 @@ class Taxonomy:
     themes: tuple[Theme, ...]
     competitors: tuple[str, ...] = ()
     source: str = "default"
+    description: str = ""
 
     @property
     def ids(self) -> tuple[str, ...]:
         """Theme ids in file order."""
         return tuple(t.id for t in self.themes)
+
+    def children(self, theme_id: str) -> tuple[str, ...]:
+        """Ids of the themes whose parent is ``theme_id``, in file order."""
+        return tuple(t.id for t in self.themes if t.parent == theme_id)
+
+    def ancestors(self, theme_id: str) -> tuple[str, ...]:
+        """The parent of ``theme_id``, its parent, and so on (nearest first)."""
+        parents = {t.id: t.parent for t in self.themes}
+        chain: list[str] = []
+        current = parents.get(theme_id, "")
+        while current and current not in chain:
+            chain.append(current)
+            current = parents.get(current, "")
+        return tuple(chain)
+
+    def in_hierarchy_order(self) -> tuple[str, ...]:
+        """Theme ids with each parent followed by its children (depth first, file order)."""
+        ordered: list[str] = []
+
+        def visit(theme_id: str) -> None:
+            ordered.append(theme_id)
+            for child in self.children(theme_id):
+                visit(child)
+
+        for theme in self.themes:
+            if not theme.parent:
+                visit(theme.id)
+        return tuple(ordered)
 
     def theme(self, theme_id: str) -> Theme:
         """Return the theme with id ``theme_id``."""
@@ -99,6 +191,22 @@ class Taxonomy:
             if t.id == theme_id:
                 return t
         raise KeyError(theme_id)
+
+
+def load_pack(pack: str) -> Taxonomy:
+    """Load the built-in taxonomy ``pack`` (one of :data:`PACKS`).
+
+    Raises
+    ------
+    TaxonomyError
+        When there is no such pack.
+    """
+    if pack not in PACKS:
+        raise TaxonomyError(
+            invalid_choice_message("--taxonomy", pack, ("auto", *PACKS, "FILE.toml"))
+        )
+    text = lexicon_file(f"taxonomy/{pack}.toml").read_text(encoding="utf-8")
+    return parse_taxonomy(text, source=f"{pack}.toml")
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -110,8 +218,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         With file, line and field, when the file is missing or malformed.
     """
     if path is None:
-        text = lexicon_file("taxonomy/default.toml").read_text(encoding="utf-8")
-        return parse_taxonomy(text, source="default.toml")
+        return load_pack("default")
     file = Path(path)
     if not file.is_file():
         raise TaxonomyError(
@@ -162,8 +269,9 @@ def parse_taxonomy(text: str, *, source: str = "<string>") -> Taxonomy:
         name=str(header.get("name", Path(source).stem)),
         version=str(header.get("version", "")),
         themes=tuple(themes),
-        competitors=tuple(n.strip() for n in names if n.strip()),
+        competitors=tuple(dict.fromkeys(n.strip() for n in names if n.strip())),
         source=source,
+        description=str(header.get("description", "")),
     )
 
 
@@ -202,15 +310,52 @@ def _theme(raw: Any, index: int, lines: list[str], source: str) -> Theme:
     description = raw.get("description", "")
     if not isinstance(description, str):
         raise fail("description", "must be a string.")
+    actions = raw.get("actions", [])
+    if not _is_str_list(actions):
+        raise fail("actions", "must be a list of strings (what to do about the theme).")
+    owner = raw.get("owner", "")
+    if not isinstance(owner, str):
+        raise fail("owner", "must be a string (who acts on the theme).")
+    negated = raw.get("negated", "count")
+    if negated not in NEGATED:
+        raise fail("negated", invalid_choice_message("negated", negated, NEGATED))
+    kept = tuple(dict.fromkeys(k.strip() for k in keywords if k.strip()))
     return Theme(
         id=theme_id,
         name=name.strip(),
-        keywords=tuple(dict.fromkeys(k.strip() for k in keywords if k.strip())),
+        keywords=kept,
         parent=parent.strip(),
         churn_type=churn_type,
         exclude=tuple(e.strip() for e in exclude if e.strip()),
         description=description.strip(),
+        actions=tuple(a.strip() for a in actions if a.strip()),
+        owner=owner.strip(),
+        requires=_requires(raw.get("requires", {}), kept, fail),
+        negated=negated,
     )
+
+
+def _requires(
+    raw: Any, keywords: tuple[str, ...], fail: Any
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The ``requires`` table: keyword -> context words, each keyword one of the theme's."""
+    if not isinstance(raw, dict):
+        raise fail(
+            "requires",
+            'must be a table of keyword = [context words], e.g. requires = { "安全" = ["账号"] }.',
+        )
+    rules = []
+    for keyword, context in raw.items():
+        if keyword.strip() not in keywords:
+            raise fail(
+                "requires", f"{keyword!r} is not one of the theme's keywords; add it to keywords."
+            )
+        if not _is_str_list(context) or not [c for c in context if c.strip()]:
+            raise fail(
+                "requires", f"the context of {keyword!r} must be a non-empty list of strings."
+            )
+        rules.append((keyword.strip(), tuple(c.strip() for c in context if c.strip())))
+    return tuple(rules)
 
 
 def _check_ids(themes: list[Theme], lines: list[str], source: str) -> None:

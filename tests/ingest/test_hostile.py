@@ -213,7 +213,7 @@ def test_four_thousand_columns_are_read(tmp_path: Path) -> None:
     result = ingest_file(
         h.wide_csv(tmp_path / "wide.csv", 4000), IngestOptions(text_cols=("评价内容",))
     )
-    assert result.records.shape == (20, 7 + 3999)
+    assert result.records.shape == (20, 7 + 1 + 3999)  # the canonical columns, addressee, meta:
 
 
 def test_five_thousand_digit_numbers(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ NAMES = ["腾讯视频", "爱奇艺", "中国移动", "移动", "联通", "京�
         ("京东的物流更快", ["京东"]),
         ("换成了腾讯视频，爱奇艺更便宜", ["腾讯视频", "爱奇艺"]),
         ("移动端太卡了", []),  # a short name is an ordinary word without a switching phrase
-        ("改用小鹿视频了", ["小鹿视频"]),  # not in the list: taken from the phrase
+        ("改用小鹿视频了", []),  # not in the list: only names that recur in the corpus count
         ("去了别家", []),
         ("我换了手机", []),
         ("换成别的app了", []),

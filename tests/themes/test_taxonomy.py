@@ -99,8 +99,8 @@ def _replace(old: str, new: str) -> str:
         ),
         (
             _replace('exclude = ["贵宾"]', 'exclud = ["贵宾"]'),
-            "t.toml, line 9: theme #1, field 'exclud': unknown field; the fields are churn_type, "
-            "description, exclude, id, keywords, name, parent.",
+            "t.toml, line 9: theme #1, field 'exclud': unknown field; the fields are actions, "
+            "churn_type, description, exclude, id, keywords, name, negated, owner, parent, requires.",
         ),
         (
             _replace('names = ["中国移动", "联通"]', 'names = "中国移动"'),
