@@ -26,11 +26,17 @@ from .ingest import IngestOptions, IngestStream
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
 from .scores import ScoreOptions, analyze_scores
-from .sentiment import CorpusAdaptation, adapt_to_corpus
+from .sentiment import CorpusAdaptation, SentimentScorer, adapt_to_corpus
 from .stages import AnalyzerSpec
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
-from .themes import Taxonomy, load_taxonomy
+from .themes import Taxonomy, load_pack
+from .themes.corpus import LearnedChoice, fit_corpus, sample_texts
+from .themes.fit import FitResult, TaxonomyFit, fit_taxonomies, resolve_taxonomy
+from .themes.matcher import build_matcher
+
+# texts sampled (seeded) to pick the taxonomy and to fit what needs the whole corpus
+FIT_SAMPLE = 20_000
 
 # AnalysisResult, LabelOptions and the column names are re-exported for scripts
 # written against earlier versions (they live in result.py and schema.py)
@@ -41,7 +47,8 @@ def analyze(
     inputs: Sequence[str | Path],
     *,
     labels: LabelOptions | None = None,
-    taxonomy: str | Path | Taxonomy | None = None,
+    taxonomy: str | Path | Taxonomy | None = "auto",
+    learned: LearnedChoice = "auto",
     ingest_options: IngestOptions | None = None,
     exposure_rule: ExposureRule = "negative",
     window_days: int | None = None,
@@ -69,8 +76,14 @@ def analyze(
         Survey exports, service logs, social posts (CSV, TSV, Excel).
     labels : LabelOptions, optional
         The churn label file; without it there is no attribution.
-    taxonomy : path or Taxonomy, optional
-        The churn-reason taxonomy; the shipped default when not given.
+    taxonomy : "auto", pack id, path or Taxonomy
+        The churn-reason taxonomy: ``auto`` (or ``None``) picks the built-in
+        pack that fits the inputs best (:mod:`feedback_miner.themes.fit`); a
+        pack id (``default``, ``ecommerce``, ``restaurant`` ...) or a file.
+    learned : {"auto", "on", "off"}
+        Add mentions found by theme models learned from the inputs' own
+        keyword matches (:mod:`feedback_miner.themes.learned`): ``auto`` when
+        there are enough documents.
     ingest_options : IngestOptions, optional
         Column and source options for the inputs.
     exposure_rule : {"negative", "any"}
@@ -124,7 +137,7 @@ def analyze(
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    key, given = resolve_taxonomy(taxonomy)
     churn_labels = (
         load_labels(
             labels.path,
@@ -136,9 +149,10 @@ def analyze(
         if labels
         else None
     )
-    spec = AnalyzerSpec(taxonomy=chosen, neutral_band=neutral_band)
     stream = IngestStream(inputs, ingest_options)
     adaptation = None
+    held: list[tuple[int, pd.DataFrame]] | None = None
+    rest: Iterator[pd.DataFrame] | None = None
     blocks: Iterator[pd.DataFrame]
     if self_train or rating_adapt or engine == "dask":
         # adaptation is fitted once on the records before any is scored
@@ -147,12 +161,40 @@ def analyze(
             adaptation = _adapt(
                 held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
             )
-            spec = replace(spec, adaptation=adaptation.adaptation)
         blocks = chain((block for _, block in held), rest or ())
     else:
         blocks = iter(stream)
-    if engine == "dask":
-        records = _concat(list(blocks), stream)
+    records = _concat(list(blocks), stream) if engine == "dask" else None
+    # what needs the whole corpus is fitted on a seeded sample before any chunk is analysed:
+    # from the records already read when all are, else from a first pass over the inputs
+    if records is not None:
+        sample = sample_texts([records], FIT_SAMPLE, seed=seed)
+    elif held is not None and rest is None:
+        sample = sample_texts((block for _, block in held), FIT_SAMPLE, seed=seed)
+    else:
+        sample = sample_texts(IngestStream(inputs, ingest_options), FIT_SAMPLE, seed=seed)
+    scorer = SentimentScorer(neutral_band=neutral_band).fit()
+    candidates: FitResult | None = None
+    if given is None:
+        candidates = fit_taxonomies(sample, neutral_band=neutral_band, scorer=scorer)
+        key, chosen = candidates.chosen, load_pack(candidates.chosen)
+    else:
+        chosen = given
+    corpus = fit_corpus(
+        sample,
+        build_matcher(chosen, split_words=scorer.lexicon_.split_vocabulary()),
+        learned=learned,
+        seed=seed,
+        scorer=scorer,
+    )
+    timings["corpus"] = time.perf_counter() - started
+    spec = AnalyzerSpec(
+        taxonomy=chosen,
+        neutral_band=neutral_band,
+        adaptation=adaptation.adaptation if adaptation is not None else None,
+        corpus=corpus,
+    )
+    if records is not None:
         if on_total:
             on_total(len(records))
         docs, mentions = analyze_records(
@@ -176,6 +218,7 @@ def analyze(
             on_progress=on_progress,
         )
     timings["ingest and text"] = time.perf_counter() - started
+    taxonomy_fit = _taxonomy_fit(docs, key, candidates)
 
     churn = None
     warnings: list[RunWarning] = []
@@ -234,7 +277,8 @@ def analyze(
         timings["summary"] = time.perf_counter() - started
     settings = RunSettings(
         version=__version__,
-        taxonomy=f"{chosen.name} {chosen.version} ({chosen.source})",
+        taxonomy=f"{chosen.name} {chosen.version} ({chosen.source}"
+        + (", chosen by --taxonomy auto)" if candidates is not None else ")"),
         exposure=exposure_rule,
         window_days=window_days,
         neutral_band=neutral_band,
@@ -257,6 +301,8 @@ def analyze(
         rejects=stream.rejects(),
         files=stream.files,
         taxonomy=chosen,
+        taxonomy_fit=taxonomy_fit,
+        corpus=corpus,
         labels=churn_labels,
         exposure=churn.exposure if churn else None,
         attribution=churn.attribution if churn else None,
@@ -326,3 +372,15 @@ def _concat(blocks: list[pd.DataFrame], stream: IngestStream) -> pd.DataFrame:
     if blocks:
         return pd.concat(blocks, ignore_index=True)
     return stream.read_all().records
+
+
+def _taxonomy_fit(docs: pd.DataFrame, key: str, candidates: FitResult | None) -> TaxonomyFit:
+    """Which taxonomy the analysis used, how it was chosen and how it covered the documents."""
+    coverage = taxonomy_coverage(docs)
+    return TaxonomyFit(
+        taxonomy=key,
+        how="auto" if candidates is not None else "given",
+        coverage=coverage.coverage,
+        negative_coverage=coverage.negative_coverage,
+        candidates=candidates,
+    )

@@ -26,6 +26,8 @@ from .sentiment import CorpusAdaptation
 from .summary import Summary
 from .summary.changes import Changes
 from .themes import Taxonomy
+from .themes.corpus import CorpusModel
+from .themes.fit import TaxonomyFit
 
 __all__ = ["AnalysisResult", "LabelOptions", "RunSettings"]
 
@@ -110,6 +112,13 @@ class AnalysisResult:
         What ingest did with each input file.
     taxonomy : Taxonomy
         The taxonomy used.
+    taxonomy_fit : TaxonomyFit or None
+        Which taxonomy was used and why (``--taxonomy auto``: every pack's fit),
+        its coverage of all and of negative documents, and its ``warnings``
+        for the run summary (``low_coverage``).
+    corpus : CorpusModel or None
+        What was learned from the whole corpus before the per-chunk stages
+        (boilerplate, account names, recurring competitors, learned themes).
     settings : RunSettings
         How the run was made.
     labels : ChurnLabels or None
@@ -152,6 +161,8 @@ class AnalysisResult:
     files: tuple[FileSummary, ...]
     taxonomy: Taxonomy
     settings: RunSettings
+    taxonomy_fit: TaxonomyFit | None = None
+    corpus: CorpusModel | None = None
     labels: ChurnLabels | None = None
     exposure: Exposure | None = None
     attribution: AttributionResult | None = None

@@ -21,17 +21,16 @@ import pandas as pd
 from .schema import MENTION_COLUMNS, MENTION_EXTRA_COLUMNS
 from .sentiment import Adaptation, SentimentScorer, label_score
 from .sentiment.scorer import ScoredDocument
-from .text import ChineseTokenizer, split_clauses
+from .text import split_clauses
 from .text.entities import EntityFinder, EntityView
 from .themes import (
     Taxonomy,
     ThemeMatcher,
     document_churn_type,
     find_competitors,
-    taxonomy_vocabulary,
 )
 from .themes.corpus import CorpusModel, entity_finder
-from .themes.matcher import ClauseHits
+from .themes.matcher import ClauseHits, build_matcher
 
 __all__ = [
     "ANALYSIS_COLUMNS",
@@ -121,11 +120,7 @@ def build_stages(spec: AnalyzerSpec) -> Stages:
     ('negative', ['billing'])
     """
     scorer = SentimentScorer(neutral_band=spec.neutral_band, adaptation=spec.adaptation).fit()
-    vocabulary = taxonomy_vocabulary(spec.taxonomy)
-    tokenizer = ChineseTokenizer(
-        extra_words=vocabulary, split_words=[*vocabulary, *scorer.lexicon_.split_vocabulary()]
-    )
-    matcher = ThemeMatcher(taxonomy=spec.taxonomy, tokenizer=tokenizer).fit()
+    matcher = build_matcher(spec.taxonomy, split_words=scorer.lexicon_.split_vocabulary())
     return Stages(
         spec=spec,
         scorer=scorer,
@@ -228,7 +223,12 @@ def _learned_hits(
         return [{} for _ in analysed]
     clauses = [clause for _, scored, _, _ in analysed for clause in scored.clauses]
     present = [p for _, _, _, blocked in analysed for p in blocked]
-    recognised = models.recognise(clauses, present)
+    asked = [
+        i
+        for i, (clause, blocked) in enumerate(zip(clauses, present, strict=True))
+        if not blocked and stages.matcher.names_something(clause)
+    ]
+    recognised = models.recognise(clauses, asked)
     result: list[ClauseHits] = []
     position = 0
     for _, scored, hits, _ in analysed:

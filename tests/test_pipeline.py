@@ -87,7 +87,9 @@ def test_streamed_analysis_equals_the_analysis_of_all_records(
     """
     inputs = [samples_dir / "service_tickets.csv", samples_dir / "social_posts.csv"]
     streamed = analyze(inputs, jobs=2, chunk_size=128, with_summary=False, rating_adapt=False)
-    docs, mentions = analyze_records(records, AnalyzerSpec(taxonomy=load_taxonomy()))
+    # the same taxonomy and corpus model as the streamed analysis fitted before its chunks
+    spec = AnalyzerSpec(taxonomy=streamed.taxonomy, corpus=streamed.corpus)
+    docs, mentions = analyze_records(records, spec)
     pd.testing.assert_frame_equal(streamed.docs, docs)
     pd.testing.assert_frame_equal(streamed.mentions, mentions)
 

@@ -49,9 +49,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--taxonomy",
-        type=Path,
-        metavar="FILE.toml",
-        help="churn-reason taxonomy (default: built in)",
+        default="auto",
+        metavar="auto|PACK|FILE.toml",
+        help="churn-reason taxonomy: auto (default) picks the built-in pack that fits the "
+        "inputs best (see themes fit); or a pack (default, ecommerce, restaurant, hotel, "
+        "telecom, automotive, finance, app, education) or your own TOML file",
+    )
+    parser.add_argument(
+        "--learned",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="add mentions found by theme models learned from the inputs' own keyword "
+        "matches (marked learned in --mentions): auto (default) from 200 documents on",
     )
     add_column_options(parser)
     add_label_options(parser)
@@ -137,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
     if result.adaptation is not None:
         for line in result.adaptation.describe():
             say(args, line)
+    _say_taxonomy(args, result)
     raw = args.raw_csv
     if args.docs:
         write_table_file(result.docs, args.docs, raw=raw, option="--docs")
@@ -168,6 +178,29 @@ def run(args: argparse.Namespace) -> int:
         say(args, f"The documents that do not fit in the sheet are in {written.overflow}")
     _summarise(args, result)
     return 0
+
+
+def _say_taxonomy(args: argparse.Namespace, result: AnalysisResult) -> None:
+    """Which taxonomy was used and how well it covered the documents."""
+    fit = result.taxonomy_fit
+    if fit is None:
+        return
+    how = "picked by --taxonomy auto" if fit.how == "auto" else "given"
+    line = (
+        f"Taxonomy: {fit.taxonomy} ({how}): {fit.coverage:.0%} of documents and "
+        f"{fit.negative_coverage:.0%} of negative ones get a theme."
+    )
+    if fit.candidates is not None:
+        runners = sorted(
+            (f for f in fit.candidates.fits if f.taxonomy != fit.taxonomy),
+            key=lambda f: -f.negative_coverage,
+        )[:2]
+        line += (
+            " Next best: "
+            + ", ".join(f"{f.taxonomy} {f.negative_coverage:.0%}" for f in runners)
+            + " of negative documents."
+        )
+    say(args, line)
 
 
 def _summarise(args: argparse.Namespace, result: AnalysisResult) -> None:

@@ -138,6 +138,7 @@ def run_analysis(args: argparse.Namespace, *, with_summary: bool = True) -> Anal
             args.inputs,
             labels=label_options(args),
             taxonomy=args.taxonomy,
+            learned=getattr(args, "learned", "auto"),
             ingest_options=ingest_options(args),
             jobs=args.jobs,
             engine=args.engine,

@@ -24,7 +24,11 @@ def register(commands: Any) -> None:
         "-o", "--output", type=Path, required=True, metavar="FEATURES", help=".parquet or .csv"
     )
     parser.add_argument(
-        "--taxonomy", type=Path, metavar="FILE.toml", help="taxonomy (default: built in)"
+        "--taxonomy",
+        default="default",
+        metavar="auto|PACK|FILE.toml",
+        help="taxonomy whose themes become columns (default: the default pack, so that the "
+        "columns stay the same from run to run; auto picks the pack that fits the inputs)",
     )
     add_column_options(parser)
     add_label_options(parser)

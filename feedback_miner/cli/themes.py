@@ -1,14 +1,18 @@
-"""``feedback-miner themes discover|expand``: grow a taxonomy from the user's own texts."""
+"""``feedback-miner themes discover|expand|fit``: grow a taxonomy from the user's own texts,
+and find which built-in taxonomy fits them."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FeedbackMinerError
 from .common import Parser, ingest_options, say
 from .options import add_column_options, add_csv_options
+
+if TYPE_CHECKING:
+    from ..themes import Taxonomy
 
 __all__ = ["register"]
 
@@ -23,7 +27,7 @@ def _k(value: str) -> int | str:
 
 
 def register(commands: Any) -> None:
-    """Add ``themes discover`` and ``themes expand`` to the sub-command parsers."""
+    """Add ``themes discover``, ``themes expand`` and ``themes fit`` to the sub-command parsers."""
     themes = commands.add_parser(
         "themes",
         help="propose new themes and keywords",
@@ -50,7 +54,9 @@ def register(commands: Any) -> None:
         "--assignments", type=Path, metavar="FILE", help="the topic of every input row"
     )
     discover.add_argument(
-        "--taxonomy", type=Path, metavar="FILE.toml", help="taxonomy whose themes are known"
+        "--taxonomy",
+        metavar="PACK|FILE.toml",
+        help="taxonomy whose themes are known (default: the built-in pack that fits best)",
     )
     discover.add_argument(
         "--all", action="store_true", help="model all texts, not only uncovered ones"
@@ -66,7 +72,7 @@ def register(commands: Any) -> None:
         description="Suggest keywords for each theme from word vectors trained on your texts.",
     )
     expand.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
-    expand.add_argument("--taxonomy", type=Path, required=True, metavar="FILE.toml")
+    expand.add_argument("--taxonomy", required=True, metavar="PACK|FILE.toml")
     expand.add_argument("-o", "--output", type=Path, required=True, metavar="SUGGESTIONS.csv")
     expand.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
     add_column_options(expand)
@@ -74,12 +80,33 @@ def register(commands: Any) -> None:
     expand.add_argument("--quiet", action="store_true", help="no summary")
     expand.set_defaults(run=_run_expand)
 
+    fit = actions.add_parser(
+        "fit",
+        help="how well each built-in taxonomy covers your texts",
+        description="Match every built-in taxonomy pack (and any --taxonomy files) against the "
+        "texts: the share of documents, and of negative documents, that get a theme; the pack "
+        "analyze --taxonomy auto would use is marked chosen.",
+    )
+    fit.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    fit.add_argument("-o", "--output", type=Path, required=True, metavar="FIT.csv")
+    fit.add_argument(
+        "--taxonomy",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE.toml",
+        help="also compare this taxonomy file (repeatable)",
+    )
+    add_column_options(fit)
+    add_csv_options(fit)
+    fit.add_argument("--quiet", action="store_true", help="no summary")
+    fit.set_defaults(run=_run_fit)
+
 
 def _run_discover(args: argparse.Namespace) -> int:
     from ..ingest import ingest_files
     from ..report import check_output_path, check_table_path, replacing, write_table_file
     from ..stages import AnalyzerSpec, build_stages
-    from ..themes import load_taxonomy
     from ..themes.discover import discover_topics, to_toml, topic_assignments
 
     if args.output.suffix.lower() != ".toml":
@@ -89,9 +116,9 @@ def _run_discover(args: argparse.Namespace) -> int:
     check_output_path(args.output, "-o")
     if args.assignments is not None:
         check_table_path(args.assignments, "--assignments")
-    taxonomy = load_taxonomy(args.taxonomy)
     ingested = ingest_files(args.inputs, ingest_options(args), row_numbers=True)
     records = ingested.records
+    taxonomy = _taxonomy_for(args, records["text"].tolist())
     matcher = build_stages(AnalyzerSpec(taxonomy=taxonomy)).matcher
     texts = records["text"].tolist()
     matrix = matcher.transform(texts).to_numpy()
@@ -124,12 +151,11 @@ def _run_expand(args: argparse.Namespace) -> int:
     from ..ingest import ingest_files
     from ..report import check_table_path, write_table_file
     from ..stages import AnalyzerSpec, build_stages
-    from ..themes import load_taxonomy
     from ..themes.expand import suggest_keywords
 
     check_table_path(args.output, "-o")
-    taxonomy = load_taxonomy(args.taxonomy)
     records = ingest_files(args.inputs, ingest_options(args)).records
+    taxonomy = _taxonomy_for(args, records["text"].tolist())
     matcher = build_stages(AnalyzerSpec(taxonomy=taxonomy)).matcher
     table = suggest_keywords(
         records["text"].tolist(), taxonomy, tokenizer=matcher.tokenizer_, seed=args.seed
@@ -139,4 +165,50 @@ def _run_expand(args: argparse.Namespace) -> int:
         args,
         f"{len(table)} keyword suggestions for {table['theme_id'].nunique()} themes -> {args.output}",
     )
+    return 0
+
+
+def _taxonomy_for(args: argparse.Namespace, texts: list[str]) -> Taxonomy:
+    """The taxonomy of ``--taxonomy``, or the built-in pack that fits ``texts`` best."""
+    from ..themes import load_pack
+    from ..themes.fit import fit_taxonomies, resolve_taxonomy
+
+    taxonomy = resolve_taxonomy(args.taxonomy)[1]
+    if taxonomy is not None:
+        return taxonomy
+    chosen = fit_taxonomies(texts).chosen
+    say(
+        args,
+        f"Taxonomy: {chosen} (the built-in pack that fits the texts best; --taxonomy to change).",
+    )
+    return load_pack(chosen)
+
+
+def _run_fit(args: argparse.Namespace) -> int:
+    from ..ingest import ingest_files
+    from ..report import check_table_path, write_table_file
+    from ..summary.coverage import LOW_COVERAGE
+    from ..themes import PACKS, load_pack, load_taxonomy
+    from ..themes.fit import fit_taxonomies
+
+    check_table_path(args.output, "-o")
+    candidates = [(pack, load_pack(pack)) for pack in PACKS]
+    candidates += [(str(path), load_taxonomy(path)) for path in args.taxonomy]
+    records = ingest_files(args.inputs, ingest_options(args)).records
+    result = fit_taxonomies(records["text"].tolist(), candidates)
+    write_table_file(result.table(), args.output, raw=args.raw_csv, option="-o")
+    best = result.of(result.chosen)
+    say(
+        args,
+        f"{best.documents} documents, {best.negative_documents} negative. Best fit: "
+        f"{result.chosen} ({best.coverage:.0%} of documents, {best.negative_coverage:.0%} of "
+        f"negative ones get a theme) -> {args.output}",
+    )
+    if best.negative_documents and best.negative_coverage < LOW_COVERAGE:
+        say(
+            args,
+            f"Warning (low_coverage): even {result.chosen} gives a theme to only "
+            f"{best.negative_coverage:.0%} of the negative documents. Run feedback-miner themes "
+            "discover on these inputs to propose themes for the others.",
+        )
     return 0

@@ -14,10 +14,20 @@ from ..summary import Summary
 from .cells import quote_sheet_title
 from .i18n import SHEET_KEYS, Labels, sheet_names
 
-__all__ = ["FIRST_ROW", "Layout"]
+__all__ = ["FIRST_ROW", "Layout", "reason_order"]
 
 # tables start with a note in row 1, a header in row 3 and data from row 4
 FIRST_ROW = 4
+
+
+def reason_order(result: AnalysisResult, summary: Summary) -> list[str]:
+    """The themes the reasons sheet lists, top to bottom: those with mentions, each
+    theme's sub-themes beneath it (:attr:`Summary.reason_order`); with attribution,
+    those of its table."""
+    if result.attribution is None:
+        return list(summary.reason_order)
+    modelled = set(result.attribution.table["theme_id"])
+    return [t for t in summary.reason_order if t in modelled]
 
 
 @dataclass(frozen=True)
@@ -41,10 +51,7 @@ class Layout:
     @classmethod
     def of(cls, result: AnalysisResult, summary: Summary, t: Labels) -> Layout:
         """The layout of ``result``'s report (``summary`` is ``result.summary``)."""
-        if result.attribution is not None:
-            order = list(result.attribution.table["theme_id"])
-        else:
-            order = list(summary.themes["theme_id"])
+        order = reason_order(result, summary)
         quote_rows: dict[str, int] = {}
         for i, theme_id in enumerate(summary.quotes["theme_id"]):
             quote_rows.setdefault(theme_id, FIRST_ROW + i)

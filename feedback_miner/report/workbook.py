@@ -21,7 +21,7 @@ from .drivers import CERTAINTY_WORDS, key_drivers_sheet, survival_chart
 from .evidence import churn_types_sheet, competitors_sheet, emerging_sheet, quotes_sheet
 from .files import replacing
 from .i18n import Labels, ReportLanguage, sheet_names
-from .layout import Layout
+from .layout import Layout, reason_order
 from .method import method_sheet
 from .notes import WARNING_TITLES, reason_notes, warning_text
 from .scores import METRIC_NAMES, changes_sheet, score_drivers_sheet
@@ -227,6 +227,22 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
             figures.append(
                 (t("拉低评分：{theme}", theme=driver["theme_name"]), driver["impact"], "+0.0;-0.0")
             )
+    fit = result.taxonomy_fit
+    if fit is not None:
+        how = t("自动选择") if fit.how == "auto" else t("指定")
+        figures.append(
+            (
+                t("流失原因分类(taxonomy)"),
+                t(
+                    "{name}（{how}）：{coverage} 的文档、{negative} 的负面文档有主题",
+                    name=result.taxonomy.name,
+                    how=how,
+                    coverage=f"{fit.coverage:.0%}",
+                    negative=f"{fit.negative_coverage:.0%}",
+                ),
+                None,
+            )
+        )
     grid.put(3, 1, t("关键数字"), SECTION)
     row = 4
     for name, value, fmt in figures:
@@ -301,9 +317,16 @@ def _reasons(
     attribution = result.attribution
     grid.freeze = "C4"
     keywords = summary.themes.set_index("theme_id")["top_keywords"]
+    shown = reason_order(result, summary)
+    names = _indented_names(summary)
+    _hidden_line(grid, summary, t)
     if attribution is None:
         grid.put(1, 1, t("未提供流失标签文件(--labels)：下表为各主题的提及情况，不含归因统计。"))
-        table = summary.themes.assign(churn_type=summary.themes["churn_type"].map(t.churn_type))
+        themes = summary.themes.set_index("theme_id").loc[shown].reset_index()
+        table = themes.assign(
+            churn_type=themes["churn_type"].map(t.churn_type),
+            theme_name=themes["theme_id"].map(names),
+        )[list(summary.themes.columns[:8])]
         last = grid.table(
             table,
             start_row=3,
@@ -324,11 +347,16 @@ def _reasons(
         charted = 3 + int((table["mentions"] > 0).sum())
         grid.widths = [16, 18, 10, 12, 12, 10, 10, 36]
     else:
-        table = attribution.table.assign(
-            churn_type=attribution.table["churn_type"].map(t.churn_type),
-            top_keywords=attribution.table["theme_id"].map(keywords),
-            certainty=attribution.table["certainty"].map(lambda c: t(CERTAINTY_WORDS[c])),
-            note=reason_notes(result, t),
+        ordered = attribution.table.set_index("theme_id").loc[shown].reset_index()
+        notes = pd.Series(
+            reason_notes(result, t).to_numpy(), index=attribution.table["theme_id"].to_numpy()
+        )
+        table = ordered.assign(
+            churn_type=ordered["churn_type"].map(t.churn_type),
+            top_keywords=ordered["theme_id"].map(keywords),
+            certainty=ordered["certainty"].map(lambda c: t(CERTAINTY_WORDS[c])),
+            note=ordered["theme_id"].map(notes),
+            theme_name=ordered["theme_id"].map(names),
         )
         # churn type beside the name, the extra columns after the contract's
         order = [
@@ -380,7 +408,7 @@ def _reasons(
                 )
             )
         value_col, title = 13, t("归因流失占比(按原因)")
-        charted = 3 + int(table["impact"].notna().sum())  # modelled themes come first
+        charted = 3 + len(table)  # themes the model could not estimate have no bar
         grid.widths = [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 22, 13]
         grid.widths += [11, 11, 11, 10, 14, 14, 30, 36]
     for theme_id, row in layout.reason_rows.items():
@@ -405,3 +433,28 @@ def _reasons(
     if attribution is not None and attribution.survival_curves is not None:
         survival_chart(grid, attribution, t, start=last + 2)
     return grid
+
+
+def _indented_names(summary: Summary) -> dict[str, str]:
+    """Theme id -> its name, sub-themes indented under their parent (└ 扣费与续费)."""
+    themes = summary.themes
+    return {
+        theme_id: ("\u3000" * (int(depth) - 1) + "└ " if depth else "") + str(name)
+        for theme_id, name, depth in zip(
+            themes["theme_id"], themes["theme_name"], themes["depth"], strict=True
+        )
+    }
+
+
+def _hidden_line(grid: Grid, summary: Summary, t: Labels) -> None:
+    """One line naming the themes without any mention, which the table leaves out."""
+    if summary.hidden_themes:
+        names = summary.themes.set_index("theme_id")["theme_name"]
+        grid.put(
+            2,
+            1,
+            t(
+                "没有被提及、未列出的主题：{names}",
+                names="、".join(str(names[h]) for h in summary.hidden_themes),
+            ),
+        )

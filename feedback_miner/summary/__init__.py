@@ -16,20 +16,30 @@ from ..errors import FeedbackMinerError
 from ..themes import Taxonomy
 from .emerging import EmergingThemes, emerging_themes
 from .quotes import QUOTE_COLUMNS, representative_quotes
-from .themes import CHURN_TYPES, churn_type_split, competitor_table, theme_summary
+from .themes import (
+    CHURN_TYPES,
+    THEME_SUMMARY_COLUMNS,
+    churn_type_split,
+    competitor_table,
+    hierarchy_order,
+    theme_summary,
+)
 from .trends import monthly_trends, pick_segment_columns, segment_shares
 
 __all__ = [
     "CHURN_TYPES",
     "QUOTE_COLUMNS",
+    "THEME_SUMMARY_COLUMNS",
     "TOP_THEMES",
     "EmergingThemes",
     "Summary",
     "churn_type_split",
     "competitor_table",
     "emerging_themes",
+    "hierarchy_order",
     "monthly_trends",
     "representative_quotes",
+    "rolled_up_themes",
     "segment_shares",
     "summarize",
     "theme_summary",
@@ -45,8 +55,14 @@ class Summary:
     Attributes
     ----------
     themes : pandas.DataFrame
-        :func:`theme_summary`, ordered as the report lists reasons: by impact
-        when there is attribution, else by negative mentions.
+        :func:`theme_summary` of every theme (parents' figures include their
+        sub-themes), in the report's order: by impact when there is
+        attribution, else by negative mentions, each theme's sub-themes
+        beneath it; themes without mentions last.
+    reason_order : tuple of str
+        The themes the report lists, in that order: those with mentions.
+    hidden_themes : tuple of str
+        The themes without any mention, which the report names in one line.
     sentiment_counts : dict
         Documents per sentiment label (``negative``, ``neutral``, ``positive``,
         and ``unscored`` for empty texts).
@@ -67,6 +83,8 @@ class Summary:
     """
 
     themes: pd.DataFrame
+    reason_order: tuple[str, ...]
+    hidden_themes: tuple[str, ...]
     sentiment_counts: dict[str, int]
     quotes: pd.DataFrame
     top_themes: tuple[str, ...]
@@ -75,6 +93,29 @@ class Summary:
     churn_types: pd.DataFrame
     competitors: pd.DataFrame
     emerging: EmergingThemes
+
+
+def rolled_up_themes(themes: pd.Series, taxonomy: Taxonomy) -> pd.Series:
+    """Each document's ``;``-joined themes with their parents added (each once).
+
+    Examples
+    --------
+    >>> from feedback_miner.themes import load_taxonomy
+    >>> rolled_up_themes(pd.Series(["billing", "", "price;billing"]), load_taxonomy()).tolist()
+    ['billing;price', '', 'price;billing']
+    """
+    cache: dict[str, str] = {}
+
+    def roll(value: object) -> str:
+        joined = value if isinstance(value, str) else ""
+        if joined not in cache:
+            ids = [t for t in joined.split(";") if t]
+            known = set(taxonomy.ids)
+            extra = [a for t in ids if t in known for a in taxonomy.ancestors(t)]
+            cache[joined] = ";".join(dict.fromkeys([*ids, *extra]))
+        return cache[joined]
+
+    return themes.map(roll)
 
 
 def _reason_order(summary: pd.DataFrame, attribution: AttributionResult | None) -> list[str]:
@@ -114,23 +155,36 @@ def summarize(
             )
     requested = [c if c in known else f"meta:{c}" for c in segment_columns]
     summary = theme_summary(docs, mentions, taxonomy, neutral_band=neutral_band)
-    order = _reason_order(summary, attribution)
-    summary = summary.set_index("theme_id").loc[order].reset_index()
+    ranked = _reason_order(summary, attribution)
     counts = summary.set_index("theme_id")["mentions"]
-    mentioned = [t for t in order if counts[t] > 0]
+    mentioned = [t for t in ranked if counts[t] > 0]
+    shown = hierarchy_order(taxonomy, mentioned)
+    hidden = [t for t in taxonomy.ids if counts[t] == 0]
+    order = [*shown, *hidden]
+    summary = summary.set_index("theme_id").loc[order].reset_index()
     top = tuple(mentioned[:TOP_THEMES])
     labels_count = docs["sentiment_label"].fillna("unscored").value_counts()
     columns = pick_segment_columns(docs, labels, requested)
+    # trends and segments count a sub-theme's documents for its parent too
+    rolled = docs[
+        [
+            c
+            for c in dict.fromkeys(["created_at", "sentiment_score", "user_id", *columns])
+            if c in docs
+        ]
+    ].assign(themes=rolled_up_themes(docs["themes"], taxonomy))
     return Summary(
         themes=summary,
+        reason_order=tuple(shown),
+        hidden_themes=tuple(hidden),
         sentiment_counts={
             key: int(labels_count.get(key, 0))
             for key in ("negative", "neutral", "positive", "unscored")
         },
-        quotes=representative_quotes(docs, mentions, order, neutral_band=neutral_band, seed=seed),
+        quotes=representative_quotes(docs, mentions, shown, neutral_band=neutral_band, seed=seed),
         top_themes=top,
-        trends=monthly_trends(docs, top) if top else None,
-        segments={c: segment_shares(docs, mentioned, c, labels) for c in columns},
+        trends=monthly_trends(rolled, top) if top else None,
+        segments={c: segment_shares(rolled, mentioned, c, labels) for c in columns},
         churn_types=churn_type_split(docs, labels),
         competitors=competitor_table(docs, labels),
         emerging=emerging_themes(docs, seed=seed),

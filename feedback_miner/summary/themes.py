@@ -7,9 +7,29 @@ import pandas as pd
 from ..attribution import ChurnLabels
 from ..themes import Taxonomy
 
-__all__ = ["CHURN_TYPES", "churn_type_split", "competitor_table", "theme_summary"]
+__all__ = [
+    "CHURN_TYPES",
+    "THEME_SUMMARY_COLUMNS",
+    "churn_type_split",
+    "competitor_table",
+    "hierarchy_order",
+    "theme_summary",
+]
 
 CHURN_TYPES = ("natural", "active", "passive")
+THEME_SUMMARY_COLUMNS = (
+    "theme_id",
+    "theme_name",
+    "churn_type",
+    "mentions",
+    "negative",
+    "share",
+    "mean_sentiment",
+    "top_keywords",
+    "parent",
+    "depth",
+    "own_mentions",
+)
 _TOP_KEYWORDS = 5
 
 
@@ -18,55 +38,99 @@ def theme_summary(
 ) -> pd.DataFrame:
     """One row per theme: mentions, negative mentions, share of documents, keywords.
 
+    A theme's figures include its sub-themes (rolled up): a document that
+    mentions 扣费与续费 counts for 价格资费 too, and a document that mentions
+    both counts once.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``theme_id, theme_name, churn_type, mentions, negative, share,
-        mean_sentiment, top_keywords`` in taxonomy order. ``share`` is mentions
-        over all documents; ``top_keywords`` are the five matched keywords seen
-        in most mentions, ``、``-joined.
+        mean_sentiment, top_keywords, parent, depth, own_mentions`` in taxonomy
+        order. ``mentions`` counts the documents that mention the theme or one
+        of its sub-themes; ``negative`` those among them with a negative
+        mention; ``share`` is ``mentions`` over all documents;
+        ``mean_sentiment`` the mean over those documents of their mentions'
+        mean; ``top_keywords`` the five matched keywords seen in most mentions,
+        ``、``-joined; ``own_mentions`` the documents that mention the theme
+        itself; ``depth`` 0 for a top-level theme, 1 for its sub-themes ...
 
     Examples
     --------
     >>> from feedback_miner.themes import load_taxonomy
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"]})
-    >>> mentions = pd.DataFrame({"doc_id": ["a"], "theme_id": ["price"],
-    ...     "sentiment_score": [-0.5], "keywords": ["太贵;涨价"]})
-    >>> row = theme_summary(docs, mentions, load_taxonomy(), neutral_band=0.1).iloc[0]
-    >>> print(row["theme_id"], row["mentions"], row["negative"], row["share"], row["top_keywords"])
-    price 1 1 0.5 太贵、涨价
+    >>> mentions = pd.DataFrame({"doc_id": ["a", "a"], "theme_id": ["price", "billing"],
+    ...     "sentiment_score": [-0.5, -0.7], "keywords": ["太贵;涨价", "乱扣费"]})
+    >>> table = theme_summary(docs, mentions, load_taxonomy(), neutral_band=0.1)
+    >>> row = table.set_index("theme_id").loc["price"]
+    >>> print(row["mentions"], row["own_mentions"], row["negative"], row["share"], row["top_keywords"])
+    1 1 1 0.5 太贵、涨价、乱扣费
     """
     n_docs = max(len(docs), 1)
     positions = mentions.groupby("theme_id", sort=False).indices
     rows = []
     for theme in taxonomy.themes:
-        own = mentions.iloc[positions.get(theme.id, [])]
-        scores = own["sentiment_score"]
+        subtree = [theme.id, *_descendants(taxonomy, theme.id)]
+        picked = [i for t in subtree for i in positions.get(t, [])]
+        own = mentions.iloc[sorted(picked)]
+        per_doc = own.groupby("doc_id", sort=False)["sentiment_score"]
+        doc_means = per_doc.mean()
+        doc_worst = per_doc.min()
         rows.append(
             {
                 "theme_id": theme.id,
                 "theme_name": theme.name,
                 "churn_type": theme.churn_type,
-                "mentions": len(own),
-                "negative": int((scores <= -neutral_band).sum()),
-                "share": len(own) / n_docs,
-                "mean_sentiment": float(scores.mean()) if len(own) else None,
+                "mentions": len(doc_means),
+                "negative": int((doc_worst <= -neutral_band).sum()),
+                "share": len(doc_means) / n_docs,
+                "mean_sentiment": float(doc_means.mean()) if len(doc_means) else None,
                 "top_keywords": "、".join(_top_keywords(own)),
+                "parent": theme.parent,
+                "depth": len(taxonomy.ancestors(theme.id)),
+                "own_mentions": len(positions.get(theme.id, [])),
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "theme_id",
-            "theme_name",
-            "churn_type",
-            "mentions",
-            "negative",
-            "share",
-            "mean_sentiment",
-            "top_keywords",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(THEME_SUMMARY_COLUMNS))
+
+
+def _descendants(taxonomy: Taxonomy, theme_id: str) -> list[str]:
+    found: list[str] = []
+    for child in taxonomy.children(theme_id):
+        found += [child, *_descendants(taxonomy, child)]
+    return found
+
+
+def hierarchy_order(taxonomy: Taxonomy, ranked: list[str]) -> list[str]:
+    """``ranked`` (theme ids, most important first) with each theme's sub-themes beneath it.
+
+    A top-level theme stands where its best-ranked theme stands, itself or a
+    sub-theme; sub-themes keep their order among themselves.
+
+    Examples
+    --------
+    >>> from feedback_miner.themes import load_taxonomy
+    >>> hierarchy_order(load_taxonomy(), ["bugs", "billing", "service", "price"])[:4]
+    ['bugs', 'price', 'billing', 'service']
+    """
+    rank = {theme_id: i for i, theme_id in enumerate(ranked)}
+    last = len(ranked)
+
+    def best(theme_id: str) -> int:
+        return min(rank.get(t, last) for t in [theme_id, *_descendants(taxonomy, theme_id)])
+
+    def visit(theme_id: str) -> list[str]:
+        ordered = [theme_id] if theme_id in rank else []
+        for child in sorted(taxonomy.children(theme_id), key=lambda c: (best(c), c)):
+            ordered += visit(child)
+        return ordered
+
+    tops = [t.id for t in taxonomy.themes if not t.parent]
+    result: list[str] = []
+    for top in sorted(tops, key=lambda t: (best(t), tops.index(t))):
+        result += visit(top)
+    # a sub-theme ranked while its parent is not still appears, under its nearest shown ancestor
+    return result + [t for t in ranked if t not in result]
 
 
 def _top_keywords(own: pd.DataFrame) -> list[str]:

@@ -48,6 +48,10 @@ class ChineseTokenizer:
     user_dict : Path, optional
         An extra user dictionary in the same TSV format as
         ``lexicons/userdict.tsv`` (columns ``word``, ``freq``, ``tag``).
+    base : ChineseTokenizer, optional
+        A tokenizer made without extra words whose dictionary is copied
+        instead of loaded again (a tenth of the time: comparing taxonomies
+        builds one tokenizer per taxonomy).
 
     Examples
     --------
@@ -64,6 +68,7 @@ class ChineseTokenizer:
         extra_words: Iterable[str] = (),
         split_words: Iterable[str] = (),
         user_dict: Path | None = None,
+        base: ChineseTokenizer | None = None,
     ) -> None:
         # jieba logs its dictionary loading at DEBUG with a handler of its own on stderr;
         # a library's users should see nothing of it
@@ -73,8 +78,15 @@ class ChineseTokenizer:
         self._longest_split_word = max((len(w) for w in self._split_words), default=0)
         self._splits: dict[str, tuple[str, ...]] = {}
         self.stopwords = load_stopwords()
-        for row in read_table(lexicon_file("userdict.tsv"), ["word", "freq", "tag"]):
-            self._add(row["word"], row["freq"], row["tag"], "userdict.tsv")
+        if base is not None:
+            base._jieba.check_initialized()
+            self._jieba.FREQ = dict(base._jieba.FREQ)
+            self._jieba.total = base._jieba.total
+            self._jieba.user_word_tag_tab = dict(base._jieba.user_word_tag_tab)
+            self._jieba.initialized = True
+        else:
+            for row in read_table(lexicon_file("userdict.tsv"), ["word", "freq", "tag"]):
+                self._add(row["word"], row["freq"], row["tag"], "userdict.tsv")
         if user_dict is not None:
             for row in read_table(Path(user_dict), ["word", "freq", "tag"]):
                 self._add(row["word"], row["freq"], row["tag"], str(user_dict))

@@ -10,11 +10,16 @@ worker inside the :class:`~feedback_miner.stages.AnalyzerSpec`.
 
 from __future__ import annotations
 
+import heapq
 import logging
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
+from ..sentiment import SentimentScorer
 from ..text import split_clauses
 from ..text.boilerplate import find_boilerplate, known_handles
 from ..text.entities import EntityFinder
@@ -22,7 +27,14 @@ from .competitors import recurring_competitors
 from .learned import MIN_DOCUMENTS, LearnedThemes, TrainingClause, fit_learned_themes
 from .matcher import ThemeMatcher
 
-__all__ = ["LEARNED_CHOICES", "CorpusModel", "LearnedChoice", "entity_finder", "fit_corpus"]
+__all__ = [
+    "LEARNED_CHOICES",
+    "CorpusModel",
+    "LearnedChoice",
+    "entity_finder",
+    "fit_corpus",
+    "sample_texts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +67,27 @@ class CorpusModel:
     learned: LearnedThemes | None = None
 
 
+def sample_texts(chunks: Iterable[pd.DataFrame], size: int, *, seed: int = 0) -> list[str]:
+    """A seeded sample of up to ``size`` texts of the record chunks, in input order.
+
+    A record is kept when its ``doc_id``'s seeded hash is among the ``size``
+    smallest: the sample does not depend on how the records were cut into
+    chunks, and the same inputs and seed give the same sample.
+    """
+    heap: list[tuple[int, int, str]] = []  # (-hash, position, text): the largest hash on top
+    position = 0
+    for chunk in chunks:
+        for doc_id, text in zip(chunk["doc_id"], chunk["text"], strict=True):
+            key = zlib.crc32(f"{seed}:{doc_id}".encode())
+            item = (-key, position, text if isinstance(text, str) else "")
+            if len(heap) < size:
+                heapq.heappush(heap, item)
+            elif -key > heap[0][0]:
+                heapq.heapreplace(heap, item)
+            position += 1
+    return [text for _, _, text in sorted(heap, key=lambda item: item[1])]
+
+
 def entity_finder(competitors: Sequence[str], corpus: CorpusModel) -> EntityFinder:
     """The entity finder of an analysis: the taxonomy's competitor names and the corpus's
     handles and boilerplate."""
@@ -71,6 +104,8 @@ def fit_corpus(
     *,
     learned: LearnedChoice = "auto",
     seed: int = 0,
+    learn_sample: int = 5000,
+    scorer: SentimentScorer | None = None,
 ) -> CorpusModel:
     """Fit the corpus knowledge of :class:`CorpusModel` on ``texts``.
 
@@ -86,10 +121,21 @@ def fit_corpus(
         whenever any theme has enough examples, ``off`` never.
     seed : int
         Seed of the models' held-back split and samples.
+    learn_sample : int
+        The learned models read at most this many of the texts (evenly spaced).
+    scorer : SentimentScorer, optional
+        A fitted sentiment scorer: a clause with a judgement is no boilerplate.
     """
     taxonomy = matcher.taxonomy_
     handles = known_handles(texts)
-    boilerplate = find_boilerplate(texts)
+    judged = None
+    if scorer is not None:
+        sentiment = scorer
+
+        def judged(clause: str) -> bool:
+            return bool(sentiment.score_clauses([clause]).score)
+
+    boilerplate = find_boilerplate(texts, judged=judged)
     frequency = matcher.tokenizer_.frequency
     competitors = recurring_competitors(texts, taxonomy.competitors, frequency=frequency)
     corpus = CorpusModel(
@@ -98,7 +144,8 @@ def fit_corpus(
     if learned == "off" or (learned == "auto" and len(texts) < MIN_DOCUMENTS):
         return corpus
     finder = entity_finder(taxonomy.competitors, corpus)
-    clauses = training_clauses(texts, matcher, finder)
+    step = max(1, len(texts) // learn_sample)  # evenly across the inputs
+    clauses = training_clauses(texts[::step][:learn_sample], matcher, finder)
     models = fit_learned_themes(clauses, len(taxonomy.themes), seed=seed)
     logger.info(
         "corpus: %d texts, %d handles, %d boilerplate clauses, %d recurring competitors, "
@@ -129,12 +176,14 @@ def training_clauses(
             if not tokens:
                 continue
             matched = matcher.match_clause(tokens, clause) if matcher.may_match(clause) else {}
+            present = matcher.themes_present(tokens)
             clauses.append(
                 TrainingClause(
                     document=document,
                     text=clause,
                     matched={t: tuple(k) for t, k in matched.items()},
-                    present=matcher.themes_present(tokens),
+                    present=present,
+                    names_something=not present and matcher.names_something(clause),
                 )
             )
     return clauses

@@ -5,22 +5,32 @@ Keywords are precise but miss what customers say in other words (送来时已经
 keywords matched in the user's own corpus are the labelled examples of a
 per-theme model (weak supervision, as the sentiment self-training does):
 
-1. **Examples.** Each clause with a keyword match of the theme is a positive,
-   with the matched keyword characters removed, so that the model learns the
-   words around the keywords and not the keywords (which already match).
-   Every other clause is unlabelled (it may be about the theme in other words).
-2. **Model.** A logistic regression on character 1-3-gram TF-IDF of the clause
-   estimates g(x), the probability that a clause is keyword-labelled.
-3. **Calibration** (Elkan and Noto, "Learning classifiers from only positive
-   and unlabeled data", KDD 2008). On held-back documents, c is the mean g(x)
-   of the positives; an unlabelled clause is about the theme with probability
-   ((1 - c) / c) * g(x) / (1 - g(x)). A clause above :data:`MIN_PROBABILITY`
-   becomes a ``learned`` mention.
-4. **Held-back checks.** A theme gets a model only with enough positives, when
-   the held-back positives are recognised without their keywords (recall at
-   least :data:`MIN_HELD_BACK_RECALL`) and when the expected precision of what
-   the model would add on held-back clauses is at least
-   :data:`MIN_EXPECTED_PRECISION`; otherwise its mentions stay keyword-only.
+1. **Examples.** Each clause with a keyword match of the theme is a positive;
+   every other clause is a negative. Some negatives are about the theme in
+   other words: they are what the model is for, and the checks below count
+   them as errors, so the checks err on the side of adding less.
+   A model only ever adds a theme to a clause that no keyword of any theme
+   matched and that names something (a content word, not only judgements
+   such as 特别好, degree or function words): a clause about price is not
+   made a billing clause, and praise alone is about nothing in particular.
+2. **Model.** A logistic regression on character 1-3-gram TF-IDF of the
+   clause gives a score per clause. Characters carry meaning in Chinese: a
+   keyword's characters (量 of 量少) and its neighbours (洒, 凉透, 一个多小时)
+   recognise clauses the keyword list misses (菜量太小, 汤都洒完了).
+3. **Calibration on held-back documents.** A quarter of the documents are
+   held back. Their clauses matched by keywords of *other* themes show how
+   often a clause about something else scores above a threshold t (FPR,
+   with one false positive added for caution); their clauses no keyword
+   matched are what the model will be asked about (N of them, U(t) above t).
+   The expected number of wrong additions is FPR(t) * N, so the estimated
+   precision of what the model adds is 1 - FPR(t) * N / U(t). The threshold
+   is the lowest t at which this is at least :data:`MIN_HELD_BACK_PRECISION`.
+4. **Checks.** A theme gets a model only with :data:`MIN_POSITIVES` keyword
+   clauses, :data:`MIN_HELD_BACK_POSITIVES` held back, and a threshold that
+   adds at least :data:`MIN_HELD_BACK_ADDED` held-back clauses; otherwise its
+   mentions stay keyword-only. The figures of every check are kept
+   (``reports``), with the share of the theme's own held-back keyword
+   clauses the model still recognises once their keywords are removed.
 
 A clause that holds one of the theme's keywords in a rejected sense, or one of
 its ``exclude`` phrases, is never a learned match: the sense rules stand.
@@ -55,10 +65,9 @@ logger = logging.getLogger(__name__)
 # the corpus must hold this many documents for the models to be fitted (``auto``)
 MIN_DOCUMENTS = 200
 MIN_POSITIVES = 30
-MIN_HELD_BACK_POSITIVES = 8
-MIN_HELD_BACK_RECALL = 0.2
-MIN_EXPECTED_PRECISION = 0.7
-MIN_PROBABILITY = 0.6
+MIN_HELD_BACK_POSITIVES = 10
+MIN_HELD_BACK_ADDED = 3
+MIN_HELD_BACK_PRECISION = 0.9
 _HELD_BACK_SHARE = 0.25
 _NEGATIVES_PER_POSITIVE = 20
 _MASKS = str.maketrans("", "", MASK + ORGANISATION_MASK)
@@ -78,17 +87,21 @@ class TrainingClause:
         Theme index -> the keywords that matched in it.
     present : frozenset of int
         Themes whose keywords or ``exclude`` phrases occur in it in any sense.
+    names_something : bool
+        Whether it holds a content word (see
+        :meth:`~feedback_miner.themes.ThemeMatcher.names_something`).
     """
 
     document: int
     text: str
     matched: dict[int, tuple[str, ...]]
     present: frozenset[int]
+    names_something: bool = True
 
 
 @dataclass(frozen=True)
 class ThemeModelReport:
-    """How one theme's model was checked.
+    """How one theme's model was checked on the held-back documents.
 
     Attributes
     ----------
@@ -96,21 +109,25 @@ class ThemeModelReport:
         The theme.
     positives : int
         Keyword-matched clauses it learned from.
+    held_back_positives : int
+        Keyword-matched clauses held back.
+    threshold : float
+        The score from which a clause is recognised (``nan`` when unused).
+    held_back_precision : float
+        Estimated precision of what it adds on held-back clauses (see notes).
     held_back_recall : float
-        Share of held-back keyword clauses (keywords removed) it recognises.
-    expected_precision : float
-        Mean probability of what it adds on held-back clauses.
-    added_share : float
-        Held-back unlabelled clauses it would add, per held-back keyword clause.
+        Share of its own held-back keyword clauses still above it once their
+        keywords are removed (for information: how far it reads beyond them).
     used : bool
         Whether the model passed the checks.
     """
 
     theme_index: int
     positives: int
+    held_back_positives: int
+    threshold: float
+    held_back_precision: float
     held_back_recall: float
-    expected_precision: float
-    added_share: float
     used: bool
 
 
@@ -126,9 +143,8 @@ class LearnedThemes:
         The themes with a model, one per column of ``coefficients``.
     coefficients : numpy.ndarray
         Features x themes.
-    intercepts, labelled_share : numpy.ndarray
-        Per theme: the intercept, and c (the share of the theme's clauses the
-        keywords find, see the module notes).
+    intercepts, thresholds : numpy.ndarray
+        Per theme: the intercept, and the score from which a clause is recognised.
     reports : tuple of ThemeModelReport
         The checks of every theme that had enough examples.
     """
@@ -137,33 +153,26 @@ class LearnedThemes:
     theme_indices: tuple[int, ...]
     coefficients: np.ndarray
     intercepts: np.ndarray
-    labelled_share: np.ndarray
+    thresholds: np.ndarray
     reports: tuple[ThemeModelReport, ...]
 
-    def probabilities(self, clauses: Sequence[str]) -> np.ndarray:
-        """Clauses x themes: the probability that an unlabelled clause is about the theme."""
+    def scores(self, clauses: Sequence[str]) -> np.ndarray:
+        """Clauses x themes: each model's score (log-odds) of each clause."""
         if not clauses or not self.theme_indices:
             return np.zeros((len(clauses), len(self.theme_indices)))
         features = self.vectorizer.transform([c.translate(_MASKS) for c in clauses])
-        logits = features @ self.coefficients + self.intercepts
-        g = 1.0 / (1.0 + np.exp(-np.asarray(logits)))
-        c = self.labelled_share
-        return np.minimum(1.0, (1.0 - c) / c * g / np.maximum(1.0 - g, 1e-12))
+        return np.asarray(features @ self.coefficients) + self.intercepts
 
-    def recognise(
-        self, clauses: Sequence[str], present: Sequence[frozenset[int]]
-    ) -> list[list[int]]:
-        """For each clause, the themes recognised in it (never one in ``present``)."""
-        probabilities = self.probabilities(clauses)
-        found: list[list[int]] = []
-        for row, blocked in zip(probabilities, present, strict=True):
-            found.append(
-                [
-                    theme
-                    for theme, p in zip(self.theme_indices, row, strict=True)
-                    if p >= MIN_PROBABILITY and theme not in blocked
-                ]
-            )
+    def recognise(self, clauses: Sequence[str], asked: Sequence[int]) -> list[list[int]]:
+        """For each clause, the themes recognised in it; only the clauses at the
+        positions ``asked`` are asked (the others get none): those that no
+        keyword of any theme matched and that name something."""
+        found: list[list[int]] = [[] for _ in clauses]
+        if not asked:
+            return found
+        above = self.scores([clauses[i] for i in asked]) >= self.thresholds
+        for i, row in zip(asked, above, strict=True):
+            found[i] = [theme for theme, hit in zip(self.theme_indices, row, strict=True) if hit]
         return found
 
 
@@ -195,12 +204,7 @@ def fit_learned_themes(
         return None
     rng = np.random.default_rng(seed)
     held = np.array([_held_back(c.document, seed) for c in clauses])
-    texts = [
-        _without_keywords(c.text, [k for kws in c.matched.values() for k in kws]) for c in clauses
-    ]
-    train_texts = [t for t, h in zip(texts, held, strict=True) if not h]
-    if not train_texts:
-        return None
+    texts = [c.text.translate(_MASKS) for c in clauses]
     vectorizer = TfidfVectorizer(
         analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=60000
     )
@@ -208,6 +212,12 @@ def fit_learned_themes(
         features = vectorizer.fit_transform(texts)
     except ValueError:  # no n-gram occurs twice
         return None
+    matched_any = np.array([bool(c.matched) for c in clauses])
+    unmatched = np.array([not c.present and c.names_something for c in clauses])
+
+    def present_here(theme: int) -> np.ndarray:
+        return np.array([theme in c.present for c in clauses])
+
     kept: list[tuple[int, np.ndarray, float, float]] = []
     reports = []
     for theme in range(n_themes):
@@ -219,28 +229,37 @@ def fit_learned_themes(
             continue
         negatives = np.flatnonzero(~labels & train)
         limit = positives * _NEGATIVES_PER_POSITIVE
-        weight = 1.0
         if len(negatives) > limit:
-            weight = len(negatives) / limit
             negatives = np.sort(rng.choice(negatives, size=limit, replace=False))
         rows = np.concatenate([np.flatnonzero(labels & train), negatives])
-        sample_weight = np.where(labels[rows], 1.0, weight)
-        model = LogisticRegression(C=1.0, max_iter=1000, solver="liblinear")
-        model.fit(features[rows], labels[rows].astype(int), sample_weight=sample_weight)
+        model = LogisticRegression(
+            C=1.0, max_iter=1000, solver="liblinear", class_weight="balanced"
+        )
+        model.fit(features[rows], labels[rows].astype(int))
         coefficients = model.coef_.ravel()
         intercept = float(model.intercept_[0])
-        report, c = _check(
-            features, labels, held & ~blocked, coefficients, intercept, theme, positives
+        # held back: the theme's own keyword clauses (0), other themes' (1), and the
+        # clauses no keyword matched (2), which are what the model will be asked about
+        kind = np.where(
+            labels, 0, np.where(matched_any & ~present_here(theme), 1, np.where(unmatched, 2, -1))
         )
+        rows = np.flatnonzero(held & (kind >= 0))
+        scores = np.asarray(features[rows] @ coefficients).ravel() + intercept
+        own = rows[kind[rows] == 0]
+        without = vectorizer.transform(
+            [_without_keywords(clauses[i].text, clauses[i].matched[theme]) for i in own]
+        )
+        own_without = np.asarray(without @ coefficients).ravel() + intercept
+        report = _check(theme, positives, scores, kind[rows], own_without)
         reports.append(report)
         if report.used:
-            kept.append((theme, coefficients, intercept, c))
+            kept.append((theme, coefficients, intercept, report.threshold))
         logger.info(
-            "learned theme %d: %d positives, held-back recall %.2f, expected precision %.2f, %s",
+            "learned theme %d: %d positives, held-back precision %.2f recall %.2f: %s",
             theme,
             positives,
+            report.held_back_precision,
             report.held_back_recall,
-            report.expected_precision,
             "used" if report.used else "not used",
         )
     if not kept:
@@ -250,35 +269,43 @@ def fit_learned_themes(
         theme_indices=tuple(k[0] for k in kept),
         coefficients=np.column_stack([k[1] for k in kept]),
         intercepts=np.array([k[2] for k in kept]),
-        labelled_share=np.array([k[3] for k in kept]),
+        thresholds=np.array([k[3] for k in kept]),
         reports=tuple(reports),
     )
 
 
 def _check(
-    features: object,
-    labels: np.ndarray,
-    held: np.ndarray,
-    coefficients: np.ndarray,
-    intercept: float,
-    theme: int,
-    positives: int,
-) -> tuple[ThemeModelReport, float]:
-    """The held-back checks of one theme's model, and its labelled share c."""
-    rows = np.flatnonzero(held)
-    held_positive = labels[rows]
-    unusable = ThemeModelReport(theme, positives, 0.0, 0.0, 0.0, False)
-    if held_positive.sum() < MIN_HELD_BACK_POSITIVES:
-        return unusable, 1.0
-    logits = np.asarray(features[rows] @ coefficients).ravel() + intercept  # type: ignore[index]
-    g = 1.0 / (1.0 + np.exp(-logits))
-    c = float(np.clip(g[held_positive].mean(), 1e-6, 1 - 1e-6))
-    probability = np.minimum(1.0, (1.0 - c) / c * g / np.maximum(1.0 - g, 1e-12))
-    recall = float((probability[held_positive] >= MIN_PROBABILITY).mean())
-    added = probability[~held_positive][probability[~held_positive] >= MIN_PROBABILITY]
-    precision = float(added.mean()) if len(added) else 0.0
-    share = len(added) / max(int(held_positive.sum()), 1)
-    used = bool(
-        recall >= MIN_HELD_BACK_RECALL and len(added) and precision >= MIN_EXPECTED_PRECISION
+    theme: int, positives: int, scores: np.ndarray, kind: np.ndarray, own_without: np.ndarray
+) -> ThemeModelReport:
+    """The lowest threshold whose estimated precision of additions is high enough.
+
+    ``kind`` is 0 for the theme's own keyword clauses, 1 for other themes' and
+    2 for unmatched clauses, all held back (see the module notes);
+    ``own_without`` the scores of the own ones with their keywords removed.
+    """
+    n_own, n_other, n_unmatched = (int((kind == k).sum()) for k in (0, 1, 2))
+    unusable = ThemeModelReport(theme, positives, n_own, float("nan"), 0.0, 0.0, False)
+    if n_own < MIN_HELD_BACK_POSITIVES or n_other == 0 or n_unmatched == 0:
+        return unusable
+    order = np.argsort(-scores, kind="stable")
+    ranked = kind[order]
+    other = np.cumsum(ranked == 1)
+    added = np.cumsum(ranked == 2)
+    precision = 1.0 - (other + 1) / (n_other + 1) * n_unmatched / np.maximum(added, 1)
+    good = np.flatnonzero(
+        (ranked == 2) & (added >= MIN_HELD_BACK_ADDED) & (precision >= MIN_HELD_BACK_PRECISION)
     )
-    return ThemeModelReport(theme, positives, recall, precision, share, used), c
+    if not len(good):
+        best = float(precision[ranked == 2].max(initial=0.0))
+        return ThemeModelReport(theme, positives, n_own, float("nan"), max(best, 0.0), 0.0, False)
+    last = int(good[-1])  # the deepest cut that still keeps the precision
+    threshold = float(scores[order[last]])
+    return ThemeModelReport(
+        theme_index=theme,
+        positives=positives,
+        held_back_positives=n_own,
+        threshold=threshold,
+        held_back_precision=float(precision[last]),
+        held_back_recall=float((own_without >= threshold).mean()),
+        used=True,
+    )

@@ -4,7 +4,10 @@ Keywords are matched as whole tokens or token sequences, never as raw
 substrings: the taxonomy's keywords join the tokenizer's dictionary, so 贵宾
 stays one token and the keyword 贵 cannot match inside it. A token that is a
 keyword with negators or degree adverbs glued in front (太贵, 不贵, 没信号)
-does match, since jieba often keeps those whole.
+does match, since jieba often keeps those whole, and so does a keyword of
+several tokens with up to two such words between them (量很足 for 量足,
+上菜太慢了 for 上菜慢). Whether the match is in the theme's sense is then
+decided by its clause (:mod:`feedback_miner.themes.senses`).
 """
 
 from __future__ import annotations
@@ -24,11 +27,16 @@ from ..sentiment.scorer import ScoredDocument
 from ..text import ChineseTokenizer, normalize_text, split_clauses
 from ..text.entities import EntityView
 from .senses import contains, context_holds, is_negated
-from .taxonomy import ORGANISATION_CONTEXT, Taxonomy, load_taxonomy
+from .taxonomy import MONEY_KEYWORD, ORGANISATION_CONTEXT, Taxonomy, load_taxonomy
 
-__all__ = ["ClauseHits", "Mention", "ThemeMatcher", "taxonomy_vocabulary"]
+__all__ = ["ClauseHits", "Mention", "ThemeMatcher", "build_matcher", "taxonomy_vocabulary"]
 
 _MAX_EVIDENCE_CLAUSES = 3
+# an amount of money: 58元, 58.5 块钱, ￥399, 两百块, 六块 (not 3块肉: there 块 counts pieces)
+_MONEY = re.compile(
+    r"[¥￥]\s*\d+(?:\.\d+)?|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万几]+)\s*"
+    r"(?:多)?(?:元|块钱|块(?![\u4e00-\u9fff])|rmb|RMB)"
+)
 # What the tokenizer never keeps inside a matchable token sequence: spaces,
 # punctuation and underscores (see :func:`keyword_trace`).
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -86,12 +94,31 @@ def taxonomy_vocabulary(taxonomy: Taxonomy) -> list[str]:
     tokenizer keeps whole."""
     words: list[str] = []
     for theme in taxonomy.themes:
-        words.extend(theme.keywords)
+        words.extend(k for k in theme.keywords if k != MONEY_KEYWORD)
         words.extend(theme.exclude)
         for _, context in theme.requires:
             words.extend(c for c in context if c != ORGANISATION_CONTEXT)
     words.extend(taxonomy.competitors)
     return list(dict.fromkeys(words))
+
+
+def build_matcher(
+    taxonomy: Taxonomy,
+    *,
+    split_words: Iterable[str] = (),
+    base: ChineseTokenizer | None = None,
+) -> ThemeMatcher:
+    """A fitted matcher whose tokenizer keeps the taxonomy's words whole.
+
+    ``split_words`` are further words a jieba compound may be split into (the
+    sentiment lexicon's); ``base`` a tokenizer whose dictionary is copied (see
+    :class:`~feedback_miner.text.ChineseTokenizer`).
+    """
+    vocabulary = taxonomy_vocabulary(taxonomy)
+    tokenizer = ChineseTokenizer(
+        extra_words=vocabulary, split_words=[*vocabulary, *split_words], base=base
+    )
+    return ThemeMatcher(taxonomy=taxonomy, tokenizer=tokenizer).fit()
 
 
 class ThemeMatcher(BaseEstimator, TransformerMixin):
@@ -136,8 +163,13 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         excludes: list[list[tuple[str, ...]]] = []
         requires: list[dict[tuple[str, ...], tuple[tuple[str, ...], ...]]] = []
+        self.money_themes_ = tuple(
+            i for i, theme in enumerate(self.taxonomy_.themes) if MONEY_KEYWORD in theme.keywords
+        )
         for theme_index, theme in enumerate(self.taxonomy_.themes):
             for keyword in theme.keywords:
+                if keyword == MONEY_KEYWORD:
+                    continue
                 tokens = tuple(cut(keyword))
                 if tokens:
                     index.setdefault(tokens[0], []).append((tokens, theme_index))
@@ -180,6 +212,9 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         lexicon = load_sentiment_lexicon()
         self.negators_ = frozenset(lexicon.negators)
         self.modifiers_ = frozenset({*lexicon.negators, *lexicon.degrees})
+        self.judgement_words_ = frozenset(
+            {*lexicon.words, *self.modifiers_, *self.tokenizer_.stopwords}
+        )
         self._stripped: dict[str, str] = {}
         return self
 
@@ -202,6 +237,8 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
     def may_match(self, clause: str) -> bool:
         """Whether ``clause`` holds the trace of a keyword; when not, no theme can match."""
         traces = self.keyword_traces_
+        if self.money_themes_ and _MONEY.search(clause):
+            return True
         return bool(len(traces)) and any(True for _ in traces.iter(keyword_trace(clause)))
 
     def match_clause(self, tokens: Sequence[str], clause: str = "") -> dict[int, list[str]]:
@@ -234,11 +271,22 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
                 ):
                     continue
                 found.setdefault(theme_index, []).append("".join(keyword))
+        if self.money_themes_ and clause and _MONEY.search(clause):
+            for theme_index in self.money_themes_:
+                found.setdefault(theme_index, []).append(MONEY_KEYWORD)
         return {
             t: kws
             for t, kws in found.items()
             if not any(contains(tokens, e) for e in self.exclude_tokens_[t])
         }
+
+    def names_something(self, clause: str) -> bool:
+        """Whether ``clause`` holds a content word: one that is neither a judgement (好, 太差),
+        a degree or negation word nor a stopword. 特别好 names nothing a theme could be about."""
+        return any(
+            t not in self.judgement_words_ and not (len(t) == 1 and t.isascii())
+            for t in self.tokenizer_.cut(clause)
+        )
 
     def themes_present(self, tokens: Sequence[str]) -> frozenset[int]:
         """Themes whose keywords or ``exclude`` phrases occur in ``tokens``, in any sense."""
@@ -266,9 +314,7 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         present: list[frozenset[int]] = []
         for clause_index, clause in enumerate(clauses):
             trace = keyword_trace(clause)
-            keyword_here = bool(len(self.keyword_traces_)) and any(
-                True for _ in self.keyword_traces_.iter(trace)
-            )
+            keyword_here = self.may_match(clause)
             exclude_here = bool(len(self.exclude_traces_)) and any(
                 True for _ in self.exclude_traces_.iter(trace)
             )

@@ -27,7 +27,9 @@ Two optional fields state where a keyword counts (see
     negated = "ignore"       # a negated keyword does not count (不会换成X); default "count"
 
 In ``requires`` the word ``{organisation}`` stands for any organisation or
-product name (a brand of ``lexicons/organisations.tsv`` or a competitor).
+product name (a brand of ``lexicons/organisations.tsv`` or a competitor). In
+``keywords`` the word ``{money}`` stands for any amount of money (58元, ￥399,
+两块钱; not 3块肉, where 块 counts pieces).
 
 Validation errors name the file, the line and the field.
 """
@@ -50,6 +52,7 @@ from ..resources import lexicon_file
 
 __all__ = [
     "CHURN_TYPES",
+    "MONEY_KEYWORD",
     "NEGATED",
     "ORGANISATION_CONTEXT",
     "PACKS",
@@ -80,6 +83,8 @@ CHURN_TYPES: tuple[ChurnType, ...] = ("natural", "active", "passive")
 Negated = Literal["count", "ignore"]
 NEGATED: tuple[Negated, ...] = ("count", "ignore")
 ORGANISATION_CONTEXT = "{organisation}"
+# a keyword that stands for any amount of money (58元, ￥399, 两块钱)
+MONEY_KEYWORD = "{money}"
 _ID = re.compile(r"^[a-z0-9_]+$")
 _THEME_FIELDS = {
     "id",

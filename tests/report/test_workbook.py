@@ -79,16 +79,19 @@ def test_formats_and_widths(workbook) -> None:
     assert workbook["概览"].page_setup.orientation == "landscape"
 
 
-def test_reasons_sheet_equals_the_attribution_csv(workbook, csv_outputs) -> None:
+def test_reasons_sheet_equals_the_attribution_csv(workbook, result, csv_outputs) -> None:
     sheet = workbook["流失原因"]
     header = [c.value for c in sheet[3]]
     assert header[:4] == ["主题ID", "流失原因", "流失类型", "负面提及用户数"]
     assert header[-1] == "主要关键词"
-    table = csv_outputs["attribution"]
-    rows = _rows(sheet)[: len(table)]
-    assert [r[0] for r in rows] == table["theme_id"].tolist()
-    assert [r[3] for r in rows] == table["n_users"].tolist()
-    for row, expected in zip(rows, table.itertuples(), strict=True):
+    table = csv_outputs["attribution"].set_index("theme_id")
+    rows = [r for r in _rows(sheet) if r[0] in table.index]
+    # every theme with mentions, parents with their sub-themes beneath; the others in one line
+    assert [r[0] for r in rows] == list(result.summary.reason_order)
+    assert set(result.summary.hidden_themes).isdisjoint(r[0] for r in rows)
+    for row in rows:
+        expected = table.loc[row[0]]
+        assert row[3] == expected["n_users"]
         if pd.notna(expected.impact):
             assert row[12] == pytest.approx(expected.impact)
             assert row[7] == pytest.approx(expected.odds_ratio)
@@ -118,12 +121,13 @@ def test_reasons_and_quotes_link_to_each_other(workbook) -> None:
         linked += 1
         sheet, target = cell.hyperlink.location.split("!")
         assert sheet == "'原声'"
-        assert quotes[target].value == cell.value  # the first quote of that reason
+        # the first quote of that reason (the reasons sheet indents sub-themes: └ 扣费与续费)
+        assert quotes[target].value == cell.value.lstrip("\u3000└ ")
     assert linked >= 10
     for row in range(4, quotes.max_row + 1):
         cell = quotes.cell(row=row, column=1)
         sheet, target = cell.hyperlink.location.split("!")
-        assert sheet == "'流失原因'" and reasons[target].value == cell.value
+        assert sheet == "'流失原因'" and reasons[target].value.lstrip("\u3000└ ") == cell.value
 
 
 def test_quotes_sheet_has_typical_then_most_negative(workbook) -> None:
