@@ -4,6 +4,7 @@ from .columns import ColumnRoles, canonical_name, infer_roles
 from .raw import RawTable
 from .readers import SUPPORTED_SUFFIXES, read_raw_table
 from .records import (
+    ADDRESSEE_COLUMN,
     RECORD_COLUMNS,
     REJECT_COLUMNS,
     SOURCES,
@@ -15,6 +16,7 @@ from .records import (
 from .stream import IngestStream, ingest_file, ingest_files
 
 __all__ = [
+    "ADDRESSEE_COLUMN",
     "RECORD_COLUMNS",
     "REJECT_COLUMNS",
     "SOURCES",

@@ -28,8 +28,8 @@ from ..resources import lexicon_file, read_table
 
 __all__ = ["find_competitors", "is_name_like", "recurring_competitors", "switch_objects"]
 
-_SWITCH = r"(?:换成了?|换到|换了|改用了?|转投了?|转到|转去|转用|转战|投奔|用回|去了|去用|跳槽到|搬到|迁到|转网到|携号转网到)"
-_STRONG_SWITCH = r"(?:换成了?|改用了?|转投了?|转用|转战|投奔|用回|跳槽到)"
+_SWITCH = r"(?:换成了?|换到|换了|改用了?|改订了?|改买了?|改报了?|改住了?|转投了?|转到|转去|转用|转战|投奔|用回|去了|去用|跳槽到|搬到|迁到|转网到|携号转网到)"
+_STRONG_SWITCH = r"(?:换成了?|改用了?|改订了?|改买了?|改报了?|转投了?|转用|转战|投奔|用回|跳槽到)"
 _COMPARE = (
     r"(?:更便宜|更好|更快|更稳|更实惠|便宜多了|好多了|好太多|比你们好|比你们便宜|比这好|靠谱多了)"
 )
@@ -37,7 +37,7 @@ _NAME_RUN = r"([A-Za-z0-9\u4e00-\u9fff]{2,8}?)"
 _STOP = r"(?=了|的|吧|啊|呢|那边|那里|家|去|，|,|。|！|!|？|\?|\s|$)"
 # a negator, perhaps with a verb of intent, just before the switching verb
 _NEGATED = re.compile(
-    r"(?:不|没|没有|别|未|从未|从没|绝不|决不)(?:想|会|打算|准备|愿意|要|能|敢)?再?$"
+    r"(?:不|没|没有|别|未|从未|从没|绝不|决不)(?:想|会|打算|准备|愿意|要|能|敢)?过?再?$"
 )
 _NOT_NEGATION = ("不得不", "忍不住", "不由得", "禁不住")
 _PRONOUN_START = (
@@ -197,6 +197,12 @@ def recurring_competitors(
         counts.update(
             n for n in switch_objects(text, frequency=frequency) if not n.lower().startswith(known)
         )
+    # 改用蓝鲸出行订的车 yields 蓝鲸出行订: a run that extends a shorter candidate is that name
+    merged: Counter[str] = Counter()
+    for name, count in counts.items():
+        shorter = [p for p in counts if p != name and name.startswith(p)]
+        merged[min(shorter, key=len) if shorter else name] += count
+    counts = merged
     found = [n for n, c in counts.items() if c >= min_documents]
     return tuple(sorted(found, key=lambda n: (-counts[n], n)))
 

@@ -18,9 +18,10 @@ per-theme model (weak supervision, as the sentiment self-training does):
    keyword's characters (量 of 量少) and its neighbours (洒, 凉透, 一个多小时)
    recognise clauses the keyword list misses (菜量太小, 汤都洒完了).
 3. **Calibration on held-back documents.** A quarter of the documents are
-   held back. Their clauses matched by keywords of *other* themes show how
-   often a clause about something else scores above a threshold t (FPR,
-   with one false positive added for caution); their clauses no keyword
+   held back. Their clauses matched by keywords of *other* themes, scored
+   without those keywords (as a clause about something else comes when no
+   keyword marks it), show how often such a clause scores above a threshold
+   t (FPR, with one false positive added for caution); their clauses no keyword
    matched are what the model will be asked about (N of them, U(t) above t).
    The expected number of wrong additions is FPR(t) * N, so the estimated
    precision of what the model adds is 1 - FPR(t) * N / U(t). The threshold
@@ -245,6 +246,19 @@ def fit_learned_themes(
         )
         rows = np.flatnonzero(held & (kind >= 0))
         scores = np.asarray(features[rows] @ coefficients).ravel() + intercept
+        # another theme's clause is scored without its keywords: what that theme's clauses
+        # look like when they come without a keyword, as the unmatched ones do
+        others = np.flatnonzero(kind[rows] == 1)
+        if len(others):
+            stripped = vectorizer.transform(
+                [
+                    _without_keywords(
+                        clauses[i].text, [k for ks in clauses[i].matched.values() for k in ks]
+                    )
+                    for i in rows[others]
+                ]
+            )
+            scores[others] = np.asarray(stripped @ coefficients).ravel() + intercept
         own = rows[kind[rows] == 0]
         without = vectorizer.transform(
             [_without_keywords(clauses[i].text, clauses[i].matched[theme]) for i in own]

@@ -322,3 +322,26 @@ def test_report_without_labels_or_dates_says_why(tmp_path: Path, samples_dir: Pa
 def test_result_without_summary_is_refused(tmp_path: Path, result) -> None:
     with pytest.raises(ValueError, match="the result has no summary"):
         build_report(replace(result, summary=None), tmp_path / "x.xlsx")
+
+
+def test_reasons_list_sub_themes_beneath_and_name_the_unmentioned(workbook, result) -> None:
+    sheet = workbook["流失原因"]
+    summary = result.summary
+    rows = [r for r in _rows(sheet) if r[0] in set(summary.reason_order)]
+    parents = dict(zip(summary.themes["theme_id"], summary.themes["parent"], strict=True))
+    for above, row in zip(rows, rows[1:], strict=False):
+        if parents[row[0]]:
+            assert row[1].startswith("└ ")  # a sub-theme, indented ...
+            assert parents[row[0]] in {above[0], parents.get(above[0], "")}  # ... under its parent
+    hidden = sheet.cell(row=2, column=1).value
+    if summary.hidden_themes:
+        names = summary.themes.set_index("theme_id")["theme_name"]
+        assert hidden == "没有被提及、未列出的主题：" + "、".join(
+            names[h] for h in summary.hidden_themes
+        )
+        assert not set(summary.hidden_themes) & {r[0] for r in _rows(sheet)}
+
+
+def test_overview_names_the_taxonomy(workbook, result) -> None:
+    figures = {r[0]: r[1] for r in workbook["概览"].iter_rows(min_row=4, values_only=True) if r}
+    assert figures["流失原因分类(taxonomy)"].startswith(f"{result.taxonomy.name}（自动选择）")

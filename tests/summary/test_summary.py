@@ -161,3 +161,50 @@ def test_unknown_segment_column() -> None:
     )
     summary = summarize(docs, _mentions([]), load_taxonomy(), segment_columns=["城市"])
     assert list(summary.segments) == ["meta:城市"]
+
+
+def test_sub_themes_count_for_their_parent_once() -> None:
+    taxonomy = load_taxonomy()
+    mentions = _mentions(
+        [
+            ("0", "billing", -0.8, "乱扣费"),  # a sub-theme only
+            ("1", "price", -0.6, "太贵"),  # the parent only
+            ("1", "billing", -0.4, "自动续费"),  # both in one document: counted once
+            ("2", "loan_fees", 0.5, "利息合理"),
+            ("3", "service", -0.5, "客服不理人"),
+        ]
+    )
+    table = theme_summary(_docs(5), mentions, taxonomy, neutral_band=0.1).set_index("theme_id")
+    assert table.loc["price", ["mentions", "own_mentions", "negative"]].tolist() == [3, 1, 2]
+    assert table.loc["billing", ["mentions", "own_mentions", "depth"]].tolist() == [2, 2, 1]
+    assert table.loc["price", "share"] == pytest.approx(3 / 5)
+    assert table.loc["service", "mentions"] == 1
+    assert table.loc["price", "parent"] == "" and table.loc["billing", "parent"] == "price"
+
+
+def test_report_order_puts_sub_themes_beneath_and_hides_the_unmentioned() -> None:
+    taxonomy = load_taxonomy()
+    docs = _docs(4, themes=["service;billing", "billing", "bugs", ""])
+    mentions = _mentions(
+        [
+            ("0", "service", -0.9, "客服不理人"),
+            ("0", "billing", -0.5, "乱扣费"),
+            ("1", "billing", -0.7, "多扣钱"),
+            ("2", "bugs", -0.2, "闪退"),
+        ]
+    )
+    summary = summarize(docs, mentions, taxonomy)
+    # price (rolled up: 2 negative documents) first, with billing beneath it; no price mention
+    # of its own, yet it stands as the parent of what was said
+    assert summary.reason_order == ("price", "billing", "bugs", "service")  # ties: by id
+    assert set(summary.hidden_themes) == set(taxonomy.ids) - set(summary.reason_order)
+    assert list(summary.themes["theme_id"][:4]) == list(summary.reason_order)
+
+
+def test_trends_and_segments_count_sub_themes_for_their_parent() -> None:
+    from feedback_miner.summary import rolled_up_themes
+
+    rolled = rolled_up_themes(
+        pd.Series(["billing", "", "price;billing", "service_unreachable"]), load_taxonomy()
+    )
+    assert rolled.tolist() == ["billing;price", "", "price;billing", "service_unreachable;service"]

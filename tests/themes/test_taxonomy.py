@@ -147,3 +147,82 @@ def test_file_with_bom_loads(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
     path.write_text("\ufeff" + GOOD, encoding="utf-8")
     assert load_taxonomy(path).ids == ("price", "billing")
+
+
+RULES = """\
+[taxonomy]
+name = "rules"
+
+[[themes]]
+id = "security"
+name = "账号安全"
+keywords = ["安全", "盗号"]
+requires = { "安全" = ["账号", "密码"] }
+negated = "count"
+actions = ["异常登录提醒"]
+owner = "安全组"
+"""
+
+
+def test_optional_fields_are_read() -> None:
+    theme = parse_taxonomy(RULES, source="r.toml").theme("security")
+    assert theme.requires == (("安全", ("账号", "密码")),)
+    assert theme.negated == "count"
+    assert theme.actions == ("异常登录提醒",)
+    assert theme.owner == "安全组"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'actions = ["异常登录提醒"]',
+            'actions = "异常登录提醒"',
+            "r.toml, line 10: theme #1, field 'actions': must be a list of strings (what to do "
+            "about the theme).",
+        ),
+        (
+            'owner = "安全组"',
+            "owner = 3",
+            "r.toml, line 11: theme #1, field 'owner': must be a string (who acts on the theme).",
+        ),
+        (
+            'negated = "count"',
+            'negated = "never"',
+            "r.toml, line 9: theme #1, field 'negated': negated is 'never', which is not valid; "
+            "use one of: count, ignore.",
+        ),
+        (
+            'requires = { "安全" = ["账号", "密码"] }',
+            'requires = ["账号"]',
+            "r.toml, line 8: theme #1, field 'requires': must be a table of keyword = [context "
+            'words], e.g. requires = { "安全" = ["账号"] }.',
+        ),
+        (
+            'requires = { "安全" = ["账号", "密码"] }',
+            'requires = { "隐私" = ["账号"] }',
+            "r.toml, line 8: theme #1, field 'requires': '隐私' is not one of the theme's "
+            "keywords; add it to keywords.",
+        ),
+        (
+            'requires = { "安全" = ["账号", "密码"] }',
+            'requires = { "安全" = [] }',
+            "r.toml, line 8: theme #1, field 'requires': the context of '安全' must be a non-empty "
+            "list of strings.",
+        ),
+    ],
+)
+def test_optional_field_errors(old: str, new: str, message: str) -> None:
+    assert old in RULES
+    with pytest.raises(TaxonomyError) as info:
+        parse_taxonomy(RULES.replace(old, new), source="r.toml")
+    assert str(info.value) == message
+
+
+def test_hierarchy_helpers() -> None:
+    taxonomy = load_taxonomy()
+    assert taxonomy.children("price") == ("billing", "loan_fees")
+    assert taxonomy.ancestors("billing") == ("price",)
+    order = taxonomy.in_hierarchy_order()
+    assert order.index("billing") == order.index("price") + 1
+    assert sorted(order) == sorted(taxonomy.ids)
