@@ -1,3 +1,4 @@
+import itertools
 from dataclasses import replace
 from pathlib import Path
 
@@ -329,7 +330,7 @@ def test_reasons_list_sub_themes_beneath_and_name_the_unmentioned(workbook, resu
     summary = result.summary
     rows = [r for r in _rows(sheet) if r[0] in set(summary.reason_order)]
     parents = dict(zip(summary.themes["theme_id"], summary.themes["parent"], strict=True))
-    for above, row in zip(rows, rows[1:], strict=False):
+    for above, row in itertools.pairwise(rows):
         if parents[row[0]]:
             assert row[1].startswith("└ ")  # a sub-theme, indented ...
             assert parents[row[0]] in {above[0], parents.get(above[0], "")}  # ... under its parent

@@ -110,7 +110,7 @@ def simulated():
 
 
 def test_learned_mentions_are_the_theme_clauses_without_keywords(simulated) -> None:
-    texts, truth, corpus, records = simulated
+    _, truth, corpus, records = simulated
     assert corpus.learned is not None
     used = {TAXONOMY.themes[r.theme_index].id for r in corpus.learned.reports if r.used}
     assert used  # at least one theme passed its held-back checks

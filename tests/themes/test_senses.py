@@ -6,9 +6,9 @@ Each kind of trap is checked in several domains, with the pack of that domain
 import pytest
 
 from feedback_miner.stages import AnalyzerSpec, build_stages
+from feedback_miner.text.entities import ORGANISATION_MASK
 from feedback_miner.themes import load_pack
 from feedback_miner.themes.senses import context_holds, is_negated
-from feedback_miner.text.entities import ORGANISATION_MASK
 
 
 @pytest.fixture(scope="module")
