@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule

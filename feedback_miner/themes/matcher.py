@@ -29,9 +29,18 @@ from ..text.entities import EntityView
 from .senses import contains, context_holds, is_negated
 from .taxonomy import MONEY_KEYWORD, ORGANISATION_CONTEXT, Taxonomy, load_taxonomy
 
-__all__ = ["ClauseHits", "Mention", "ThemeMatcher", "build_matcher", "taxonomy_vocabulary"]
+__all__ = [
+    "ClauseHits",
+    "Mention",
+    "ThemeMatcher",
+    "build_matcher",
+    "spellings",
+    "taxonomy_vocabulary",
+]
 
 _MAX_EVIDENCE_CLAUSES = 3
+# adverbs of scope and time that customers put inside a phrase (上得也慢, 量都很足)
+_INNER_ADVERBS = ("也", "都", "就", "又", "倒", "却", "倒是", "也是", "都是")
 # an amount of money: 58元, 58.5 块钱, ￥399, 两百块, 六块 (not 3块肉: there 块 counts pieces)
 _MONEY = re.compile(
     r"[¥￥]\s*\d+(?:\.\d+)?|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万几]+)\s*"
@@ -89,12 +98,26 @@ class Mention:
 ClauseHits = dict[int, dict[int, list[str]]]
 
 
+def spellings(keyword: str) -> tuple[str, ...]:
+    """``keyword`` and how customers also write it: the complement particle 得 is written
+    的 as often as not (上得快, 上的快; 送得慢, 送的慢).
+
+    Examples
+    --------
+    >>> spellings("上得快"), spellings("太贵")
+    (('上得快', '上的快'), ('太贵',))
+    """
+    if "得" in keyword and len(keyword) > 1:
+        return (keyword, keyword.replace("得", "的"))
+    return (keyword,)
+
+
 def taxonomy_vocabulary(taxonomy: Taxonomy) -> list[str]:
     """Every keyword, exclude phrase, context word and competitor name: words the
     tokenizer keeps whole."""
     words: list[str] = []
     for theme in taxonomy.themes:
-        words.extend(k for k in theme.keywords if k != MONEY_KEYWORD)
+        words.extend(v for k in theme.keywords if k != MONEY_KEYWORD for v in spellings(k))
         words.extend(theme.exclude)
         for _, context in theme.requires:
             words.extend(c for c in context if c != ORGANISATION_CONTEXT)
@@ -170,9 +193,10 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
             for keyword in theme.keywords:
                 if keyword == MONEY_KEYWORD:
                     continue
-                tokens = tuple(cut(keyword))
-                if tokens:
-                    index.setdefault(tokens[0], []).append((tokens, theme_index))
+                for spelling in spellings(keyword):
+                    tokens = tuple(cut(spelling))
+                    if tokens:
+                        index.setdefault(tokens[0], []).append((tokens, theme_index))
             excludes.append([tuple(cut(e)) for e in theme.exclude])
             requires.append(
                 {
@@ -212,6 +236,12 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         lexicon = load_sentiment_lexicon()
         self.negators_ = frozenset(lexicon.negators)
         self.modifiers_ = frozenset({*lexicon.negators, *lexicon.degrees})
+        # what may stand inside a keyword: degree adverbs, negators, and the adverbs of
+        # scope and time (量都很足, 上得也慢, 送得又慢)
+        self.inner_words_ = frozenset({*self.modifiers_, *_INNER_ADVERBS})
+        self.modifier_pattern_ = re.compile(
+            "|".join(re.escape(m) for m in sorted(self.inner_words_, key=len, reverse=True))
+        )
         self.judgement_words_ = frozenset(
             {*lexicon.words, *self.modifiers_, *self.tokenizer_.stopwords}
         )
@@ -239,7 +269,14 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         traces = self.keyword_traces_
         if self.money_themes_ and _MONEY.search(clause):
             return True
-        return bool(len(traces)) and any(True for _ in traces.iter(keyword_trace(clause)))
+        if not len(traces):
+            return False
+        trace = keyword_trace(clause)
+        if any(True for _ in traces.iter(trace)):
+            return True
+        # a keyword written with a degree adverb or negator inside (量很足 for 量足)
+        bare = self.modifier_pattern_.sub("", trace)
+        return bare != trace and any(True for _ in traces.iter(bare))
 
     def match_clause(self, tokens: Sequence[str], clause: str = "") -> dict[int, list[str]]:
         """Themes found in one clause's tokens: theme index -> matched keywords.
@@ -274,11 +311,43 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         if self.money_themes_ and clause and _MONEY.search(clause):
             for theme_index in self.money_themes_:
                 found.setdefault(theme_index, []).append(MONEY_KEYWORD)
+        self._match_across_modifiers(tokens, clause, found)
         return {
             t: kws
             for t, kws in found.items()
             if not any(contains(tokens, e) for e in self.exclude_tokens_[t])
         }
+
+    def _match_across_modifiers(
+        self, tokens: Sequence[str], clause: str, found: dict[int, list[str]]
+    ) -> None:
+        """Keywords written with adverbs inside (量很足 for 量足, 上得也慢 for 上得慢,
+        上的非常快 for 上得快): the tokens around one or two adverbs make the keyword."""
+        inner = self.inner_words_
+        i = 1
+        while i < len(tokens) - 1:
+            if tokens[i] not in inner:
+                i += 1
+                continue
+            gap_end = i + 1 if tokens[i + 1] not in inner else i + 2
+            for start in range(max(0, i - 2), i):
+                for end in range(gap_end + 1, min(len(tokens), gap_end + 2) + 1):
+                    word = "".join(tokens[start:i]) + "".join(tokens[gap_end:end])
+                    for keyword, theme_index in self.keyword_index_.get(word, []):
+                        if len(keyword) != 1 or theme_index in found:
+                            continue
+                        context = self.requires_[theme_index].get(keyword)
+                        if context and not context_holds(
+                            tokens, clause, context, self.organisation_tokens_
+                        ):
+                            continue
+                        negated = any(t in self.negators_ for t in tokens[i:gap_end])
+                        if theme_index in self.negation_ignored_ and (
+                            negated or is_negated(tokens, start, self.negators_)
+                        ):
+                            continue
+                        found[theme_index] = [word]
+            i = gap_end
 
     def names_something(self, clause: str) -> bool:
         """Whether ``clause`` holds a content word: one that is neither a judgement (好, 太差),

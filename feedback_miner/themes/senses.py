@@ -29,7 +29,7 @@ __all__ = ["contains", "context_holds", "is_negated"]
 
 # verbs of intent that a negator glues onto (不想, 没打算, 不会再)
 _INTENT = ("想", "打算", "准备", "愿意", "愿", "会", "能", "要", "敢", "再", "用")
-_NEGATION_WINDOW = 2
+_NEGATION_WINDOW = 3
 
 
 def contains(tokens: Sequence[str], phrase: Sequence[str]) -> bool:

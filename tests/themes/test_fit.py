@@ -9,14 +9,9 @@ from feedback_miner.cli import main
 from feedback_miner.errors import TaxonomyError
 from feedback_miner.ingest import ingest_file
 from feedback_miner.pipeline import analyze
+from feedback_miner.summary.coverage import LOW_COVERAGE
 from feedback_miner.themes import PACKS, load_pack
-from feedback_miner.themes.fit import (
-    FIT_COLUMNS,
-    LOW_COVERAGE,
-    coverage_warnings,
-    fit_taxonomies,
-    resolve_taxonomy,
-)
+from feedback_miner.themes.fit import FIT_COLUMNS, fit_taxonomies, resolve_taxonomy
 
 DOMAINS = [
     "ecommerce",
@@ -80,19 +75,6 @@ def test_an_unknown_taxonomy_name_lists_the_choices() -> None:
     )
 
 
-def test_low_coverage_warning() -> None:
-    assert coverage_warnings("hotel", 0.6, 40) == ()
-    assert coverage_warnings("hotel", 0.2, 0) == ()  # no negative documents: nothing to explain
-    (warning,) = coverage_warnings("hotel", 0.3, 40)
-    assert warning.code == "low_coverage"
-    assert warning.message == (
-        "the taxonomy 'hotel' gives a theme to only 30% of the 40 negative documents; the "
-        "reasons of the others are unknown. Run feedback-miner themes discover on the inputs "
-        "to propose themes for them, or give a taxonomy of your own with --taxonomy FILE.toml."
-    )
-    assert warning._asdict() == {"code": "low_coverage", "message": warning.message}
-
-
 def test_analyze_warns_when_no_pack_covers_the_complaints(tmp_path: Path) -> None:
     # complaints about a garden centre's plants: no built-in pack is about plants
     lines = [
@@ -109,7 +91,8 @@ def test_analyze_warns_when_no_pack_covers_the_complaints(tmp_path: Path) -> Non
     )
     result = analyze([path], with_summary=False)
     assert result.taxonomy_fit is not None and result.taxonomy_fit.how == "auto"
-    assert [w.code for w in result.taxonomy_fit.warnings] == ["low_coverage"]
+    assert [w.code for w in result.warnings] == ["low_coverage"]
+    assert "themes discover" in result.warnings[0].message
     assert result.taxonomy_fit.negative_coverage < LOW_COVERAGE
 
 

@@ -96,3 +96,35 @@ def test_default_matcher_finds_churn_reasons(matcher, scorer) -> None:
         )
     }
     assert {"billing", "bugs", "service", "competitor"} <= found
+
+
+@pytest.fixture(scope="module")
+def restaurant():
+    from feedback_miner.stages import AnalyzerSpec, build_stages
+    from feedback_miner.themes import load_pack
+
+    return build_stages(AnalyzerSpec(taxonomy=load_pack("restaurant")))
+
+
+@pytest.mark.parametrize(
+    ("text", "theme", "keyword"),
+    [
+        ("量很足", "dish_portion", "量很足"),
+        ("菜上得也慢", "service_serving_speed", "菜上得"),
+        ("上得也慢", "service_serving_speed", "上得慢"),  # an adverb inside the keyword
+        ("上的非常快", "service_serving_speed", "上的快"),  # 的 for 得, and 非常 inside
+    ],
+)
+def test_keywords_written_with_adverbs_inside_or_de_for_de(
+    restaurant, text: str, theme: str, keyword: str
+) -> None:
+    doc = restaurant.scorer.score_document(text)
+    found = {m.theme_id: m.keywords for m in restaurant.matcher.mentions(doc)}
+    assert keyword in found[theme]
+
+
+def test_spellings_of_the_complement_particle() -> None:
+    from feedback_miner.themes.matcher import spellings
+
+    assert spellings("送得慢") == ("送得慢", "送的慢")
+    assert spellings("太贵") == ("太贵",)

@@ -86,6 +86,7 @@ OTHER_SENSE = [
 # events that did not happen are no reasons (negated = "ignore")
 NEGATION = [
     ("default", "我不会换成别家的", "competitor", False),
+    ("default", "我不会再换成别家了", "competitor", False),
     ("default", "已经换成别家了", "competitor", True),
     ("app", "没有换成腾讯视频", "competitor", False),
     ("telecom", "从来没想过换成联通", "competitor", False),
@@ -117,6 +118,7 @@ def test_sense_traps(packs, pack: str, text: str, theme: str, counts: bool) -> N
     ("tokens", "position", "negated"),
     [
         (["我", "不会", "再", "换成", "联通"], 3, True),
+        (["不会", "再", "换成", "别家"], 3, True),  # the negation covers the verb phrase
         (["不想", "换成", "联通"], 1, True),  # a negator with a verb of intent
         (["没", "打算", "换成", "联通"], 2, True),
         (["不满意", "所以", "换成", "联通"], 2, False),  # a negative word is no negator
