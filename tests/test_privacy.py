@@ -10,7 +10,7 @@ from pathlib import Path
 from feedback_miner.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hostile_files as h  # noqa: E402
+import hostile_files as h
 
 
 def _texts_in(path: Path) -> str:
