@@ -320,6 +320,24 @@ def label_rows(users: list[User]) -> list[list[object]]:
     ]
 
 
+def order_rows(rng: np.random.Generator, users: list[User]) -> list[list[object]]:
+    """The app's order log: membership renewals and pay-per-view, from each user's first
+    month (tenure before the end, not before the log starts) until their churn date."""
+    rows: list[list[object]] = []
+    for user in users:
+        first = max(START, END - timedelta(days=30 * user.tenure))
+        last = user.churn_date or END
+        gap = float(rng.uniform(4, 14))  # days between orders, the user's own habit
+        moment = first + timedelta(days=float(rng.uniform(0, gap)))
+        while moment < last:
+            renewal = rng.random() < 0.6
+            amount = user.spend if renewal else float(rng.choice([3.0, 5.0, 6.0, 9.9]))
+            rows.append([user.user_id, moment.strftime("%Y-%m-%d %H:%M"), round(amount, 1)])
+            moment += timedelta(days=float(rng.exponential(gap)))
+    rows.sort(key=lambda row: (row[1], row[0]))
+    return [[f"O{100001 + i}", *row] for i, row in enumerate(rows)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--out", type=Path, default=HERE, help="folder to write to")
@@ -348,6 +366,13 @@ def main() -> None:
         args.out / "churn_labels.csv",
         ["user_id", "churned", "churn_date", "tenure_months", "plan", "monthly_spend"],
         label_rows(users),
+        "utf-8",
+    )
+    # its own generator, so adding the log left the other files as they were
+    write_csv(
+        args.out / "orders.csv",
+        ["订单号", "用户ID", "下单时间", "订单金额"],
+        order_rows(np.random.default_rng(args.seed + 1), users),
         "utf-8",
     )
     churned = sum(u.churned for u in users)

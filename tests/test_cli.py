@@ -160,9 +160,33 @@ def test_sentiment_keeps_every_row_in_order(tmp_path: Path) -> None:
 
 
 def test_demo(tmp_path: Path) -> None:
-    assert main(["demo", "-o", str(tmp_path / "demo"), "--quiet"]) == 0
+    demo = tmp_path / "demo"
+    assert main(["demo", "-o", str(demo), "--quiet"]) == 0
     for name in ("report.xlsx", "docs.csv", "mentions.csv", "attribution.csv", *INPUTS):
-        assert (tmp_path / "demo" / name).is_file()
+        assert (demo / name).is_file()
+    # the three steps: labels from the order log, the report's actions, the risk list
+    labels = pd.read_csv(demo / "activity_labels.csv")
+    assert labels["churned"].isin([0, 1]).all() and labels["rfm_segment"].notna().all()
+    assert "行动建议" in load_workbook(demo / "report.xlsx", read_only=True).sheetnames
+    risk = load_workbook(demo / "risk.xlsx", read_only=True)
+    assert risk.sheetnames == ["风险名单", "行动建议", "回测"]
+    # the same list as CSV, from the command line
+    argv = ["risk", str(demo / "social_posts.csv"), "--events", str(demo / "orders.csv")]
+    out = tmp_path / "risk.csv"
+    assert main([*argv, "--inactive-days", "30", "-o", str(out), "--quiet"]) == 0
+    table = pd.read_csv(out, dtype={"top_reasons": str})
+    assert list(table.columns) == [
+        "user_id",
+        "risk",
+        "rank",
+        "top_reasons",
+        "reason_quote",
+        "suggested_action",
+        "last_active",
+        "rfm_segment",
+    ]
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert not set(table["user_id"]) & set(labels.loc[labels["churned"] == 1, "user_id"])
 
 
 def run_error(argv: list[str], capsys) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import FeedbackMinerError
-from . import analyze, demo, features, ingest, sentiment, serve, themes
+from . import analyze, demo, features, ingest, labels, risk, sentiment, serve, themes
 from .common import Parser
 
 __all__ = ["build_parser", "main"]
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser
     )
-    for command in (analyze, ingest, sentiment, features, themes, serve, demo):
+    for command in (analyze, ingest, sentiment, features, themes, labels, risk, serve, demo):
         command.register(commands)
     return parser
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import ColumnError
 
-__all__ = ["ColumnRoles", "canonical_name", "find_column", "infer_roles"]
+__all__ = ["ColumnRoles", "canonical_name", "column_by_name", "find_column", "infer_roles"]
 
 _QUESTION_PREFIX = re.compile(r"^(?:[qQ]?\d+[、.．:：)）]\s*|第\d+题[:：]?)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -209,6 +209,14 @@ def find_column(
 
 def _list_columns(columns: Iterable[object]) -> str:
     return ", ".join(repr(str(c)) for c in columns)
+
+
+def column_by_name(
+    frame: pd.DataFrame, names: Sequence[str], exclude: set[str] | None = None
+) -> str | None:
+    """The first column (in the order of ``names``) whose canonical name is one of ``names``
+    and that holds a value."""
+    return _by_name(frame, names, exclude or set())
 
 
 def _by_name(frame: pd.DataFrame, names: Sequence[str], exclude: set[str]) -> str | None:

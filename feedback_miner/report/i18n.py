@@ -31,6 +31,7 @@ _SHEETS = MappingProxyType(
         "overview": "概览",
         "reasons": "流失原因",
         "drivers": "关键驱动",
+        "actions": "行动建议",
         "scores": "评分驱动",
         "quotes": "原声",
         "trends": "趋势",

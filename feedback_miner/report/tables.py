@@ -83,15 +83,21 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_table_file(
-    frame: pd.DataFrame, path: str | Path, *, raw: bool = False, option: str = "output"
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    raw: bool = False,
+    option: str = "output",
+    date_format: str = "%Y-%m-%d %H:%M:%S",
 ) -> Path:
     """Write ``frame`` to ``path``: UTF-8 CSV (made safe for spreadsheets unless ``raw``) or
-    Parquet by suffix, without the index; whole or not at all (see :func:`replacing`)."""
+    Parquet by suffix, without the index; whole or not at all (see :func:`replacing`).
+    ``date_format`` writes the CSV's times (``"%Y-%m-%d"`` for tables of days)."""
     out = Path(path)
     with replacing(out, option) as temporary:
         if out.suffix.lower() == ".parquet":
             frame.to_parquet(temporary, index=False)
         else:
             table = frame if raw else excel_safe(frame)
-            table.to_csv(temporary, index=False, encoding="utf-8", date_format="%Y-%m-%d %H:%M:%S")
+            table.to_csv(temporary, index=False, encoding="utf-8", date_format=date_format)
     return out

@@ -16,6 +16,7 @@ from ..attribution import ATTRIBUTION_COLUMNS
 from ..attribution.survival import SURVIVAL_COLUMNS
 from ..result import AnalysisResult
 from ..summary import Summary
+from .actions import actions_sheet
 from .cells import Grid, number
 from .documents import EXCEL_MAX_ROWS, documents_sheet, quality_sheet
 from .drivers import CERTAINTY_WORDS, key_drivers_sheet, survival_chart
@@ -140,6 +141,7 @@ def build_report(
     _overview(Grid(title("overview")), result, summary, t).write(book)
     _reasons(Grid(title("reasons")), result, summary, t, layout).write(book)
     key_drivers_sheet(Grid(title("drivers")), result, t).write(book)
+    actions_sheet(Grid(title("actions")), result, summary, t, layout).write(book)
     score_drivers_sheet(Grid(title("scores")), result, t).write(book)
     quotes_sheet(Grid(title("quotes")), summary, t, layout).write(book)
     trends_sheet(Grid(title("trends")), result, summary, t).write(book)

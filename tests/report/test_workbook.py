@@ -51,7 +51,7 @@ CHARTS = {"概览": 1, "流失原因": 2, "关键驱动": 1, "评分驱动": 1, 
 
 def test_sheets_and_charts(workbook) -> None:
     assert workbook.sheetnames == list(SHEETS)
-    assert len(SHEETS) == 14
+    assert len(SHEETS) == 15
     for sheet in workbook.worksheets:
         assert len(sheet._charts) == CHARTS.get(sheet.title, 0), sheet.title
     assert workbook["明细"].auto_filter.ref.startswith("A2:")
