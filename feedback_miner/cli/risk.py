@@ -126,10 +126,13 @@ def run(args: argparse.Namespace) -> int:
         f"{m}: {a:.3f} without text, {b:.3f} with" for m, (a, b) in backtest.auc.items()
     )
     top = backtest.lift.iloc[0]
+    gain, low, high = backtest.text_gain
+    sure = "not significant" if low <= 0 <= high else "significant"
     say(
         args,
         f"Backtest: {backtest.n_users} users active on {backtest.cutoff.date()}, "
-        f"{backtest.n_churned} churned by {backtest.as_of.date()}. ROC AUC {aucs}. Chosen: "
+        f"{backtest.n_churned} churned by {backtest.as_of.date()}. ROC AUC {aucs}. The text changes "
+        f"{backtest.chosen}'s AUC by {gain:+.3f} (95% CI {low:+.3f} to {high:+.3f}; {sure}). Chosen: "
         f"{backtest.chosen} {'with' if backtest.uses_text else 'without'} text; the riskiest tenth churned at {top['churn_rate']:.0%} "
         f"({top['lift']:.1f}x the average).",
     )

@@ -108,7 +108,7 @@ def _list_sheet(grid: Grid, risk: RiskResult, taxonomy: Taxonomy, t: Labels) -> 
         headers=[t(h) for h in _LIST_HEADERS],
         formats={"risk": PERCENT, "last_active": "yyyy-mm-dd"},
         header_style=HEADER,
-        wrap=("quote", "action"),
+        wrap=("reasons", "quote", "action"),
     )
     grid.widths = [7, 14, 10, 26, 50, 34, 12, 16]
     grid.freeze = "C4"
@@ -203,11 +203,15 @@ def _backtest_sheet(grid: Grid, risk: RiskResult, t: Labels) -> Grid:
     grid.put(row, 1, t("文本带来的 AUC 提升(95%置信区间)"), SECTION)
     grid.put(row, 2, f"{gain:+.3f} ({low:+.3f} ~ {high:+.3f})")
     row += 1
-    verdict = (
-        t("区间不含 0：反馈文本让名单排得更准。")
-        if low > 0
-        else t("区间包含 0：没有证据表明文本让名单排得更准，名单主要靠活动数据。")
-    )
+    if low > 0:
+        verdict = t("区间不含 0：反馈文本让名单排得更准。")
+    elif high < 0:
+        verdict = t(
+            "区间在 0 以下：加入文本特征反而让名单排得更差(样本少时多出的特征带来噪声)，"
+            "名单只用活动数据；原因与原声仍取自反馈。"
+        )
+    else:
+        verdict = t("区间包含 0：没有证据表明文本让名单排得更准，名单主要靠活动数据。")
     grid.put(row, 1, verdict)
     row += 2
     grid.put(row, 1, t("按风险分十组：每组的实际流失率"), SECTION)
