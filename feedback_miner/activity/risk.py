@@ -24,28 +24,29 @@ them from the log at each date instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
-from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from ..errors import FeedbackMinerError
 from ..features.users import user_features
 from ..joins import doc_rows, user_codes
 from ..themes import Taxonomy
+from .backtest import (
+    LIFT_BINS,
+    Backtest,
+    choose_model,
+    compare_models,
+    features_without_text,
+    join_features,
+    lift_table,
+    make_model,
+    text_gain,
+)
 from .events import Events
 from .labels import LABEL_COLUMNS, labels_from_events
 
-__all__ = ["ACTION_COLUMNS", "RISK_COLUMNS", "Backtest", "RiskResult", "risk_list"]
+__all__ = ["ACTION_COLUMNS", "RISK_COLUMNS", "RiskResult", "risk_list"]
 
 RISK_COLUMNS = (
     "user_id",
@@ -67,46 +68,7 @@ ACTION_COLUMNS = (
     "owner",
     "quote",
 )
-_FOLDS = 5
 _MIN_PER_CLASS = 10
-_LIFT_BINS = 10
-_BOOTSTRAP = 400
-_MODELS = ("logistic regression", "random forest", "gradient boosting")
-
-
-@dataclass(frozen=True)
-class Backtest:
-    """How well the model ranked churn on the past.
-
-    Attributes
-    ----------
-    cutoff, as_of : Timestamp
-        T0 (features) and the end of the outcome window.
-    n_users, n_churned : int
-        Users active at T0, and how many had churned by as-of.
-    auc : dict
-        Model name -> (AUC without text, AUC with text), out of fold.
-    chosen : str
-        The model used.
-    uses_text : bool
-        Whether the chosen model reads the text features (False when, on the
-        backtest, the model did better on activity alone).
-    text_gain : tuple of float
-        The chosen model's AUC with the text minus without, and its 95%
-        paired bootstrap interval (users resampled).
-    lift : pandas.DataFrame
-        ``decile`` (1: the riskiest tenth), ``users``, ``churn_rate``, ``lift``.
-    """
-
-    cutoff: pd.Timestamp
-    as_of: pd.Timestamp
-    n_users: int
-    n_churned: int
-    auc: dict[str, tuple[float, float]]
-    chosen: str
-    uses_text: bool
-    text_gain: tuple[float, float, float]
-    lift: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -210,23 +172,24 @@ def risk_list(
     past_activity = _activity(at_risk_then)
     past_text = _text(docs, mentions, ids, at_risk_then["user_id"], cutoff, neutral_band)
     past_extra = _extra(covariates, at_risk_then["user_id"])
-    auc, predictions = _backtest(past_activity, past_text, past_extra, outcome, seed)
-    chosen, uses_text = max(
-        ((m, t) for m in _MODELS for t in (False, True)),
-        key=lambda c: (auc[c[0]][c[1]], c[0] == "logistic regression", not c[1]),
-    )
-    lift = _lift(predictions[chosen][uses_text], outcome)
-    gain = _text_gain(*predictions[chosen], outcome, seed)
+    auc, predictions = compare_models(past_activity, past_text, past_extra, outcome, seed)
+    chosen, uses_text = choose_model(auc)
+    lift = lift_table(predictions[chosen][uses_text], outcome)
+    gain = text_gain(*predictions[chosen], outcome, seed)
     active_now = now.table[now.table["churned"] == 0]
     now_activity = _activity(active_now)
     now_extra = _extra(covariates, active_now["user_id"])
     if uses_text:
         now_text = _text(docs, mentions, ids, active_now["user_id"], now.as_of, neutral_band)
-        model = _model(chosen, seed).fit(_join(past_activity, past_text, past_extra), outcome)
-        X_now = _join(now_activity, now_text, now_extra)
+        model = make_model(chosen, seed).fit(
+            join_features(past_activity, past_text, past_extra), outcome
+        )
+        X_now = join_features(now_activity, now_text, now_extra)
     else:
-        model = _model(chosen, seed).fit(_without_text(past_activity, past_extra), outcome)
-        X_now = _without_text(now_activity, now_extra)
+        model = make_model(chosen, seed).fit(
+            features_without_text(past_activity, past_extra), outcome
+        )
+        X_now = features_without_text(now_activity, now_extra)
     risk = model.predict_proba(X_now)[:, 1]
     reasons = _recent_reasons(
         docs, mentions, taxonomy, active_now["user_id"], now.as_of, reason_days, neutral_band
@@ -324,96 +287,6 @@ def _extra(covariates: pd.DataFrame | None, users: pd.Series) -> pd.DataFrame:
     return pd.concat(parts, axis=1).reset_index(drop=True)
 
 
-def _join(*parts: pd.DataFrame) -> np.ndarray:
-    return np.column_stack([p.to_numpy(dtype=float) for p in parts if p.shape[1]])
-
-
-def _without_text(activity: pd.DataFrame, extra: pd.DataFrame) -> np.ndarray:
-    """The features without the text; a constant column when there are none."""
-    matrix = _join(activity, extra)
-    return matrix if matrix.shape[1] else np.zeros((len(activity), 1))
-
-
-def _model(name: str, seed: int) -> Any:
-    if name == "gradient boosting":
-        return HistGradientBoostingClassifier(random_state=seed, max_iter=200, learning_rate=0.05)
-    if name == "random forest":
-        return RandomForestClassifier(n_estimators=150, min_samples_leaf=5, random_state=seed)
-    return make_pipeline(StandardScaler(), LogisticRegression(C=0.3, max_iter=2000))
-
-
-def _backtest(
-    activity: pd.DataFrame,
-    text: pd.DataFrame,
-    extra: pd.DataFrame,
-    y: np.ndarray,
-    seed: int,
-) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """Out-of-fold AUC and predictions of each model without and with the text, same folds."""
-    without, with_text = _without_text(activity, extra), _join(activity, text, extra)
-    folds = list(
-        StratifiedKFold(n_splits=_FOLDS, shuffle=True, random_state=seed).split(without, y)
-    )
-    auc: dict[str, tuple[float, float]] = {}
-    predictions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name in _MODELS:
-        pair = []
-        for X in (without, with_text):
-            predicted = np.zeros(len(y))
-            for train, test in folds:
-                # one thread: on small tables OpenMP threads cost more than they give
-                with threadpool_limits(limits=1):
-                    fitted = clone(_model(name, seed)).fit(X[train], y[train])
-                    predicted[test] = fitted.predict_proba(X[test])[:, 1]
-            pair.append(predicted)
-        predictions[name] = (pair[0], pair[1])
-        auc[name] = (float(roc_auc_score(y, pair[0])), float(roc_auc_score(y, pair[1])))
-    return auc, predictions
-
-
-def _text_gain(
-    without: np.ndarray, with_text: np.ndarray, y: np.ndarray, seed: int
-) -> tuple[float, float, float]:
-    """The AUC the text adds, and a 95% paired bootstrap interval over users."""
-    rng = np.random.default_rng(seed)
-    gains = []
-    for _ in range(_BOOTSTRAP):
-        draw = rng.integers(0, len(y), len(y))
-        if y[draw].min() == y[draw].max():
-            continue
-        gains.append(_auc(y[draw], with_text[draw]) - _auc(y[draw], without[draw]))
-    gain = _auc(y, with_text) - _auc(y, without)
-    low, high = np.quantile(gains, [0.025, 0.975]) if gains else (np.nan, np.nan)
-    return gain, float(low), float(high)
-
-
-def _auc(y: np.ndarray, score: np.ndarray) -> float:
-    """ROC AUC from ranks (ties count half), the Mann-Whitney form."""
-    positive = y == 1
-    n1 = int(positive.sum())
-    n0 = len(y) - n1
-    ranks = rankdata(score)
-    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
-def _lift(predicted: np.ndarray, y: np.ndarray) -> pd.DataFrame:
-    """Churn rate by tenth of predicted risk (1: the riskiest), and its lift over the average."""
-    order = np.argsort(-predicted, kind="stable")
-    bins = np.array_split(order, _LIFT_BINS)
-    base = y.mean() if len(y) else 0.0
-    rows = [
-        {
-            "decile": i,
-            "users": len(members),
-            "churn_rate": float(y[members].mean()) if len(members) else np.nan,
-        }
-        for i, members in enumerate(bins, start=1)
-    ]
-    table = pd.DataFrame(rows)
-    table["lift"] = table["churn_rate"] / base if base else np.nan
-    return table
-
-
 def _recent_reasons(
     docs: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -488,7 +361,7 @@ def _churned_reasons(
 
 def _actions(table: pd.DataFrame, taxonomy: Taxonomy, churned: pd.Series) -> pd.DataFrame:
     """One row per theme carried by a listed or churned user, the most at-risk users first."""
-    at_risk = table.head(int(np.ceil(len(table) / _LIFT_BINS)))
+    at_risk = table.head(int(np.ceil(len(table) / LIFT_BINS)))
     rows = []
     for theme in taxonomy.themes:
 
