@@ -172,7 +172,7 @@ def fit_taxonomies(
     fits = []
     for key, taxonomy in candidates:
         matcher = build_matcher(taxonomy, split_words=splits, base=base)
-        covered = [bool(matcher.analyse_clauses(c)[0]) for c in clauses]
+        covered = [matcher.covers(c) for c in clauses]
         n_negative = sum(negative)
         fits.append(
             PackFit(

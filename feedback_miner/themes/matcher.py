@@ -376,6 +376,14 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         """The keyword matches of each clause of ``doc`` (clauses without any left out)."""
         return self.analyse_clauses(doc.clauses)[0]
 
+    def covers(self, clauses: Sequence[str]) -> bool:
+        """Whether some theme matches one of ``clauses``: ``bool(analyse_clauses(c)[0])``,
+        stopping at the first clause that matches."""
+        return any(
+            self.may_match(clause) and self.match_clause(self.tokenizer_.cut(clause), clause)
+            for clause in clauses
+        )
+
     def analyse_clauses(self, clauses: Sequence[str]) -> tuple[ClauseHits, list[frozenset[int]]]:
         """Keyword matches per clause, and per clause the themes present in any sense
         (which a learned model must not add: see :mod:`feedback_miner.themes.learned`)."""

@@ -9,6 +9,7 @@ from feedback_miner.cli import main
 from feedback_miner.errors import TaxonomyError
 from feedback_miner.ingest import ingest_file
 from feedback_miner.pipeline import analyze
+from feedback_miner.sentiment import SentimentScorer
 from feedback_miner.summary.coverage import LOW_COVERAGE
 from feedback_miner.themes import PACKS, load_pack
 from feedback_miner.themes.fit import FIT_COLUMNS, fit_taxonomies, resolve_taxonomy
@@ -31,7 +32,9 @@ def fits(fixtures_dir: Path):
         d: ingest_file(fixtures_dir / "domains" / f"{d}.csv").records["text"].tolist()
         for d in DOMAINS
     }
-    return {d: fit_taxonomies(t) for d, t in texts.items()}
+    candidates = [(pack, load_pack(pack)) for pack in PACKS]
+    scorer = SentimentScorer().fit()
+    return {d: fit_taxonomies(t, candidates, scorer=scorer) for d, t in texts.items()}
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
@@ -155,3 +158,26 @@ def test_every_pack_is_complete() -> None:
         assert any(t.exclude for t in taxonomy.themes), pack
         assert taxonomy.competitors, pack
         assert taxonomy.description, pack
+
+
+def test_covers_is_whether_any_clause_has_a_keyword_match(fixtures_dir: Path) -> None:
+    """The fit's early-stopping check agrees with the full analysis, text by text, for every
+    pack on every domain's texts (so the fit's coverage is the analysis's coverage)."""
+    from feedback_miner.text import split_clauses
+    from feedback_miner.themes import build_matcher
+
+    texts = [
+        t
+        for d in DOMAINS
+        for t in ingest_file(fixtures_dir / "domains" / f"{d}.csv").records["text"]
+    ]
+    clauses = [split_clauses(t) for t in texts]
+    agree = disagree = 0
+    for pack in PACKS:
+        matcher = build_matcher(load_pack(pack))
+        for c in clauses:
+            if matcher.covers(c) == bool(matcher.analyse_clauses(c)[0]):
+                agree += 1
+            else:
+                disagree += 1
+    assert disagree == 0 and agree == len(PACKS) * len(texts)
