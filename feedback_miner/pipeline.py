@@ -35,8 +35,10 @@ from .themes.corpus import LearnedChoice, fit_corpus, sample_texts
 from .themes.fit import FitResult, TaxonomyFit, fit_taxonomies, resolve_taxonomy
 from .themes.matcher import build_matcher
 
-# texts sampled (seeded) to pick the taxonomy and to fit what needs the whole corpus
+# texts sampled (seeded) to fit what needs the whole corpus, and the part of them that
+# picks the taxonomy: each pack's coverage is then within about a point of the corpus's
 FIT_SAMPLE = 20_000
+PACK_SAMPLE = 5_000
 
 # AnalysisResult, LabelOptions and the column names are re-exported for scripts
 # written against earlier versions (they live in result.py and schema.py)
@@ -176,7 +178,9 @@ def analyze(
     scorer = SentimentScorer(neutral_band=neutral_band).fit()
     candidates: FitResult | None = None
     if given is None:
-        candidates = fit_taxonomies(sample, neutral_band=neutral_band, scorer=scorer)
+        candidates = fit_taxonomies(
+            _subsample(sample, PACK_SAMPLE, seed), neutral_band=neutral_band, scorer=scorer
+        )
         key, chosen = candidates.chosen, load_pack(candidates.chosen)
     else:
         chosen = given
@@ -365,6 +369,14 @@ def _adapt(
     return adapt_to_corpus(
         texts, ratings, files, self_train=self_train, use_ratings=use_ratings, seed=seed
     )
+
+
+def _subsample(texts: list[str], size: int, seed: int) -> list[str]:
+    """A seeded sample of ``size`` of ``texts`` in their order (all of them when fewer)."""
+    if len(texts) <= size:
+        return texts
+    chosen = np.sort(np.random.default_rng(seed).choice(len(texts), size, replace=False))
+    return [texts[i] for i in chosen.tolist()]
 
 
 def _concat(blocks: list[pd.DataFrame], stream: IngestStream) -> pd.DataFrame:

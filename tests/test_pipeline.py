@@ -143,3 +143,15 @@ def test_repeated_values_are_kept_once(records: pd.DataFrame) -> None:
         values = docs[column].dropna()
         assert len({id(v) for v in values}) == values.nunique(), column
     assert len({id(v) for v in mentions["theme_id"]}) == mentions["theme_id"].nunique()
+
+
+@pytest.mark.parametrize(("n", "size"), [(3, 5), (5, 5), (50, 5), (20_000, 5_000)])
+def test_the_pack_is_picked_on_a_seeded_subsample_in_input_order(n: int, size: int) -> None:
+    from feedback_miner.pipeline import _subsample
+
+    texts = [f"t{i:05d}" for i in range(n)]
+    part = _subsample(texts, size, seed=3)
+    assert len(part) == min(n, size) and part == sorted(part) and set(part) <= set(texts)
+    assert part == _subsample(texts, size, seed=3)
+    if n > size:
+        assert part != _subsample(texts, size, seed=4)
