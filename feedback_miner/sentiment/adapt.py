@@ -19,7 +19,7 @@ expansion from word vectors is in :mod:`~feedback_miner.sentiment.expansion`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -229,7 +229,7 @@ def fit_ngram_model(
 
 def learn_adaptation(
     texts: Sequence[str],
-    rule_scores: np.ndarray,
+    rule_score: Callable[[str], float],
     *,
     rated: np.ndarray | None,
     self_training: bool,
@@ -244,8 +244,9 @@ def learn_adaptation(
     ----------
     texts : sequence of str
         The normalised texts.
-    rule_scores : numpy.ndarray
-        Their rule scores.
+    rule_score : callable
+        The rule score of one text. It is asked only where it is used: for every
+        text when self-training, else for the held-back rated texts alone.
     rated : numpy.ndarray or None
         0/1/nan labels from ratings (:func:`labels_from_ratings`), or ``None``.
     self_training : bool
@@ -261,7 +262,9 @@ def learn_adaptation(
         Seed of the held-back split, the model and the bootstrap.
     """
     labels = np.full(len(texts), np.nan)
+    rule_scores = np.full(len(texts), np.nan)
     if self_training:
+        rule_scores = np.array([rule_score(t) for t in texts], dtype=float)
         labels[rule_scores >= confidence] = 1.0
         labels[rule_scores <= -confidence] = 0.0
     check = np.zeros(len(texts), dtype=bool)
@@ -285,6 +288,8 @@ def learn_adaptation(
     agreement = None
     if rated is not None and check.any():
         checked = [t for t, keep in zip(texts, check, strict=True) if keep]
+        if not self_training:
+            rule_scores[check] = [rule_score(t) for t in checked]
         probability = fitted.model.predict_proba(checked)[:, 1]
         adapted = (1 - weight) * rule_scores[check] + weight * (2 * probability - 1)
         agreement = held_out_agreement(

@@ -192,7 +192,7 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
             rated = labels_from_ratings(values, groups)
         self.training_, self.adaptation_ = learn_adaptation(
             texts,
-            np.array([self._rule_score(t) for t in texts]),
+            self._rule_score,
             rated=rated,
             self_training=self.self_training,
             confidence=self.confidence,
