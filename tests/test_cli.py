@@ -587,3 +587,29 @@ def test_unknown_score_column(samples_dir: Path, tmp_path: Path, capsys) -> None
         "feedback-miner: error: --score-col '星级' is not a column of the inputs; the columns "
         "that can be scores: "
     )
+
+
+@pytest.mark.parametrize(
+    ("limit", "given", "in_sheet"),
+    [(100, None, 0), (100, ["--docs-sheet-rows", "50"], 50)],
+)
+def test_large_runs_put_the_documents_in_the_csv(
+    samples_dir: Path, tmp_path: Path, monkeypatch, capsys, limit, given, in_sheet
+) -> None:
+    import re
+
+    import feedback_miner.cli.analyze as command
+
+    monkeypatch.setattr(command, "AUTO_CSV_DOCUMENTS", limit)
+    out = tmp_path / "r.xlsx"
+    argv = ["analyze", str(samples_dir / "social_posts.csv"), "-o", str(out), *(given or [])]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    n = int(re.search(r"^(\d+) documents, ", said, re.M).group(1))
+    automatic = f"{n} documents (more than 100): the 明细 sheet points to the CSV" in said
+    assert automatic == (given is None and limit == 100)
+    overflow = tmp_path / "r.documents.csv"
+    assert overflow.exists() == (in_sheet is not None)
+    if in_sheet is not None:
+        assert len(pd.read_csv(overflow)) == n - in_sheet

@@ -21,7 +21,12 @@ from .options import (
 if TYPE_CHECKING:
     from ..result import AnalysisResult
 
-__all__ = ["configure", "register", "run"]
+__all__ = ["AUTO_CSV_DOCUMENTS", "configure", "register", "run"]
+
+# beyond this many documents, and unless --docs-sheet-rows says otherwise, the documents
+# go to the CSV beside the workbook: a sheet of that size takes longer to write than the
+# rest of the report and is too large for Excel to open comfortably
+AUTO_CSV_DOCUMENTS = 200_000
 
 
 def register(commands: Any) -> None:
@@ -172,7 +177,16 @@ def run(args: argparse.Namespace) -> int:
         write_table_file(result.changes.table, args.changes, raw=raw, option="--changes")
     if args.summary:
         write_run_summary(result, args.summary)
-    sheet_rows = {} if args.docs_sheet_rows is None else {"max_rows": args.docs_sheet_rows + 2}
+    rows = args.docs_sheet_rows
+    if rows is None and len(result.docs) > AUTO_CSV_DOCUMENTS:
+        rows = 0
+        say(
+            args,
+            f"{len(result.docs):,} documents (more than {AUTO_CSV_DOCUMENTS:,}): the 明细 sheet "
+            "points to the CSV beside the report, which holds them all; --docs-sheet-rows N keeps "
+            "N of them in the sheet.",
+        )
+    sheet_rows = {} if rows is None else {"max_rows": rows + 2}
     written = build_report(result, args.output, lang=args.lang, raw_csv=raw, **sheet_rows)
     if written.overflow is not None:
         say(args, f"The documents that do not fit in the sheet are in {written.overflow}")

@@ -151,9 +151,9 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         "--docs-sheet-rows",
         type=int,
         metavar="N",
-        help="documents on the 明细 sheet (default: as many as Excel allows); the rest go "
-        "to <report>.documents.csv beside the workbook. 0 writes them all to the CSV, "
-        "which is much faster for very large runs",
+        help="documents on the 明细 sheet (default: all of them up to 200,000 documents, "
+        "none beyond); the rest go to <report>.documents.csv beside the workbook. 0 writes "
+        "them all to the CSV, which is much faster for very large runs",
     )
     report.add_argument(
         "--seed",
