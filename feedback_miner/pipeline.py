@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import chain
 from pathlib import Path
@@ -21,7 +22,7 @@ import pandas as pd
 from . import __version__
 from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
-from .engines import DEFAULT_CHUNK_SIZE, Engine, analyze_blocks, analyze_records
+from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
 from .ingest import IngestOptions, IngestStream
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
@@ -151,77 +152,81 @@ def analyze(
         if labels
         else None
     )
-    stream = IngestStream(inputs, ingest_options)
-    adaptation = None
-    held: list[tuple[int, pd.DataFrame]] | None = None
-    rest: Iterator[pd.DataFrame] | None = None
-    blocks: Iterator[pd.DataFrame]
-    if self_train or rating_adapt or engine == "dask":
-        # adaptation is fitted once on the records before any is scored
-        held, rest = _read_ahead(stream, everything=self_train or engine == "dask")
-        if rest is None and (self_train or rating_adapt):
-            adaptation = _adapt(
-                held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
+    # local workers are forked now, while this process holds only its imports: the records
+    # and corpus models read and fitted below are never copied into them
+    with _local_workers(engine, jobs) as workers:
+        stream = IngestStream(inputs, ingest_options)
+        adaptation = None
+        held: list[tuple[int, pd.DataFrame]] | None = None
+        rest: Iterator[pd.DataFrame] | None = None
+        blocks: Iterator[pd.DataFrame]
+        if self_train or rating_adapt or engine == "dask":
+            # adaptation is fitted once on the records before any is scored
+            held, rest = _read_ahead(stream, everything=self_train or engine == "dask")
+            if rest is None and (self_train or rating_adapt):
+                adaptation = _adapt(
+                    held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
+                )
+            blocks = chain((block for _, block in held), rest or ())
+        else:
+            blocks = iter(stream)
+        records = _concat(list(blocks), stream) if engine == "dask" else None
+        # what needs the whole corpus is fitted on a seeded sample before any chunk is analysed:
+        # from the records already read when all are, else from a first pass over the inputs
+        if records is not None:
+            sample = sample_texts([records], FIT_SAMPLE, seed=seed)
+        elif held is not None and rest is None:
+            sample = sample_texts((block for _, block in held), FIT_SAMPLE, seed=seed)
+        else:
+            sample = sample_texts(IngestStream(inputs, ingest_options), FIT_SAMPLE, seed=seed)
+        scorer = SentimentScorer(neutral_band=neutral_band).fit()
+        candidates: FitResult | None = None
+        if given is None:
+            candidates = fit_taxonomies(
+                _subsample(sample, PACK_SAMPLE, seed), neutral_band=neutral_band, scorer=scorer
             )
-        blocks = chain((block for _, block in held), rest or ())
-    else:
-        blocks = iter(stream)
-    records = _concat(list(blocks), stream) if engine == "dask" else None
-    # what needs the whole corpus is fitted on a seeded sample before any chunk is analysed:
-    # from the records already read when all are, else from a first pass over the inputs
-    if records is not None:
-        sample = sample_texts([records], FIT_SAMPLE, seed=seed)
-    elif held is not None and rest is None:
-        sample = sample_texts((block for _, block in held), FIT_SAMPLE, seed=seed)
-    else:
-        sample = sample_texts(IngestStream(inputs, ingest_options), FIT_SAMPLE, seed=seed)
-    scorer = SentimentScorer(neutral_band=neutral_band).fit()
-    candidates: FitResult | None = None
-    if given is None:
-        candidates = fit_taxonomies(
-            _subsample(sample, PACK_SAMPLE, seed), neutral_band=neutral_band, scorer=scorer
+            key, chosen = candidates.chosen, load_pack(candidates.chosen)
+        else:
+            chosen = given
+        corpus = fit_corpus(
+            sample,
+            build_matcher(chosen, split_words=scorer.lexicon_.split_vocabulary()),
+            learned=learned,
+            seed=seed,
+            scorer=scorer,
         )
-        key, chosen = candidates.chosen, load_pack(candidates.chosen)
-    else:
-        chosen = given
-    corpus = fit_corpus(
-        sample,
-        build_matcher(chosen, split_words=scorer.lexicon_.split_vocabulary()),
-        learned=learned,
-        seed=seed,
-        scorer=scorer,
-    )
-    timings["corpus"] = time.perf_counter() - started
-    spec = AnalyzerSpec(
-        taxonomy=chosen,
-        neutral_band=neutral_band,
-        adaptation=adaptation.adaptation if adaptation is not None else None,
-        corpus=corpus,
-    )
-    if records is not None:
-        if on_total:
-            on_total(len(records))
-        docs, mentions = analyze_records(
-            records,
-            spec,
-            jobs=jobs,
-            chunk_size=chunk_size,
-            engine=engine,
-            scheduler=scheduler,
-            on_progress=on_progress,
+        timings["corpus"] = time.perf_counter() - started
+        spec = AnalyzerSpec(
+            taxonomy=chosen,
+            neutral_band=neutral_band,
+            adaptation=adaptation.adaptation if adaptation is not None else None,
+            corpus=corpus,
         )
-        del records
-    else:
-        # ingest and the text stages overlap: blocks are analysed while later ones are read
-        docs, mentions = analyze_blocks(
-            blocks,
-            spec,
-            jobs=jobs,
-            chunk_size=chunk_size,
-            on_total=on_total,
-            on_progress=on_progress,
-        )
-    timings["ingest and text"] = time.perf_counter() - started
+        if records is not None:
+            if on_total:
+                on_total(len(records))
+            docs, mentions = analyze_records(
+                records,
+                spec,
+                jobs=jobs,
+                chunk_size=chunk_size,
+                engine=engine,
+                scheduler=scheduler,
+                on_progress=on_progress,
+            )
+            del records
+        else:
+            # ingest and the text stages overlap: blocks are analysed while later ones are read
+            docs, mentions = analyze_blocks(
+                blocks,
+                spec,
+                jobs=jobs,
+                chunk_size=chunk_size,
+                on_total=on_total,
+                on_progress=on_progress,
+                workers=workers,
+            )
+        timings["ingest and text"] = time.perf_counter() - started
     taxonomy_fit = _taxonomy_fit(docs, key, candidates)
 
     churn = None
@@ -369,6 +374,13 @@ def _adapt(
     return adapt_to_corpus(
         texts, ratings, files, self_train=self_train, use_ratings=use_ratings, seed=seed
     )
+
+
+def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers | None]:
+    """Worker processes for the local engine's text stages (none for one job or Dask)."""
+    if engine == "local" and jobs > 1:
+        return Workers(jobs)
+    return nullcontext(None)
 
 
 def _subsample(texts: list[str], size: int, seed: int) -> list[str]:

@@ -7,13 +7,14 @@ the number of workers or the chunk size.
 
 from .collect import Collector, collect, order_doc_columns
 from .dispatch import Engine, analyze_blocks, analyze_records
-from .local import DEFAULT_CHUNK_SIZE, chunked, run_chunks, stream_chunks
+from .local import DEFAULT_CHUNK_SIZE, Workers, chunked, run_chunks, stream_chunks
 from .requirements import require_dask
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "Collector",
     "Engine",
+    "Workers",
     "analyze_blocks",
     "analyze_records",
     "chunked",

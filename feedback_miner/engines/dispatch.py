@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..stages import AnalysedChunk, AnalyzerSpec, empty_tables
 from .collect import collect
-from .local import DEFAULT_CHUNK_SIZE, chunked, run_chunks, stream_chunks
+from .local import DEFAULT_CHUNK_SIZE, Workers, chunked, run_chunks, stream_chunks
 from .requirements import require_dask
 
 __all__ = ["Engine", "analyze_blocks", "analyze_records"]
@@ -26,8 +26,11 @@ def analyze_records(
     engine: Engine = "local",
     scheduler: str | None = None,
     on_progress: Callable[[int], None] | None = None,
+    workers: Workers | None = None,
 ) -> AnalysedChunk:
     """Run the text stages over ``records`` in chunks, in ``jobs`` processes or on Dask.
+
+    Local ``workers`` started earlier are used when given (see :func:`run_chunks`).
 
     With ``engine="dask"`` the chunks are the partitions of a Dask DataFrame,
     analysed on a local cluster of ``jobs`` workers or on ``scheduler`` (see
@@ -56,7 +59,8 @@ def analyze_records(
         if not parts:
             return empty_tables(records)
         return collect(parts)
-    return collect(run_chunks(chunked(records, chunk_size), spec, jobs=jobs), on_progress)
+    chunks = chunked(records, chunk_size)
+    return collect(run_chunks(chunks, spec, jobs=jobs, workers=workers), on_progress)
 
 
 def analyze_blocks(
@@ -67,6 +71,7 @@ def analyze_blocks(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    workers: Workers | None = None,
 ) -> AnalysedChunk:
     """The local engine over a stream of record blocks, analysed while later blocks are read.
 
@@ -74,4 +79,4 @@ def analyze_blocks(
     block arrives; ``on_progress`` with the documents of each analysed chunk.
     """
     chunks = stream_chunks(blocks, chunk_size, on_total)
-    return collect(run_chunks(chunks, spec, jobs=jobs), on_progress)
+    return collect(run_chunks(chunks, spec, jobs=jobs, workers=workers), on_progress)

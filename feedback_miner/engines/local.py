@@ -13,6 +13,7 @@ import multiprocessing
 import pickle
 import queue
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -22,7 +23,7 @@ import pandas as pd
 from ..errors import WorkerError
 from ..stages import AnalysedChunk, AnalyzerSpec, analyze_chunk, build_stages
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "chunked", "run_chunks", "stream_chunks"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "Workers", "chunked", "run_chunks", "stream_chunks"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,11 @@ def stream_chunks(
 
 
 def run_chunks(
-    chunks: Iterable[pd.DataFrame], spec: AnalyzerSpec, *, jobs: int = 1
+    chunks: Iterable[pd.DataFrame],
+    spec: AnalyzerSpec,
+    *,
+    jobs: int = 1,
+    workers: Workers | None = None,
 ) -> Iterator[AnalysedChunk]:
     """:func:`~feedback_miner.stages.analyze_chunk` over ``chunks`` in ``jobs`` processes.
 
@@ -60,6 +65,10 @@ def run_chunks(
     workers become free (at most two per worker wait), so that a stream of
     records read block by block is analysed while it is being read, and
     memory holds a few chunks, not all.
+
+    ``workers``, when given, are processes started earlier (:class:`Workers`):
+    they are used instead of ``jobs`` new ones, and left running for their
+    owner to close.
 
     Raises
     ------
@@ -71,35 +80,68 @@ def run_chunks(
     """
     if jobs < 1:
         raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
+    if workers is not None:
+        yield from workers.run(chunks, spec)
+        return
     if jobs == 1:
         stages = build_stages(spec)
         for chunk in chunks:
             yield analyze_chunk(chunk, stages)
         return
-    pool = _WorkerPool(spec, jobs)
+    pool = Workers(jobs)
     try:
-        yield from pool.run(chunks)
+        yield from pool.run(chunks, spec)
     finally:
         pool.close()
 
 
-class _WorkerPool:
-    """``jobs`` processes serving :func:`_serve`, fed through one task queue."""
+def _context() -> Any:
+    """The start method, pinned: ``fork`` on Linux, ``spawn`` elsewhere (as Python does
+    on macOS and Windows), whatever the Python version's default."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
-    def __init__(self, spec: AnalyzerSpec, jobs: int) -> None:
-        context = multiprocessing.get_context()
+
+class Workers:
+    """``jobs`` worker processes serving :func:`_serve`, fed through one task queue.
+
+    They can be started before the analysis knows its stages: each waits for
+    the :class:`~feedback_miner.stages.AnalyzerSpec` on a queue of its own and
+    builds its stages from it. Started at the beginning of an analysis, the
+    workers are forked from a process that holds only its imports, not the
+    records and corpus models read and fitted later, so their memory is their
+    own stages and chunks. One run per instance; :meth:`close` ends them.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        if jobs < 2:
+            raise ValueError(f"Workers needs 2 or more processes; got {jobs}.")
+        context = _context()
         self.jobs = jobs
         self.tasks: Any = context.Queue()
         self.results: Any = context.Queue()
+        self.specs: list[Any] = [context.Queue() for _ in range(jobs)]
         self.workers: list[BaseProcess] = [
-            context.Process(target=_serve, args=(spec, self.tasks, self.results), daemon=True)
-            for _ in range(jobs)
+            context.Process(target=_serve, args=(specs, self.tasks, self.results), daemon=True)
+            for specs in self.specs
         ]
         for worker in self.workers:
             worker.start()
+        self.started = False
         self.finished = False
 
-    def run(self, chunks: Iterable[pd.DataFrame]) -> Iterator[AnalysedChunk]:
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, chunks: Iterable[pd.DataFrame], spec: AnalyzerSpec) -> Iterator[AnalysedChunk]:
+        """:func:`~feedback_miner.stages.analyze_chunk` over ``chunks``, in input order."""
+        if self.started:
+            raise RuntimeError("these workers have run once already; start new ones.")
+        self.started = True
+        for specs in self.specs:
+            specs.put(spec)
         ready: dict[int, AnalysedChunk] = {}
         sent = returned = 0
         for chunk in chunks:
@@ -137,25 +179,33 @@ class _WorkerPool:
             )
 
     def close(self) -> None:
-        """Stop the workers: politely after a complete run, at once otherwise."""
-        if self.finished:
+        """Stop the workers: politely after a complete run or none, at once otherwise."""
+        if not self.started:
+            for specs in self.specs:
+                specs.put(None)
+        elif self.finished:
             for _ in self.workers:
                 self.tasks.put(None)
+        if self.finished or not self.started:
             for worker in self.workers:
                 worker.join(_JOIN_SECONDS)
         for worker in self.workers:
             if worker.is_alive():
                 worker.terminate()
                 worker.join(_JOIN_SECONDS)
-        for channel in (self.tasks, self.results):
+        for channel in (self.tasks, self.results, *self.specs):
             channel.cancel_join_thread()  # never wait on data no process will read
             channel.close()
 
 
-def _serve(spec: AnalyzerSpec, tasks: Any, results: Any) -> None:
-    """A worker's loop: build the stages once, then analyse chunks until told to stop."""
+def _serve(specs: Any, tasks: Any, results: Any) -> None:
+    """A worker's loop: wait for the spec, build the stages once, then analyse chunks until
+    told to stop."""
     # Ctrl+C reaches every process of the group: the main process handles it and ends the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    spec = specs.get()
+    if spec is None:
+        return
     try:
         stages = build_stages(spec)
     except Exception as error:

@@ -65,3 +65,23 @@ def test_workers_end_when_the_caller_stops_early(records: pd.DataFrame) -> None:
     next(results)
     results.close()
     assert _children() - before == set()
+
+
+def test_workers_started_early_wait_for_the_spec_and_end_unused(records: pd.DataFrame) -> None:
+    from feedback_miner.engines import Workers
+
+    before = _children()
+    spec = AnalyzerSpec(taxonomy=load_taxonomy())
+    with Workers(2) as workers:
+        assert len(_children() - before) == 2
+        early = list(run_chunks(_chunks(records), spec, workers=workers))
+    assert _children() - before == set()
+    late = list(run_chunks(_chunks(records), spec, jobs=1))
+    for a, b in zip(early, late, strict=True):
+        pd.testing.assert_frame_equal(a.docs, b.docs)
+    with Workers(2):
+        pass  # never given a spec: the workers end when they are closed
+    assert _children() - before == set()
+    with pytest.raises(ValueError) as error:
+        Workers(1)
+    assert str(error.value) == "Workers needs 2 or more processes; got 1."
