@@ -1,0 +1,27 @@
+"""What discovery reads of a text: a negative text whole, a mixed one's negative clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback_miner.themes.reasons import ReasonText, reason_text, reason_texts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("送餐太慢了，差评", ReasonText("送餐太慢了，差评", True)),
+        ("网速太慢，经常断网", ReasonText("网速太慢，经常断网", True)),
+        ("味道不错，就是送餐太慢了", ReasonText("就是送餐太慢了", False)),
+        ("很好吃，下次还来", ReasonText("", False)),
+        ("收到了", ReasonText("", False)),
+        ("", ReasonText("", False)),
+    ],
+)
+def test_reason_text(scorer, text: str, expected: ReasonText) -> None:
+    assert reason_text(text, scorer) == expected
+
+
+def test_reason_texts_keep_the_order(scorer) -> None:
+    texts = ["很好吃，下次还来", "送餐太慢了，差评"]
+    assert [r.text for r in reason_texts(texts, scorer)] == ["", "送餐太慢了，差评"]
