@@ -139,10 +139,12 @@ def competitors_sheet(grid: Grid, result: AnalysisResult, summary: Summary, t: L
 
 
 def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
-    """Topics discovery found in the negative feedback no theme covers."""
+    """Topics discovery found in the complaints no theme covers, each with its name, size,
+    share of negative texts, coherence in words, keywords and quotes, and how to adopt one."""
     emerging = summary.emerging
-    grid.widths = [10, 10, 10, 40, 80]
-    if emerging.discovery is None:
+    grid.widths = [8, 18, 9, 10, 34, 34, 80]
+    discovery = emerging.discovery
+    if discovery is None:
         grid.put(
             1,
             1,
@@ -156,31 +158,71 @@ def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
         1,
         1,
         t(
-            "在 {n} 条未被任何主题覆盖的负面反馈中(读取了 {used} 条)自动发现的话题，"
-            "供补充分类(taxonomy)参考；确认后可用 feedback-miner themes discover 生成 TOML。",
+            "在 {n} 条未被任何主题覆盖的抱怨(负面反馈，以及其他反馈中的负面子句)中(读取了 {used} 条)"
+            "自动发现的原因话题；情绪词、虚词、品牌名、@账号和模板文字不参与。",
             n=emerging.uncovered,
             used=emerging.used,
         ),
         WRAP,
     )
-    topics = sorted(emerging.discovery.topics, key=lambda topic: (-topic.size, topic.index))
+    if discovery.stability_by_k:
+        candidates = sorted(discovery.stability_by_k)
+        why = t(
+            "话题数 {k}：在 {low}-{high} 个之间，用随机抽取的 80% 文本重新拟合 5 次，"
+            "分成 {fitted} 个话题时文本的归属最稳定(稳定性 {stability})。",
+            k=discovery.k,
+            low=candidates[0],
+            high=candidates[-1],
+            fitted=discovery.fitted_k,
+            stability=f"{discovery.stability_by_k[discovery.fitted_k]:.2f}",
+        )
+        if discovery.fitted_k != discovery.k:
+            why += t("关键词或文本重叠的 {m} 个话题已合并。", m=discovery.fitted_k - discovery.k)
+        grid.put(2, 1, why, WRAP)
+    grid.put(
+        3,
+        1,
+        t(
+            "如何采用：运行 feedback-miner themes discover 输入文件 -o proposed.toml，"
+            "把话题对应的 [[themes]] 段粘贴进分类文件(taxonomy)，改名、保留合适的关键词，"
+            "再用 analyze --taxonomy 分类文件.toml 重新分析。"
+        ),
+        WRAP,
+    )
     rows = [
         {
             "topic": topic.index + 1,
+            "name": topic.name,
             "size": topic.size,
-            "coherence": topic.coherence,
+            "negative": topic.share_negative,
+            "coherence": _coherence_text(topic.coherence_label, topic.coherence, t),
             "keywords": "、".join(topic.keywords),
             "quotes": "\n".join(f"「{q}」" for q in topic.quotes),
         }
-        for topic in topics
-        if topic.size
+        for topic in discovery.topics
     ]
     grid.table(
-        pd.DataFrame(rows, columns=["topic", "size", "coherence", "keywords", "quotes"]),
-        start_row=3,
-        headers=[t("话题"), t("文档数"), t("一致性"), t("关键词"), t("例句")],
-        formats={"coherence": "0.000"},
+        pd.DataFrame(
+            rows, columns=["topic", "name", "size", "negative", "coherence", "keywords", "quotes"]
+        ),
+        start_row=5,
+        headers=[
+            t("话题"),
+            t("名称"),
+            t("文档数"),
+            t("负面占比"),
+            t("一致性"),
+            t("关键词"),
+            t("例句"),
+        ],
+        formats={"negative": PERCENT},
         header_style=HEADER,
-        wrap=("keywords", "quotes"),
+        wrap=("coherence", "keywords", "quotes"),
     )
     return grid
+
+
+def _coherence_text(label: str, score: float, t: Labels) -> str:
+    if label == "good":
+        return t("好(NPMI {score})：关键词常在同一条反馈中一起出现", score=f"{score:.2f}")
+    return t("弱(NPMI {score})：关键词很少一起出现，采用前请先读例句", score=f"{score:.2f}")

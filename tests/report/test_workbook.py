@@ -195,10 +195,23 @@ def test_competitor_sheet_counts_where_users_went(workbook, result: AnalysisResu
 def test_new_theme_sheet_lists_discovered_topics(workbook, result: AnalysisResult) -> None:
     emerging = result.summary.emerging
     sheet = workbook["新主题"]
-    assert sheet["A1"].value.startswith(f"在 {emerging.uncovered} 条未被任何主题覆盖的负面反馈中")
-    rows = _rows(sheet)
-    assert sum(r[1] for r in rows) <= emerging.used
-    assert all(r[3] and r[4].startswith("「") for r in rows)
+    assert sheet["A1"].value.startswith(f"在 {emerging.uncovered} 条未被任何主题覆盖的抱怨")
+    assert sheet["A3"].value.startswith("如何采用：运行 feedback-miner themes discover")
+    assert [c.value for c in sheet[5]] == [
+        "话题",
+        "名称",
+        "文档数",
+        "负面占比",
+        "一致性",
+        "关键词",
+        "例句",
+    ]
+    rows = _rows(sheet, first=6)
+    topics = emerging.discovery.topics
+    assert [(r[0], r[1], r[2]) for r in rows] == [(t.index + 1, t.name, t.size) for t in topics]
+    assert sum(r[2] for r in rows) <= emerging.used
+    assert all(r[4].startswith(("好(NPMI", "弱(NPMI")) for r in rows)
+    assert all(r[5] and r[6].startswith("「") for r in rows)
 
 
 def test_key_driver_sheet_matches_the_table(workbook, result: AnalysisResult) -> None:
