@@ -20,8 +20,8 @@ tomotopy's LDAModel (1,000 Gibbs iterations, true k) and HDPModel (which
 chooses its own k); k-means on LSA document vectors (100 dimensions, true k).
 Each text takes its most probable topic. ``filler`` counts topics whose top
 five keywords hold two or more mood or function words (a word counts when it
-contains a general judgement word of the sentiment lexicon, is a stopword or
-has a function part of speech); ``brands`` counts topics whose top five hold
+contains a mood word of two or more characters, is a stopword or has a
+function part of speech); ``brands`` counts topics whose top five hold
 two or more organisation names.
 
 Why we keep NMF: on these corpora it matches or beats the sampled models'
@@ -42,7 +42,6 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import normalized_mutual_info_score
 
-from feedback_miner.resources import lexicon_file, read_table
 from feedback_miner.text import ChineseTokenizer
 from feedback_miner.text.boilerplate import find_boilerplate, known_handles
 from feedback_miner.text.entities import EntityFinder, load_organisations
@@ -103,12 +102,7 @@ class FillerCheck:
     """Counts mood, function and brand words among a topic's top five keywords."""
 
     def __init__(self, vocabulary: ReasonVocabulary) -> None:
-        rows = read_table(lexicon_file("sentiment_words.tsv"), ["word", "weight"])
-        self.moods = [
-            r["word"]
-            for r in rows
-            if r.get("domain") in ("general", "slang") and len(r["word"]) > 1
-        ]
+        self.moods = [m for m in vocabulary.moods if len(m) > 1]
         self.vocabulary = vocabulary
         self.names = [o.name.lower() for o in load_organisations() if len(o.name) > 1]
 

@@ -40,10 +40,11 @@ def _clause(rng: np.random.Generator, aspect: dict[str, Any], lean: float) -> st
     negative = rng.random() < lean
     pool = aspect["complaint"] if negative or not aspect.get("praise") else aspect["praise"]
     subject = _pick(rng, aspect["subjects"])
-    link = _pick(rng, ["", "", "", "真的", "就是", "感觉", "有点", "倒是"]) if negative else ""
-    if negative and link == "有点":
-        link = ""
-    return subject + link + _pick(rng, pool)
+    link = _pick(rng, ["", "", "", "真的", "就是", "感觉"]) if negative else ""
+    phrase = _pick(rng, pool)
+    if any(phrase.startswith(s[:2]) for s in aspect["subjects"]):  # 色差很大 names its subject
+        return link + phrase
+    return subject + link + phrase
 
 
 def review(rng: np.random.Generator, pieces: dict[str, Any], category: str) -> str:
@@ -59,13 +60,15 @@ def review(rng: np.random.Generator, pieces: dict[str, Any], category: str) -> s
     product = _pick(rng, spec["products"]).replace("{brand}", _pick(rng, spec["brands"]))
     n_clauses = int(rng.choice([1, 2, 2, 3, 3, 4]))
     order = rng.permutation(len(spec["aspects"]))[:n_clauses]
+    sentences = list(rng.permutation(spec["sentences"]))
     for position, index in enumerate(order):
         if rng.random() < 0.25:
-            parts.append(_pick(rng, spec["sentences"]))
+            parts.append(str(sentences.pop()))  # each whole sentence at most once a review
             continue
         clause = _clause(rng, spec["aspects"][int(index)], lean)
         if position == 0 and rng.random() < 0.6:
-            clause = product + ("的" if rng.random() < 0.5 else "") + clause
+            joint = "的" if rng.random() < 0.5 and not product.endswith("的") else ""
+            clause = product + joint + clause
         parts.append(clause)
     closer = rng.random()
     if closer < 0.45:

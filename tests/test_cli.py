@@ -338,7 +338,6 @@ def test_sentiment_bad_rating_column(tmp_path: Path, capsys, column: str, messag
 
 def test_themes_discover_writes_toml_and_assignments(tmp_path: Path, capsys) -> None:
     import tomllib
-
     from review_corpus import review_corpus
 
     frame = review_corpus(30, seed=3)

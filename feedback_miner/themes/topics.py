@@ -182,10 +182,12 @@ def _name(
     pair_counts: Counter[str],
     n_texts: int,
 ) -> str:
-    """The topic's most representative phrase: a pair of adjacent words its texts use
-    often and the others seldom, or its two best keywords."""
+    """The topic's most representative phrase, made of its own keywords: two keywords its
+    texts write side by side (变速箱 + 顿挫), or a keyword that is a phrase itself (自动续费),
+    used often in the topic and seldom outside it; else its two best keywords."""
     if not keywords:
         return ""
+    top, best = set(keywords), set(keywords[:5])
     in_topic: Counter[str] = Counter()
     for i in members:
         in_topic.update(
@@ -193,10 +195,10 @@ def _name(
                 a + b
                 for run in runs[i]
                 for a, b in itertools.pairwise(run)
-                if min(len(a), len(b)) > 1
+                if a in top and b in top and (a in best or b in best) and a != b
             }
+            | {w for w in words[i] if w in best and len(w) >= 3}
         )
-        in_topic.update({w for w in words[i] if len(w) >= 3})
     best_word = sum(1 for i in members if keywords[0] in words[i])
     expected = len(members) / max(1, n_texts)
     candidates = [
@@ -205,7 +207,6 @@ def _name(
         if count >= max(2, _PHRASE_SHARE * best_word)
         and pair_counts[phrase]
         and count > pair_counts[phrase] * expected
-        and any(kw in phrase for kw in keywords[:5])
     ]
     if candidates:
         return max(candidates, key=lambda c: (c[0], c[1]))[1]

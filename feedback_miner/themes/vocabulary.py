@@ -141,10 +141,10 @@ def learn_phrases(
 ) -> Phrases:
     """Pairs of adjacent words that occur together far more often than by chance.
 
-    A pair is a phrase when it stands side by side in at least ``min_documents``
-    texts (and ``min_share`` of them) and its normalised pointwise mutual
-    information over texts is at least ``min_npmi`` (1: the words only occur
-    together; 0: independent).
+    A pair of words of two or more characters each is a phrase when it stands
+    side by side in at least ``min_documents`` texts (and ``min_share`` of
+    them) and its normalised pointwise mutual information over texts is at
+    least ``min_npmi`` (1: the words only occur together; 0: independent).
 
     Examples
     --------
@@ -161,7 +161,8 @@ def learn_phrases(
     needed = max(min_documents, math.ceil(min_share * n))
     kept = set()
     for (a, b), count in pairs.items():
-        if count < needed or a == b:
+        # a single character joins nothing: jieba leaves one where it cut a word apart (费+收)
+        if count < needed or a == b or min(len(a), len(b)) < 2:
             continue
         p_ab = count / n
         if p_ab >= 1:

@@ -109,7 +109,7 @@ def test_toml_blocks_parse_as_a_taxonomy(found) -> None:
         (
             ["网速太慢", "光猫坏了", "网速不稳", "光猫闪红灯"] * 6,
             9,
-            "-k is 9; use a number from 2 to 3, or auto (the texts have 4 words that recur).",
+            "-k is 9; use a number from 2 to 2, or auto (the texts have 3 words that recur).",
         ),
     ],
 )

@@ -106,6 +106,8 @@ def test_boilerplate_and_handles_of_the_corpus_are_cut(matcher) -> None:
         ([[["网速", "光猫"]]] * 4 + [[["网速"]], [["光猫"]]] * 20, set()),
         # together too seldom
         ([[["自动", "续费"]]] * 3 + [[["退款"]]] * 10, set()),
+        # a single character joins nothing
+        ([[["打包费", "收"]]] * 6 + [[["油耗"]]] * 6, set()),
         # not adjacent: different runs of one text
         ([[["变速箱"], ["顿挫"]]] * 6 + [[["油耗"]]] * 6, set()),
     ],
