@@ -228,5 +228,6 @@ def discover_topics(
         assignments,
         weights,
         negative=negative,
+        quote=vocabulary.finder.quote,
     )
     return Discovery(tuple(topics), assignments, len(topics), fitted_k, scores, reason)

@@ -111,6 +111,8 @@ def topic_assignments(
         }
     )
     table = pd.concat([kept, rejected], ignore_index=True)
+    # with no rejects the empty frame's object columns would make the numbers objects too
+    table = table.astype({"row": "int64", "topic": "int64"})
     order = {file: i for i, file in enumerate(files)}
     table = table.sort_values(
         ["file", "row"], key=lambda s: s.map(order) if s.name == "file" else s, kind="mergesort"

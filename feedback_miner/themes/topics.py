@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -241,9 +241,10 @@ def build_topics(
     weights: np.ndarray,
     *,
     negative: Sequence[bool] | None = None,
+    quote: Callable[[str], str] = str,
 ) -> tuple[list[DiscoveredTopic], np.ndarray]:
     """The topics of ``assignments``, largest first and numbered so, with the assignments
-    renumbered to match."""
+    renumbered to match; ``quote`` turns a text into what its quote shows."""
     corpus_counts: Counter[str] = Counter(w for doc in words for w in set(doc))
     total = sum(corpus_counts.values())
     pair_counts: Counter[str] = Counter()
@@ -276,7 +277,13 @@ def build_topics(
             range(len(members)),
             key=lambda j: (negative is not None and not negative[members[j]], -strength[j], j),
         )
-        quotes = list(dict.fromkeys(texts[members[j]] for j in ranked))[:3]
+        quotes: list[str] = []
+        for j in ranked:
+            shown = quote(texts[members[j]])
+            if shown and shown not in quotes:
+                quotes.append(shown)
+            if len(quotes) == 3:
+                break
         share = None
         if negative is not None and len(members):
             share = float(np.mean([bool(negative[i]) for i in members]))

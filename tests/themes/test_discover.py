@@ -66,6 +66,12 @@ def test_each_topic_has_a_name_three_quotes_and_coherence(found) -> None:
         assert topic.share_negative is None
 
 
+def test_quotes_leave_out_handles_and_boilerplate(corpus, found) -> None:
+    assert any("@" in t or "宾馆导航" in t for t in corpus[0])
+    quotes = [q for t in found.topics for q in t.quotes]
+    assert [q for q in quotes if "@" in q or "宾馆导航" in q] == []
+
+
 def test_share_negative_counts_the_flags(corpus, tokenizer) -> None:
     texts = corpus[0]
     flags = [i % 4 == 0 for i in range(len(texts))]
