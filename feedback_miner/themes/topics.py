@@ -38,6 +38,9 @@ _SHARED_WEIGHT = 0.5
 _OVERLAP_DOCUMENTS = 0.3
 # a phrase names the topic when it occurs in this share of the texts its best word is in
 _PHRASE_SHARE = 0.3
+_SPREAD_ENTROPY = 0.8
+_SPREAD_MIN_TOPICS = 3
+_SPREAD_MIN_TEXTS = 5
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,38 @@ def _coherence(topics: list[list[str]], words: Sequence[Sequence[str]]) -> list[
     return scores
 
 
+def spread_words(
+    words: Sequence[Sequence[str]], assignments: np.ndarray, labels: Sequence[int]
+) -> frozenset[str]:
+    """Words used alike in every topic: filler of this corpus (评价, 整整, 起来), whatever
+    the lexicons say.
+
+    A word's rate in each topic (the share of the topic's texts that hold it)
+    is spread over the topics; when the normalised entropy of that spread is
+    at least 0.8 the word tells no topic from another.
+    """
+    if len(labels) < _SPREAD_MIN_TOPICS:
+        return frozenset()
+    index = {t: i for i, t in enumerate(labels)}
+    sizes = np.bincount(
+        [index[t] for t in assignments.tolist() if t in index], minlength=len(labels)
+    )
+    counts: dict[str, np.ndarray] = {}
+    for doc, topic in zip(words, assignments.tolist(), strict=True):
+        if topic in index:
+            for word in set(doc):
+                counts.setdefault(word, np.zeros(len(labels)))[index[topic]] += 1
+    spread = set()
+    for word, row in counts.items():
+        if row.sum() < _SPREAD_MIN_TEXTS:
+            continue
+        rate = row / np.maximum(sizes, 1)
+        p = rate[rate > 0] / rate.sum()
+        if -(p * np.log(p)).sum() / math.log(len(labels)) >= _SPREAD_ENTROPY:
+            spread.add(word)
+    return frozenset(spread)
+
+
 def build_topics(
     texts: Sequence[str],
     words: Sequence[Sequence[str]],
@@ -257,10 +292,11 @@ def build_topics(
     members_of = {t: np.where(assignments == t)[0] for t in labels}
     order = sorted(labels, key=lambda t: (-len(members_of[t]), t))
     renumber = {old: new for new, old in enumerate(order)}
+    spread = spread_words(words, assignments, labels)
     drafts = []
     for old in order:
         members = members_of[old].tolist()
-        counts: Counter[str] = Counter(w for i in members for w in set(words[i]))
+        counts: Counter[str] = Counter(w for i in members for w in set(words[i]) if w not in spread)
         keywords = [w for _, w in _relevance(counts, corpus_counts, total)][:_KEYWORDS]
         complaints = [int(i) for i in members if negative is None or negative[i]]
         name = _name(

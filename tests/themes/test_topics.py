@@ -11,6 +11,7 @@ from feedback_miner.themes.topics import (
     build_topics,
     coherence_words,
     merge_overlapping,
+    spread_words,
 )
 
 
@@ -130,3 +131,34 @@ def test_describe_topic(coherence: float, share: float | None, line: str) -> Non
     topic = DiscoveredTopic(0, "断网", ("断网", "光猫"), 40, coherence, (), share)
     assert describe_topic(topic) == line
     assert coherence_words(topic) in line
+
+
+@pytest.mark.parametrize(
+    ("docs", "topics", "spread"),
+    [
+        # 评价 in two of five texts of every topic: filler; 网速 in one topic only
+        (
+            [["评价", "网速"]] * 2
+            + [["网速"]] * 3
+            + [["评价", "退款"]] * 2
+            + [["退款"]] * 3
+            + [["评价", "油耗"]] * 2
+            + [["油耗"]] * 3,
+            [0] * 5 + [1] * 5 + [2] * 5,
+            {"评价"},
+        ),
+        # mostly one topic: it tells that topic apart
+        (
+            [["光猫"]] * 4 + [["网速"]] + [["光猫"]] + [["退款"]] * 4 + [["油耗"]] * 5,
+            [0] * 5 + [1] * 5 + [2] * 5,
+            set(),
+        ),
+        # two topics are too few to call a word spread over them
+        ([["评价"]] * 10, [0] * 5 + [1] * 5, set()),
+        # a word of fewer than five texts is left alone
+        ([["评价"]] * 3 + [["网速"]] * 6, [0, 1, 2] * 3, {"网速"}),
+    ],
+)
+def test_spread_words(docs, topics, spread) -> None:
+    assignments = np.array(topics)
+    assert spread_words(docs, assignments, sorted(set(topics))) == spread
