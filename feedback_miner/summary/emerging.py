@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..errors import FeedbackMinerError
@@ -16,8 +17,10 @@ __all__ = ["EmergingThemes", "emerging_themes"]
 
 logger = logging.getLogger(__name__)
 
-# discovery runs on at most this many uncovered texts (a seeded sample)
+# discovery runs on at most this many uncovered complaints (a seeded sample)
 MAX_TEXTS = 5000
+# and looks for complaints in at most this many uncovered texts (a seeded sample)
+MAX_SCORED = 100_000
 _MIN_CHARS = 6
 
 
@@ -29,7 +32,8 @@ class EmergingThemes:
     ----------
     uncovered : int
         Uncovered texts of at least six characters with a complaint: negative
-        documents, and with a scorer also the negative clauses of mixed ones.
+        documents, and with a scorer the negative clauses of mixed ones (and
+        only negative documents with a negative clause).
     used : int
         How many of them discovery read (a seeded sample of at most 5,000).
     discovery : Discovery or None
@@ -57,7 +61,8 @@ def emerging_themes(
         Seed of the sample and of discovery.
     scorer : SentimentScorer, optional
         A fitted scorer: the negative clauses of uncovered documents that are
-        not negative as a whole are read too, as ``themes discover`` does.
+        not negative as a whole are read too, and negative documents none of
+        whose clauses complains are not, as ``themes discover`` does.
 
     Examples
     --------
@@ -69,20 +74,24 @@ def emerging_themes(
     open_docs = (docs["themes"].fillna("") == "") & (text.str.len() >= _MIN_CHARS)
     negative = docs["sentiment_label"] == "negative"
     candidates = text[open_docs & (negative | (scorer is not None))]
-    if len(candidates) > MAX_TEXTS:
-        candidates = candidates.sample(MAX_TEXTS, random_state=seed).sort_index()
-    read: list[str] = []
-    flags: list[bool] = []
+    if len(candidates) > MAX_SCORED:
+        candidates = candidates.sample(MAX_SCORED, random_state=seed).sort_index()
+    complaints: list[tuple[str, bool]] = []
     for value, is_negative in zip(candidates, negative[candidates.index], strict=True):
-        if is_negative:
-            read.append(value)
-            flags.append(True)
-        elif scorer is not None:
-            complaint = reason_text(value, scorer).text
-            if len(complaint) >= _MIN_CHARS:
-                read.append(complaint)
-                flags.append(False)
-    uncovered = int((open_docs & negative).sum()) + flags.count(False)
+        if scorer is None:
+            complaints.append((value, True))
+            continue
+        complaint = reason_text(value, scorer, negative=bool(is_negative))
+        if len(complaint.text) >= _MIN_CHARS:
+            complaints.append((complaint.text, complaint.negative))
+    uncovered = len(complaints)
+    if uncovered > MAX_TEXTS:
+        rng = np.random.default_rng(seed)
+        complaints = [
+            complaints[i] for i in np.sort(rng.choice(uncovered, MAX_TEXTS, replace=False))
+        ]
+    read = [c for c, _ in complaints]
+    flags = [f for _, f in complaints]
     try:
         discovery = discover_topics(read, k="auto", seed=seed, negative=flags)
     except FeedbackMinerError as error:

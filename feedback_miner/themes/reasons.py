@@ -1,5 +1,6 @@
-"""Which words of a text discovery reads for reasons: a negative text whole, and of a
-mixed one only its negative clauses (味道不错，就是送餐太慢 -> 就是送餐太慢)."""
+"""Which words of a text discovery reads for reasons: a negative text whole, of a mixed
+one only its negative clauses (味道不错，就是送餐太慢 -> 就是送餐太慢), and nothing of a
+text in which no clause complains."""
 
 from __future__ import annotations
 
@@ -29,8 +30,30 @@ class ReasonText:
     negative: bool
 
 
-def reason_text(text: str, scorer: SentimentScorer, *, neutral_band: float = 0.1) -> ReasonText:
+def reason_text(
+    text: str,
+    scorer: SentimentScorer,
+    *,
+    negative: bool | None = None,
+    neutral_band: float = 0.1,
+) -> ReasonText:
     """The complaint in ``text`` (see :class:`ReasonText`).
+
+    A text none of whose clauses the rules read as negative holds no complaint,
+    even when ``negative`` (a label from elsewhere, such as a model adapted to
+    ratings) says the text is negative: its words would make a "reason" of
+    whatever it narrates.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    scorer : SentimentScorer
+        A fitted scorer.
+    negative : bool, optional
+        Whether the text is negative as a whole; by default the scorer's label.
+    neutral_band : float
+        Scores within this band of 0 are neutral.
 
     Examples
     --------
@@ -39,18 +62,23 @@ def reason_text(text: str, scorer: SentimentScorer, *, neutral_band: float = 0.1
     ReasonText(text='就是送餐太慢了', negative=False)
     >>> reason_text("很好吃，下次还来", scorer).text
     ''
+    >>> reason_text("在手机和电视上都用", scorer, negative=True)
+    ReasonText(text='', negative=True)
     """
     scored = scorer.score_document(text)
     if scored.score is None:
-        return ReasonText("", False)
-    if label_score(scored.score, neutral_band=neutral_band) == "negative":
-        return ReasonText(text, True)
+        return ReasonText("", bool(negative))
+    if negative is None:
+        negative = label_score(scored.score, neutral_band=neutral_band) == "negative"
     complaints = [
         clause
         for clause, score in zip(scored.clauses, scored.clause_scores, strict=True)
         if label_score(score, neutral_band=neutral_band) == "negative"
     ]
-    return ReasonText("".join(complaints).strip(), False)
+    if not complaints:
+        return ReasonText("", negative)
+    # a negative text is read whole: its subject often stands in a clause of its own
+    return ReasonText(text if negative else "".join(complaints).strip(), negative)
 
 
 def reason_texts(

@@ -22,6 +22,25 @@ def test_reason_text(scorer, text: str, expected: ReasonText) -> None:
     assert reason_text(text, scorer) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "negative", "expected"),
+    [
+        # labelled negative elsewhere, but no clause complains: nothing to read
+        ("在手机和电视上都用", True, ReasonText("", True)),
+        # labelled negative and a clause complains: read whole, its subject included
+        (
+            "这台车的变速箱，低速顿挫很明显",
+            True,
+            ReasonText("这台车的变速箱，低速顿挫很明显", True),
+        ),
+        # labelled not negative: only the complaint
+        ("网速挺快，可惜续约时价格涨了一百", False, ReasonText("可惜续约时价格涨了一百", False)),
+    ],
+)
+def test_reason_text_with_a_label(scorer, text: str, negative: bool, expected) -> None:
+    assert reason_text(text, scorer, negative=negative) == expected
+
+
 def test_reason_texts_keep_the_order(scorer) -> None:
     texts = ["很好吃，下次还来", "送餐太慢了，差评"]
     assert [r.text for r in reason_texts(texts, scorer)] == ["", "送餐太慢了，差评"]
