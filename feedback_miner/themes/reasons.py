@@ -4,6 +4,8 @@ text in which no clause complains."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +13,24 @@ from ..sentiment import SentimentScorer
 from ..sentiment.rules import label_score
 
 __all__ = ["ReasonText", "reason_text", "reason_texts"]
+
+_BRACKET_EMOTICON = re.compile(r"\[[^\[\]]{1,8}\]")
+_MIN_WORD_CHARS = 2
+
+
+def _has_words(clause: str) -> bool:
+    """Whether ``clause`` says something besides emoticons and emoji: an angry face alone
+    tells how the customer feels, never why.
+
+    Examples
+    --------
+    >>> _has_words("[怒]😡！"), _has_words("太慢了[怒]")
+    (False, True)
+    """
+    rest = _BRACKET_EMOTICON.sub("", clause)
+    return (
+        sum(1 for c in rest if c.isalnum() and unicodedata.category(c) != "So") >= _MIN_WORD_CHARS
+    )
 
 
 @dataclass(frozen=True)
@@ -39,7 +59,8 @@ def reason_text(
 ) -> ReasonText:
     """The complaint in ``text`` (see :class:`ReasonText`).
 
-    A text none of whose clauses the rules read as negative holds no complaint,
+    A text none of whose clauses the rules read as negative holds no complaint
+    (a clause of emoticons alone does not count),
     even when ``negative`` (a label from elsewhere, such as a model adapted to
     ratings) says the text is negative: its words would make a "reason" of
     whatever it narrates.
@@ -73,7 +94,7 @@ def reason_text(
     complaints = [
         clause
         for clause, score in zip(scored.clauses, scored.clause_scores, strict=True)
-        if label_score(score, neutral_band=neutral_band) == "negative"
+        if label_score(score, neutral_band=neutral_band) == "negative" and _has_words(clause)
     ]
     if not complaints:
         return ReasonText("", negative)

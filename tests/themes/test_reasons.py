@@ -27,6 +27,9 @@ def test_reason_text(scorer, text: str, expected: ReasonText) -> None:
     [
         # labelled negative elsewhere, but no clause complains: nothing to read
         ("在手机和电视上都用", True, ReasonText("", True)),
+        # an angry face is no complaint: it says how, not why
+        ("用了一段时间，在手机和电视上都用。[怒]", True, ReasonText("", True)),
+        ("开通会员一年多了。😡", True, ReasonText("", True)),
         # labelled negative and a clause complains: read whole, its subject included
         (
             "这台车的变速箱，低速顿挫很明显",
