@@ -145,14 +145,18 @@ def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
     grid.widths = [8, 18, 9, 10, 34, 34, 80]
     discovery = emerging.discovery
     if discovery is None:
-        grid.put(
-            1,
-            1,
-            t(
+        if emerging.reason == "no_topics":
+            said = t(
+                "在 {n} 条未被任何主题覆盖的抱怨中，没有一个话题为足够多的反馈共有"
+                "(至少 3 条且占 1%)，没有可提议的新主题。",
+                n=emerging.uncovered,
+            )
+        else:
+            said = t(
                 "未被任何主题覆盖的负面反馈只有 {n} 条(至少需要 20 条)，没有可提议的新主题。",
                 n=emerging.uncovered,
-            ),
-        )
+            )
+        grid.put(1, 1, said, WRAP)
         return grid
     grid.put(
         1,

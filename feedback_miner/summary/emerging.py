@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import FeedbackMinerError
 from ..sentiment import SentimentScorer
-from ..themes.discover import Discovery, discover_topics
+from ..themes.discover import MIN_TEXTS, Discovery, discover_topics
 from ..themes.reasons import reason_text
 
 __all__ = ["EmergingThemes", "emerging_themes"]
@@ -39,7 +39,8 @@ class EmergingThemes:
     discovery : Discovery or None
         The topics, when there were enough texts.
     reason : str
-        Why there is no discovery (empty when there is one).
+        Why there is no discovery: ``too_few`` complaints (fewer than 20), or
+        ``no_topics`` (no topic is shared by enough of them); empty when there is one.
     """
 
     uncovered: int
@@ -96,5 +97,6 @@ def emerging_themes(
         discovery = discover_topics(read, k="auto", seed=seed, negative=flags)
     except FeedbackMinerError as error:
         logger.info("no emerging themes: %s", error)
-        return EmergingThemes(uncovered, len(read), None, "too_few")
+        reason = "too_few" if len(read) < MIN_TEXTS else "no_topics"
+        return EmergingThemes(uncovered, len(read), None, reason)
     return EmergingThemes(uncovered, len(read), discovery)

@@ -25,6 +25,7 @@ then merged (:mod:`~feedback_miner.themes.topics`).
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from .vocabulary import ReasonVocabulary, learn_phrases
 
 __all__ = [
     "AUTO_RANGE",
+    "MIN_TEXTS",
     "DiscoveredTopic",
     "Discovery",
     "discover_topics",
@@ -52,7 +54,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_MIN_DOCS = 20
+MIN_TEXTS = 20
+_MIN_TOPIC_TEXTS = 3
+_MIN_TOPIC_SHARE = 0.01
 AUTO_RANGE = range(3, 16)
 _SAMPLES = 5
 _SAMPLE_SHARE = 0.8
@@ -182,11 +186,13 @@ def discover_topics(
     Raises
     ------
     FeedbackMinerError
-        With fewer than 20 texts, fewer distinct words than topics, or a bad ``k``.
+        With fewer than 20 texts, fewer distinct words than topics, a bad ``k``,
+        or when no topic holds at least 3 texts (and 1% of them): topics
+        smaller than that are left out, their texts get -1.
     """
-    if len(texts) < _MIN_DOCS:
+    if len(texts) < MIN_TEXTS:
         raise FeedbackMinerError(
-            f"discovery needs at least {_MIN_DOCS} texts; there are {len(texts)}. "
+            f"discovery needs at least {MIN_TEXTS} texts; there are {len(texts)}. "
             "Add more feedback, or use --all to include texts the taxonomy already covers."
         )
     if vocabulary is None:
@@ -221,6 +227,19 @@ def discover_topics(
     assignments, merged = merge_overlapping(assignments, weights, components)
     if merged:
         reason += f"; {merged} overlapping topic{'s' if merged > 1 else ''} merged"
+    # a handful of texts is an anecdote, not a theme to adopt
+    least = max(_MIN_TOPIC_TEXTS, math.ceil(_MIN_TOPIC_SHARE * len(texts)))
+    sizes = np.bincount(assignments[assignments >= 0], minlength=weights.shape[1])
+    small = [t for t in range(len(sizes)) if 0 < sizes[t] < least]
+    if small:
+        assignments = np.where(np.isin(assignments, small), -1, assignments)
+        reason += f"; {len(small)} topic{'s' if len(small) > 1 else ''} of fewer than {least} texts left out"
+    if not (assignments >= 0).any():
+        raise FeedbackMinerError(
+            f"no topic is shared by at least {least} of the {len(texts)} texts; there is "
+            "nothing to propose. Add more feedback, or use --all to include texts the "
+            "taxonomy already covers."
+        )
     topics, assignments = build_topics(
         texts,
         words,

@@ -44,6 +44,13 @@ def test_auto_k_finds_the_number_of_categories(corpus, tokenizer) -> None:
     assert auto.k_reason.startswith("k = 4 of 3-15: refitted on 5 random 80% samples")
 
 
+def test_small_topics_are_left_out(corpus, tokenizer) -> None:
+    texts = [*corpus[0][:100], "光猫闪红灯", "光猫闪红灯了"]  # two texts: an anecdote
+    many = discover_topics(texts, k=12, seed=0, tokenizer=tokenizer)
+    assert min(t.size for t in many.topics) >= 3
+    assert "of fewer than 3 texts left out" in many.k_reason
+
+
 def test_topics_are_numbered_by_size_and_match_the_assignments(found) -> None:
     sizes = [t.size for t in found.topics]
     assert [t.index for t in found.topics] == list(range(found.k))
@@ -116,6 +123,14 @@ def test_toml_blocks_parse_as_a_taxonomy(found) -> None:
             ["网速太慢", "光猫坏了", "网速不稳", "光猫闪红灯"] * 6,
             9,
             "-k is 9; use a number from 2 to 2, or auto (the texts have 3 words that recur).",
+        ),
+        (
+            # six words of two texts each among 600: no topic reaches 1% of the texts
+            ["差评，太失望了"] * 588
+            + [f"{w}有问题" for w in ("网速", "光猫", "油耗", "变速箱", "退款", "发票")] * 2,
+            5,
+            "no topic is shared by at least 6 of the 600 texts; there is nothing to propose. Add "
+            "more feedback, or use --all to include texts the taxonomy already covers.",
         ),
     ],
 )
