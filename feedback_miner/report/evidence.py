@@ -10,7 +10,7 @@ from ..summary import Summary
 from .cells import Grid
 from .i18n import Labels
 from .layout import FIRST_ROW, Layout
-from .style import DATE, HEADER, PERCENT, SECTION, WRAP
+from .style import DATE, HEADER, PERCENT, SECTION
 
 __all__ = ["churn_types_sheet", "competitors_sheet", "emerging_sheet", "quotes_sheet"]
 
@@ -140,9 +140,10 @@ def competitors_sheet(grid: Grid, result: AnalysisResult, summary: Summary, t: L
 
 def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
     """Topics discovery found in the complaints no theme covers, each with its name, size,
-    share of negative texts, coherence in words, keywords and quotes, and how to adopt one."""
+    share of negative texts, coherence, keywords and three quotes; how the number of
+    topics was chosen, what coherence means, and how to adopt a topic."""
     emerging = summary.emerging
-    grid.widths = [8, 18, 9, 10, 34, 34, 80]
+    grid.widths = [6, 16, 8, 9, 16, 40, 50, 50, 50]
     discovery = emerging.discovery
     if discovery is None:
         if emerging.reason == "no_topics":
@@ -156,8 +157,9 @@ def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
                 "未被任何主题覆盖的负面反馈只有 {n} 条(至少需要 20 条)，没有可提议的新主题。",
                 n=emerging.uncovered,
             )
-        grid.put(1, 1, said, WRAP)
+        grid.put(1, 1, said)
         return grid
+    # the notes stay on one line each and run across the empty cells beside them
     grid.put(
         1,
         1,
@@ -167,7 +169,6 @@ def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
             n=emerging.uncovered,
             used=emerging.used,
         ),
-        WRAP,
     )
     if discovery.stability_by_k:
         candidates = sorted(discovery.stability_by_k)
@@ -181,17 +182,24 @@ def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
             stability=f"{discovery.stability_by_k[discovery.fitted_k]:.2f}",
         )
         if discovery.fitted_k != discovery.k:
-            why += t("关键词或文本重叠的 {m} 个话题已合并。", m=discovery.fitted_k - discovery.k)
-        grid.put(2, 1, why, WRAP)
+            why += t("重叠或过小的 {m} 个话题已合并或略去。", m=discovery.fitted_k - discovery.k)
+        grid.put(2, 1, why)
     grid.put(
         3,
+        1,
+        t(
+            "一致性：好 = 关键词常在同一条反馈中一起出现(NPMI 不低于 0.1)；"
+            "弱 = 关键词很少一起出现，采用前请先读例句。"
+        ),
+    )
+    grid.put(
+        4,
         1,
         t(
             "如何采用：运行 feedback-miner themes discover 输入文件 -o proposed.toml，"
             "把话题对应的 [[themes]] 段粘贴进分类文件(taxonomy)，改名、保留合适的关键词，"
             "再用 analyze --taxonomy 分类文件.toml 重新分析。"
         ),
-        WRAP,
     )
     rows = [
         {
@@ -199,17 +207,19 @@ def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
             "name": topic.name,
             "size": topic.size,
             "negative": topic.share_negative,
-            "coherence": _coherence_text(topic.coherence_label, topic.coherence, t),
+            "coherence": t(
+                "好 (NPMI {score})" if topic.coherence_label == "good" else "弱 (NPMI {score})",
+                score=f"{topic.coherence:.2f}",
+            ),
             "keywords": "、".join(topic.keywords),
-            "quotes": "\n".join(f"「{q}」" for q in topic.quotes),
+            **{f"quote{i}": f"「{q}」" for i, q in enumerate(topic.quotes, start=1)},
         }
         for topic in discovery.topics
     ]
+    columns = ["topic", "name", "size", "negative", "coherence", "keywords"]
     grid.table(
-        pd.DataFrame(
-            rows, columns=["topic", "name", "size", "negative", "coherence", "keywords", "quotes"]
-        ),
-        start_row=5,
+        pd.DataFrame(rows, columns=[*columns, "quote1", "quote2", "quote3"]),
+        start_row=6,
         headers=[
             t("话题"),
             t("名称"),
@@ -217,16 +227,11 @@ def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
             t("负面占比"),
             t("一致性"),
             t("关键词"),
-            t("例句"),
+            t("例句 1"),
+            t("例句 2"),
+            t("例句 3"),
         ],
         formats={"negative": PERCENT},
         header_style=HEADER,
-        wrap=("coherence", "keywords", "quotes"),
     )
     return grid
-
-
-def _coherence_text(label: str, score: float, t: Labels) -> str:
-    if label == "good":
-        return t("好(NPMI {score})：关键词常在同一条反馈中一起出现", score=f"{score:.2f}")
-    return t("弱(NPMI {score})：关键词很少一起出现，采用前请先读例句", score=f"{score:.2f}")

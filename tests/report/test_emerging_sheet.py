@@ -31,22 +31,35 @@ def test_the_sheet_lists_the_proposals(discovery) -> None:
     rows = _values(grid)
     assert rows[1][0].startswith("在 240 条未被任何主题覆盖的抱怨")
     assert rows[2][0].startswith(f"话题数 {discovery.k}：在 3-15 个之间")
-    assert rows[3][0].startswith("如何采用：运行 feedback-miner themes discover")
-    assert rows[5] == ["话题", "名称", "文档数", "负面占比", "一致性", "关键词", "例句"]
-    table = [rows[r] for r in range(6, 6 + discovery.k)]
+    assert rows[3][0].startswith("一致性：好 = 关键词常在同一条反馈中一起出现")
+    assert rows[4][0].startswith("如何采用：运行 feedback-miner themes discover")
+    assert rows[6] == [
+        "话题",
+        "名称",
+        "文档数",
+        "负面占比",
+        "一致性",
+        "关键词",
+        "例句 1",
+        "例句 2",
+        "例句 3",
+    ]
+    table = [rows[r] for r in range(7, 7 + discovery.k)]
     for row, topic in zip(table, discovery.topics, strict=True):
         assert row[:4] == [topic.index + 1, topic.name, topic.size, topic.share_negative]
-        assert row[4].startswith("好(NPMI" if topic.coherence_label == "good" else "弱(NPMI")
+        label = "好" if topic.coherence_label == "good" else "弱"
+        assert row[4] == f"{label} (NPMI {topic.coherence:.2f})"
         assert row[5] == "、".join(topic.keywords)
-        assert row[6].split("\n") == [f"「{q}」" for q in topic.quotes]
+        assert row[6:] == [f"「{q}」" for q in topic.quotes]
 
 
 def test_the_sheet_in_english(discovery) -> None:
     emerging = EmergingThemes(240, 240, discovery)
     grid = emerging_sheet(Grid("New themes"), SimpleNamespace(emerging=emerging), Labels("en"))
     rows = _values(grid)
-    assert rows[3][0].startswith("To adopt one: run feedback-miner themes discover INPUT")
-    assert rows[5][:4] == ["Topic", "Name", "Documents", "Share negative"]
+    assert rows[4][0].startswith("To adopt one: run feedback-miner themes discover INPUT")
+    assert rows[6][:5] == ["Topic", "Name", "Documents", "Share negative", "Coherence"]
+    assert rows[7][4].startswith(("good (NPMI", "weak (NPMI"))
 
 
 @pytest.mark.parametrize(

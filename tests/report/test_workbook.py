@@ -200,7 +200,7 @@ def test_new_theme_sheet_says_what_discovery_found(workbook, result: AnalysisRes
         assert emerging.reason == "no_topics"
         assert "没有可提议的新主题" in sheet["A1"].value
         return
-    rows = _rows(sheet, first=6)
+    rows = _rows(sheet, first=7)
     topics = emerging.discovery.topics
     assert [(r[0], r[1], r[2]) for r in rows] == [(t.index + 1, t.name, t.size) for t in topics]
 
