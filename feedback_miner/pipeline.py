@@ -282,6 +282,7 @@ def analyze(
             segment_columns=segment_columns,
             neutral_band=neutral_band,
             seed=seed,
+            scorer=scorer,
         )
         timings["summary"] = time.perf_counter() - started
     settings = RunSettings(

@@ -336,40 +336,53 @@ def test_sentiment_bad_rating_column(tmp_path: Path, capsys, column: str, messag
     assert run_error(argv, capsys) == f"feedback-miner: error: {source}: {message}"
 
 
-def test_themes_discover_writes_toml_and_assignments(fixtures_dir: Path, tmp_path: Path) -> None:
+def test_themes_discover_writes_toml_and_assignments(tmp_path: Path, capsys) -> None:
     import tomllib
+    from review_corpus import review_corpus
 
-    pools = tomllib.loads((fixtures_dir / "topics.toml").read_text(encoding="utf-8"))["topics"]
-    rows = [
-        s + c for pool in pools.values() for s in pool["subjects"] for c in pool["comments"][:5]
-    ]
+    frame = review_corpus(30, seed=3)
+    frame = frame[frame["category"].isin(["phone", "hotel", "credit", "car"])]
     source = tmp_path / "feedback.csv"
-    pd.DataFrame({"反馈内容": [*rows, "无"]}).to_csv(source, index=False)
+    pd.DataFrame({"反馈内容": [*frame["text"], "无"]}).to_csv(source, index=False)
     argv = [
         "themes",
         "discover",
         str(source),
-        "-k",
-        "6",
         "--all",
         "-o",
         str(tmp_path / "p.toml"),
         "--assignments",
         str(tmp_path / "a.csv"),
-        "--quiet",
     ]
     assert main(argv) == 0
+    said = capsys.readouterr().err
+    assert f"looking for topics in {len(frame)} (all texts)" in said
+    assert "k = 4 of 3-15: refitted on 5 random 80% samples" in said
     from feedback_miner.themes import parse_taxonomy
 
-    proposed = parse_taxonomy(
-        '[taxonomy]\nname = "p"\n' + (tmp_path / "p.toml").read_text(encoding="utf-8")
-    )
-    assert 1 <= len(proposed.themes) <= 6
+    text = (tmp_path / "p.toml").read_text(encoding="utf-8")
+    proposed = parse_taxonomy('[taxonomy]\nname = "p"\n' + text)
+    assert len(proposed.themes) == 4
+    assert tomllib.loads(text)["themes"][0]["id"] == "emerging_1"
     assignments = pd.read_csv(tmp_path / "a.csv")
     assert list(assignments.columns) == ["file", "row", "doc_id", "topic"]
-    assert assignments["row"].tolist() == list(range(1, len(rows) + 2))  # every input row, in order
+    assert assignments["row"].tolist() == list(range(1, len(frame) + 2))  # every row, in order
     assert assignments["topic"].iloc[-1] == -1  # the rejected non-answer
-    assert set(assignments["topic"][:-1]) <= set(range(6))
+    assert set(assignments["topic"][:-1]) - {-1} == set(range(4))  # -1: a text of no reason words
+
+
+def test_themes_discover_reads_only_uncovered_complaints(tmp_path: Path, capsys) -> None:
+    rows = [f"第{i}次，app闪退，登录不上" for i in range(12)]  # the app pack covers these
+    rows += [f"第{i}次，光猫闪红灯，师傅不上门" for i in range(12)]
+    rows += [f"第{i}次，光猫很好，师傅准时上门" for i in range(12)]  # praise: not read
+    source = tmp_path / "feedback.csv"
+    pd.DataFrame({"反馈内容": rows}).to_csv(source, index=False)
+    argv = ["themes", "discover", str(source), "--taxonomy", "app", "-o", str(tmp_path / "p.toml")]
+    argv.append("--quiet")
+    assert run_error(argv, capsys) == (
+        "feedback-miner: error: discovery needs at least 20 texts; there are 12. Add more "
+        "feedback, or use --all to include texts the taxonomy already covers."
+    )
 
 
 def test_themes_discover_bad_output_name(samples_dir: Path, capsys) -> None:

@@ -106,8 +106,14 @@ def register(commands: Any) -> None:
 def _run_discover(args: argparse.Namespace) -> int:
     from ..ingest import ingest_files
     from ..report import check_output_path, check_table_path, replacing, write_table_file
+    from ..sentiment.rules import label_score
     from ..stages import AnalyzerSpec, build_stages
-    from ..themes.discover import discover_topics, to_toml, topic_assignments
+    from ..text.boilerplate import find_boilerplate, known_handles
+    from ..text.entities import EntityFinder
+    from ..themes.discover import discover_topics
+    from ..themes.proposals import to_toml, topic_assignments
+    from ..themes.reasons import reason_text
+    from ..themes.vocabulary import ReasonVocabulary
 
     if args.output.suffix.lower() != ".toml":
         raise FeedbackMinerError(
@@ -118,19 +124,43 @@ def _run_discover(args: argparse.Namespace) -> int:
         check_table_path(args.assignments, "--assignments")
     ingested = ingest_files(args.inputs, ingest_options(args), row_numbers=True)
     records = ingested.records
-    taxonomy = _taxonomy_for(args, records["text"].tolist())
-    matcher = build_stages(AnalyzerSpec(taxonomy=taxonomy)).matcher
     texts = records["text"].tolist()
-    matrix = matcher.transform(texts).to_numpy()
-    covered = [bool(row.any()) for row in matrix]
-    modelled = [i for i in range(len(texts)) if args.all or not covered[i]]
+    taxonomy = _taxonomy_for(args, texts)
+    stages = build_stages(AnalyzerSpec(taxonomy=taxonomy))
+    matcher, scorer = stages.matcher, stages.scorer
+    covered = [bool(row.any()) for row in matcher.transform(texts).to_numpy()]
+    modelled: list[int] = []
+    read: list[str] = []
+    negative: list[bool] = []
+    for i, text in enumerate(texts):
+        if args.all:
+            score = scorer.score_document(text).score
+            modelled.append(i)
+            read.append(text)
+            negative.append(score is not None and label_score(score) == "negative")
+        elif not covered[i]:
+            complaint = reason_text(text, scorer)
+            if complaint.text:
+                modelled.append(i)
+                read.append(complaint.text)
+                negative.append(complaint.negative)
+    scope = "all texts" if args.all else "the complaints no theme covers"
     say(
         args,
-        f"{len(texts)} texts, {len(texts) - len(modelled)} covered by the taxonomy; "
-        f"looking for topics in {len(modelled)}.",
+        f"{len(texts)} texts, {sum(covered)} covered by the taxonomy; "
+        f"looking for topics in {len(modelled)} ({scope}).",
+    )
+    finder = EntityFinder(
+        names=taxonomy.competitors,
+        handles=known_handles(texts),
+        boilerplate=find_boilerplate(texts),
     )
     found = discover_topics(
-        [texts[i] for i in modelled], k=args.k, seed=args.seed, tokenizer=matcher.tokenizer_
+        read,
+        k=args.k,
+        seed=args.seed,
+        vocabulary=ReasonVocabulary(matcher.tokenizer_, finder=finder),
+        negative=negative,
     )
     with replacing(args.output, "-o") as temporary:
         temporary.write_text(to_toml(found) + "\n", encoding="utf-8")
@@ -142,8 +172,10 @@ def _run_discover(args: argparse.Namespace) -> int:
             records, ingested.rejects, [f.file for f in ingested.files], topic
         )
         write_table_file(table, args.assignments, raw=args.raw_csv, option="--assignments")
-    sizes = ", ".join(str(t.size) for t in sorted(found.topics, key=lambda t: -t.size) if t.size)
-    say(args, f"{found.k} topics (texts per topic: {sizes}) -> {args.output}")
+    say(args, f"{found.k_reason}.")
+    for t in found.topics:
+        say(args, f"  topic {t.index} {t.name}: {t.size} texts; {'·'.join(t.keywords[:5])}")
+    say(args, f"{found.k} topics -> {args.output}")
     return 0
 
 

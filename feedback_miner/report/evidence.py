@@ -10,7 +10,7 @@ from ..summary import Summary
 from .cells import Grid
 from .i18n import Labels
 from .layout import FIRST_ROW, Layout
-from .style import DATE, HEADER, PERCENT, SECTION, WRAP
+from .style import DATE, HEADER, PERCENT, SECTION
 
 __all__ = ["churn_types_sheet", "competitors_sheet", "emerging_sheet", "quotes_sheet"]
 
@@ -139,48 +139,99 @@ def competitors_sheet(grid: Grid, result: AnalysisResult, summary: Summary, t: L
 
 
 def emerging_sheet(grid: Grid, summary: Summary, t: Labels) -> Grid:
-    """Topics discovery found in the negative feedback no theme covers."""
+    """Topics discovery found in the complaints no theme covers, each with its name, size,
+    share of negative texts, coherence, keywords and three quotes; how the number of
+    topics was chosen, what coherence means, and how to adopt a topic."""
     emerging = summary.emerging
-    grid.widths = [10, 10, 10, 40, 80]
-    if emerging.discovery is None:
-        grid.put(
-            1,
-            1,
-            t(
+    grid.widths = [6, 16, 8, 9, 16, 40, 50, 50, 50]
+    discovery = emerging.discovery
+    if discovery is None:
+        if emerging.reason == "no_topics":
+            said = t(
+                "在 {n} 条未被任何主题覆盖的抱怨中，没有一个话题为足够多的反馈共有"
+                "(至少 3 条且占 1%)，没有可提议的新主题。",
+                n=emerging.uncovered,
+            )
+        else:
+            said = t(
                 "未被任何主题覆盖的负面反馈只有 {n} 条(至少需要 20 条)，没有可提议的新主题。",
                 n=emerging.uncovered,
-            ),
-        )
+            )
+        grid.put(1, 1, said)
         return grid
+    # the notes stay on one line each and run across the empty cells beside them
     grid.put(
         1,
         1,
         t(
-            "在 {n} 条未被任何主题覆盖的负面反馈中(读取了 {used} 条)自动发现的话题，"
-            "供补充分类(taxonomy)参考；确认后可用 feedback-miner themes discover 生成 TOML。",
+            "在 {n} 条未被任何主题覆盖的抱怨(负面反馈，以及其他反馈中的负面子句)中(读取了 {used} 条)"
+            "自动发现的原因话题；情绪词、虚词、品牌名、@账号和模板文字不参与。",
             n=emerging.uncovered,
             used=emerging.used,
         ),
-        WRAP,
     )
-    topics = sorted(emerging.discovery.topics, key=lambda topic: (-topic.size, topic.index))
+    if discovery.stability_by_k:
+        candidates = sorted(discovery.stability_by_k)
+        why = t(
+            "话题数 {k}：在 {low}-{high} 个之间，用随机抽取的 80% 文本重新拟合 5 次，"
+            "分成 {fitted} 个话题时文本的归属最稳定(稳定性 {stability})。",
+            k=discovery.k,
+            low=candidates[0],
+            high=candidates[-1],
+            fitted=discovery.fitted_k,
+            stability=f"{discovery.stability_by_k[discovery.fitted_k]:.2f}",
+        )
+        if discovery.fitted_k != discovery.k:
+            why += t("重叠或过小的 {m} 个话题已合并或略去。", m=discovery.fitted_k - discovery.k)
+        grid.put(2, 1, why)
+    grid.put(
+        3,
+        1,
+        t(
+            "一致性：好 = 关键词常在同一条反馈中一起出现(NPMI 不低于 0.1)；"
+            "弱 = 关键词很少一起出现，采用前请先读例句。"
+        ),
+    )
+    grid.put(
+        4,
+        1,
+        t(
+            "如何采用：运行 feedback-miner themes discover 输入文件 -o proposed.toml，"
+            "把话题对应的 [[themes]] 段粘贴进分类文件(taxonomy)，改名、保留合适的关键词，"
+            "再用 analyze --taxonomy 分类文件.toml 重新分析。"
+        ),
+    )
     rows = [
         {
             "topic": topic.index + 1,
+            "name": topic.name,
             "size": topic.size,
-            "coherence": topic.coherence,
+            "negative": topic.share_negative,
+            "coherence": t(
+                "好 (NPMI {score})" if topic.coherence_label == "good" else "弱 (NPMI {score})",
+                score=f"{topic.coherence:.2f}",
+            ),
             "keywords": "、".join(topic.keywords),
-            "quotes": "\n".join(f"「{q}」" for q in topic.quotes),
+            **{f"quote{i}": f"「{q}」" for i, q in enumerate(topic.quotes, start=1)},
         }
-        for topic in topics
-        if topic.size
+        for topic in discovery.topics
     ]
+    columns = ["topic", "name", "size", "negative", "coherence", "keywords"]
     grid.table(
-        pd.DataFrame(rows, columns=["topic", "size", "coherence", "keywords", "quotes"]),
-        start_row=3,
-        headers=[t("话题"), t("文档数"), t("一致性"), t("关键词"), t("例句")],
-        formats={"coherence": "0.000"},
+        pd.DataFrame(rows, columns=[*columns, "quote1", "quote2", "quote3"]),
+        start_row=6,
+        headers=[
+            t("话题"),
+            t("名称"),
+            t("文档数"),
+            t("负面占比"),
+            t("一致性"),
+            t("关键词"),
+            t("例句 1"),
+            t("例句 2"),
+            t("例句 3"),
+        ],
+        formats={"negative": PERCENT},
         header_style=HEADER,
-        wrap=("keywords", "quotes"),
     )
     return grid

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..attribution import AttributionResult, ChurnLabels
 from ..errors import FeedbackMinerError
+from ..sentiment import SentimentScorer
 from ..themes import Taxonomy
 from .emerging import EmergingThemes, emerging_themes
 from .quotes import QUOTE_COLUMNS, representative_quotes
@@ -137,8 +138,11 @@ def summarize(
     segment_columns: Sequence[str] = (),
     neutral_band: float = 0.1,
     seed: int = 0,
+    scorer: SentimentScorer | None = None,
 ) -> Summary:
     """Compute every summary of :class:`Summary`.
+
+    ``scorer`` (fitted) lets emerging themes read the negative clauses of mixed documents.
 
     Raises
     ------
@@ -187,5 +191,5 @@ def summarize(
         segments={c: segment_shares(rolled, mentioned, c, labels) for c in columns},
         churn_types=churn_type_split(docs, labels),
         competitors=competitor_table(docs, labels),
-        emerging=emerging_themes(docs, seed=seed),
+        emerging=emerging_themes(docs, seed=seed, scorer=scorer),
     )

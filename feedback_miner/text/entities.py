@@ -363,6 +363,17 @@ class EntityFinder:
             chars[entity.start : entity.end] = mark * (entity.end - entity.start)
         return EntityView(text, "".join(chars), entities)
 
+    def quote(self, text: str) -> str:
+        """``text`` as a quote shows it: organisation names kept, the other entities
+        (handles, links, boilerplate ...) left out.
+
+        Examples
+        --------
+        >>> EntityFinder().quote("@中国联通客服 中国联通的信号太差 http://t.cn/A6x")
+        '中国联通的信号太差'
+        """
+        return self.view(text).evidence(0, len(text))
+
     def strip(self, text: str) -> str:
         """``text`` without its entities (organisation names too), spaces folded."""
         masked = self.view(text).masked

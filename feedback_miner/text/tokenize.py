@@ -77,6 +77,7 @@ class ChineseTokenizer:
         self._split_words = frozenset(w.lower() for w in split_words if w)
         self._longest_split_word = max((len(w) for w in self._split_words), default=0)
         self._splits: dict[str, tuple[str, ...]] = {}
+        self._tags: dict[str, str] | None = None
         self.stopwords = load_stopwords()
         if base is not None:
             base._jieba.check_initialized()
@@ -111,6 +112,24 @@ class ChineseTokenizer:
         """
         self._jieba.check_initialized()
         return int(self._jieba.FREQ.get(word, 0) or 0)
+
+    def word_tag(self, word: str) -> str:
+        """The part of speech jieba's dictionary gives ``word`` (``n``, ``v``, ``d`` ...),
+        or ``""`` for a word it does not list.
+
+        Examples
+        --------
+        >>> tok = ChineseTokenizer()
+        >>> tok.word_tag("网速"), tok.word_tag("已经")
+        ('n', 'd')
+        """
+        if self._tags is None:
+            from jieba.posseg import POSTokenizer
+
+            # the tagger reads the dictionary file of this instance, never jieba's globals
+            tagger = POSTokenizer(self._jieba)
+            self._tags = {**tagger.word_tag_tab, **self._jieba.user_word_tag_tab}
+        return str(self._tags.get(word, "") or "")
 
     def cut(self, text: str) -> list[str]:
         """Return the tokens of ``text`` without whitespace and punctuation tokens.

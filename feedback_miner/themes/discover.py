@@ -1,103 +1,159 @@
 """Discovering emerging themes the taxonomy misses.
 
-Short Chinese feedback gives a topic model little to work with: a few words
-per text, usually about one thing. We use non-negative matrix factorisation
-(scikit-learn) of TF-IDF weighted word counts, with words from our own
-tokenizer (stopwords, numbers and single characters removed), and give each
-text the topic that dominates it. NMF is deterministic for a given seed, fast,
-and on short texts separates topics better than LDA's bag-of-words mixture.
-With ``k="auto"`` the number of topics is chosen by topic coherence (NPMI,
-gensim's CoherenceModel) over a range of candidates.
+The texts are cut into the words that can name a reason
+(:class:`~feedback_miner.themes.vocabulary.ReasonVocabulary`: no moods,
+function words, brands, handles or boilerplate; collocations joined into
+phrases) and factorised with non-negative matrix factorisation (scikit-learn)
+of their TF-IDF weights; each text takes the topic that dominates it.
+
+Why NMF: ``benchmarks/eval_discover.py`` compares it on the same words with
+gensim's LdaModel and tomotopy's LDA. On short feedback, where a text holds a
+few words about one thing, NMF finds the categories as well as or better than
+the sampled models, is deterministic for a seed and runs in a fraction of
+their time, and it needs no extra dependency.
+
+``k="auto"`` chooses the number of topics by *stability* (Greene, O'Callaghan
+and Cunningham 2014): for each candidate k the model is refitted on random
+80% samples of the texts, and the k whose samples put the texts into the same
+topics (adjusted Rand index) is kept; of candidates within one standard error
+of the most stable, the smallest. Too few topics glue reasons together in ways that change from
+sample to sample, too many split them arbitrarily; the right number is the
+one the data keeps giving. Topics whose top words or documents overlap are
+then merged (:mod:`~feedback_miner.themes.topics`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score
 
 from ..errors import FeedbackMinerError
 from ..text import ChineseTokenizer
+from ..text.boilerplate import find_boilerplate, known_handles
+from ..text.entities import EntityFinder
+from .topics import DiscoveredTopic, build_topics, merge_overlapping
+from .vocabulary import ReasonVocabulary, learn_phrases
 
 __all__ = [
-    "ASSIGNMENT_COLUMNS",
+    "AUTO_RANGE",
+    "MIN_TEXTS",
     "DiscoveredTopic",
     "Discovery",
     "discover_topics",
-    "to_toml",
-    "topic_assignments",
+    "reason_words",
 ]
 
 logger = logging.getLogger(__name__)
 
-_WORD = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,})$")
-_TOP_TERMS = 12
-_MIN_DOCS = 20
-_AUTO_RANGE = range(3, 13)
-ASSIGNMENT_COLUMNS = ("file", "row", "doc_id", "topic")
-
-
-@dataclass(frozen=True)
-class DiscoveredTopic:
-    """One proposed theme.
-
-    Attributes
-    ----------
-    index : int
-        Topic number (the ``topic`` of ``--assignments``).
-    keywords : tuple of str
-        Its top words, most characteristic first.
-    size : int
-        Texts assigned to it.
-    coherence : float
-        NPMI coherence of its top words (-1 to 1; higher is better).
-    quotes : tuple of str
-        The three texts that express it most strongly.
-    """
-
-    index: int
-    keywords: tuple[str, ...]
-    size: int
-    coherence: float
-    quotes: tuple[str, ...]
+MIN_TEXTS = 20
+_MIN_TOPIC_TEXTS = 3
+_MIN_TOPIC_SHARE = 0.01
+AUTO_RANGE = range(3, 16)
+_SAMPLES = 5
+_SAMPLE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
 class Discovery:
-    """Topics and the topic of each text (-1 for texts with none of the kept words)."""
+    """Topics, the topic of each text (-1 for texts without any kept word), and how k was chosen.
+
+    Attributes
+    ----------
+    topics : tuple of DiscoveredTopic
+        The topics, largest first; ``topics[i].index == i``.
+    assignments : numpy.ndarray
+        The topic of each text, -1 for none.
+    k : int
+        Number of topics after merging.
+    fitted_k : int
+        Number of topics the factorisation was fitted with (given or chosen).
+    stability_by_k : dict
+        For ``k="auto"``: each candidate's stability (0-1).
+    k_reason : str
+        In words, which k was used and why.
+    """
 
     topics: tuple[DiscoveredTopic, ...]
     assignments: np.ndarray
     k: int
-    coherence_by_k: dict[int, float]
+    fitted_k: int
+    stability_by_k: dict[int, float]
+    k_reason: str
 
 
-def _tokens(texts: Sequence[str], tokenizer: ChineseTokenizer) -> list[list[str]]:
-    return [[t for t in tokenizer.content_tokens(text) if _WORD.match(t)] for text in texts]
-
-
-def _coherence(topics: list[list[str]], tokenized: list[list[str]]) -> list[float]:
-    from gensim.corpora import Dictionary
-    from gensim.models.coherencemodel import CoherenceModel
-
-    dictionary = Dictionary(tokenized)
-    model = CoherenceModel(
-        topics=topics, texts=tokenized, dictionary=dictionary, coherence="c_npmi", processes=1
-    )
-    return [float(c) for c in model.get_coherence_per_topic()]
+def reason_words(
+    texts: Sequence[str], vocabulary: ReasonVocabulary
+) -> tuple[list[list[str]], list[list[list[str]]]]:
+    """The reason words of each text (phrases joined) and its runs of content words."""
+    runs = [vocabulary.runs(text) for text in texts]
+    phrases = learn_phrases(runs)
+    return [vocabulary.words(r, phrases) for r in runs], runs
 
 
 def _fit(matrix: object, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400)
-    weights = model.fit_transform(matrix)
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=300, tol=1e-3)
+    # a topic count that fits the data exactly leaves a rounding-negative error (sqrt warns),
+    # and 300 iterations settle the topics even where the loss still creeps down
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(matrix)
     return weights, model.components_
+
+
+def _stability(matrix: object, k: int, weights: np.ndarray, seed: int) -> tuple[float, float]:
+    """Mean agreement (adjusted Rand index) between the topics ``weights`` give the texts
+    and those of models refitted on random samples of them, and its standard error."""
+    rng = np.random.default_rng(seed + 1000 * k)
+    n = matrix.shape[0]  # type: ignore[attr-defined]
+    reference = weights.argmax(axis=1)
+    scores = []
+    for sample in range(_SAMPLES):
+        rows = np.sort(rng.choice(n, size=int(_SAMPLE_SHARE * n), replace=False))
+        refitted, _ = _fit(matrix[rows], k, seed + sample + 1)  # type: ignore[index]
+        scores.append(float(adjusted_rand_score(reference[rows], refitted.argmax(axis=1))))
+    return float(np.mean(scores)), float(np.std(scores, ddof=1) / np.sqrt(len(scores)))
+
+
+def _choose_k(
+    matrix: object, candidates: list[int], seed: int
+) -> tuple[int, dict[int, float], dict[int, tuple[np.ndarray, np.ndarray]], str]:
+    fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    scores: dict[int, float] = {}
+    errors: dict[int, float] = {}
+    for k in candidates:
+        fits[k] = _fit(matrix, k, seed)
+        scores[k], errors[k] = _stability(matrix, k, fits[k][0], seed)
+        logger.info("k=%d: stability %.3f (standard error %.3f)", k, scores[k], errors[k])
+    best = max(scores, key=lambda k: (scores[k], -k))
+    # the one-standard-error rule: the fewest topics as stable as the best within its noise
+    chosen = min(k for k, s in scores.items() if s >= scores[best] - errors[best])
+    head = (
+        f"k = {chosen} of {candidates[0]}-{candidates[-1]}: refitted on {_SAMPLES} random "
+        f"{_SAMPLE_SHARE:.0%} samples of the texts, "
+    )
+    if best == chosen:
+        runner_up = max((k for k in scores if k != chosen), key=lambda k: scores[k], default=None)
+        reason = head + (
+            f"its topics held the same texts most consistently (stability {scores[chosen]:.2f}"
+            + (f"; next best k = {runner_up}: {scores[runner_up]:.2f}" if runner_up else "")
+            + ")"
+        )
+    else:
+        reason = head + (
+            f"k = {best} was the most stable ({scores[best]:.2f}) but k = {chosen} "
+            f"({scores[chosen]:.2f}) is within one standard error ({errors[best]:.2f}) of it, "
+            "so the fewer topics are kept"
+        )
+    return chosen, scores, fits, reason
 
 
 def discover_topics(
@@ -106,161 +162,91 @@ def discover_topics(
     k: int | str = "auto",
     seed: int = 0,
     tokenizer: ChineseTokenizer | None = None,
+    vocabulary: ReasonVocabulary | None = None,
+    negative: Sequence[bool] | None = None,
 ) -> Discovery:
-    """Find topics in ``texts``.
+    """Find the reasons ``texts`` talk about.
 
     Parameters
     ----------
     texts : sequence of str
         The texts (already cleaned).
     k : int or "auto"
-        Number of topics, or ``"auto"`` to choose 3-12 by mean NPMI coherence.
+        Number of topics, or ``"auto"`` to choose 3-15 by stability.
     seed : int
-        Seed of the factorisation; same texts and seed give the same topics.
+        Seed of the factorisation and the samples; same texts and seed give the same topics.
     tokenizer : ChineseTokenizer, optional
         Tokenizer to use; a default one is made when not given.
+    vocabulary : ReasonVocabulary, optional
+        The words a reason may be made of; by default one with the handles and
+        boilerplate found in ``texts``.
+    negative : sequence of bool, optional
+        Whether each text is negative, for each topic's share of negative texts.
 
     Raises
     ------
     FeedbackMinerError
-        With fewer than 20 texts, or fewer distinct words than topics.
+        With fewer than 20 texts, fewer distinct words than topics, a bad ``k``,
+        or when no topic holds at least 3 texts (and 1% of them): topics
+        smaller than that are left out, their texts get -1.
     """
-    if len(texts) < _MIN_DOCS:
+    if len(texts) < MIN_TEXTS:
         raise FeedbackMinerError(
-            f"discovery needs at least {_MIN_DOCS} texts; there are {len(texts)}. "
+            f"discovery needs at least {MIN_TEXTS} texts; there are {len(texts)}. "
             "Add more feedback, or use --all to include texts the taxonomy already covers."
         )
-    tokenizer = tokenizer or ChineseTokenizer()
-    tokenized = _tokens(texts, tokenizer)
+    if vocabulary is None:
+        finder = EntityFinder(handles=known_handles(texts), boilerplate=find_boilerplate(texts))
+        vocabulary = ReasonVocabulary(tokenizer or ChineseTokenizer(), finder=finder)
+    words, runs = reason_words(texts, vocabulary)
     vectorizer = TfidfVectorizer(
         analyzer=lambda doc: doc, min_df=2, max_df=0.5, sublinear_tf=True, norm="l2"
     )
     try:
-        matrix = vectorizer.fit_transform(tokenized)
+        matrix = vectorizer.fit_transform(words)
     except ValueError:
         raise FeedbackMinerError(
             "the texts share too few words to find topics (every word occurs in one text only)."
         ) from None
-    vocabulary = np.array(vectorizer.get_feature_names_out())
-    candidates = list(_AUTO_RANGE) if k == "auto" else [int(k)]
-    if candidates[0] < 2 or candidates[0] >= len(vocabulary):
+    vocabulary_words = np.array(vectorizer.get_feature_names_out())
+    usable = min(len(vocabulary_words), len(texts))
+    candidates = [c for c in AUTO_RANGE if c < usable] if k == "auto" else [int(k)]
+    if not candidates or candidates[0] < 2 or candidates[0] >= usable:
         raise FeedbackMinerError(
-            f"-k is {k}; use a number from 2 to {len(vocabulary) - 1}, or auto."
+            f"-k is {k}; use a number from 2 to {max(2, usable - 1)}, or auto "
+            f"(the texts have {len(vocabulary_words)} words that recur)."
         )
-    candidates = [c for c in candidates if c < min(len(vocabulary), len(texts))]
-    best: tuple[float, int, np.ndarray, np.ndarray, list[float]] | None = None
-    scores: dict[int, float] = {}
-    for n_topics in candidates:
-        weights, components = _fit(matrix, n_topics, seed)
-        top = [list(vocabulary[np.argsort(-row)[:_TOP_TERMS]]) for row in components]
-        per_topic = _coherence(top, tokenized)
-        scores[n_topics] = float(np.mean(per_topic))
-        logger.info("k=%d: mean NPMI coherence %.3f", n_topics, scores[n_topics])
-        if best is None or scores[n_topics] > best[0]:
-            best = (scores[n_topics], n_topics, weights, components, per_topic)
-    if best is None:
-        raise FeedbackMinerError(
-            f"-k is {k}; there are too few texts or words for that many topics."
-        )
-    _, chosen, weights, components, per_topic = best
+    if k == "auto":
+        fitted_k, scores, fits, reason = _choose_k(matrix, candidates, seed)
+        weights, components = fits[fitted_k]
+    else:
+        fitted_k, scores = candidates[0], {}
+        weights, components = _fit(matrix, fitted_k, seed)
+        reason = f"k = {fitted_k}, as given"
     assignments = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
-    topics = []
-    for index, row in enumerate(components):
-        members = np.where(assignments == index)[0]
-        ranked = members[np.argsort(-weights[members, index], kind="stable")]
-        # three different texts: copies of one post would say the same thing three times
-        strongest = list(dict.fromkeys(texts[i] for i in ranked))[:3]
-        topics.append(
-            DiscoveredTopic(
-                index=index,
-                keywords=tuple(vocabulary[np.argsort(-row, kind="stable")[:_TOP_TERMS]]),
-                size=len(members),
-                coherence=per_topic[index],
-                quotes=tuple(strongest),
-            )
+    assignments, merged = merge_overlapping(assignments, weights, components)
+    if merged:
+        reason += f"; {merged} overlapping topic{'s' if merged > 1 else ''} merged"
+    # a handful of texts is an anecdote, not a theme to adopt
+    least = max(_MIN_TOPIC_TEXTS, math.ceil(_MIN_TOPIC_SHARE * len(texts)))
+    sizes = np.bincount(assignments[assignments >= 0], minlength=weights.shape[1])
+    small = [t for t in range(len(sizes)) if 0 < sizes[t] < least]
+    if small:
+        assignments = np.where(np.isin(assignments, small), -1, assignments)
+        reason += f"; {len(small)} topic{'s' if len(small) > 1 else ''} of fewer than {least} texts left out"
+    if not (assignments >= 0).any():
+        raise FeedbackMinerError(
+            f"no topic is shared by at least {least} of the {len(texts)} texts; there is "
+            "nothing to propose. Add more feedback, or use --all to include texts the "
+            "taxonomy already covers."
         )
-    return Discovery(tuple(topics), assignments, chosen, scores)
-
-
-def to_toml(discovery: Discovery, *, id_prefix: str = "emerging") -> str:
-    """The topics as ``[[themes]]`` blocks ready to paste into a taxonomy file."""
-    lines = [
-        "# Emerging themes proposed by feedback-miner themes discover.",
-        f"# k = {discovery.k} topics; mean NPMI coherence by k: "
-        + ", ".join(f"{k}: {c:.3f}" for k, c in discovery.coherence_by_k.items()),
-        "# Review each block: rename it, keep the keywords that fit, delete what does not,",
-        "# then paste it into your taxonomy file. Ids must stay stable once in use.",
-        "",
-    ]
-    for topic in sorted(discovery.topics, key=lambda t: (-t.size, t.index)):
-        if not topic.size:
-            continue
-        lines += [
-            f"# topic {topic.index}: {topic.size} texts, coherence {topic.coherence:.3f}",
-            *[f"#   「{_one_line(q)}」" for q in topic.quotes],
-            "[[themes]]",
-            f'id = "{id_prefix}_{topic.index + 1}"',
-            f'name = "{"·".join(topic.keywords[:3])}"',
-            'churn_type = "active"',
-            "keywords = [" + ", ".join(f'"{w}"' for w in topic.keywords) + "]",
-            "",
-        ]
-    return "\n".join(lines)
-
-
-def _one_line(text: str, limit: int = 80) -> str:
-    flat = " ".join(text.split()).replace("」", "").replace("「", "")
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def topic_assignments(
-    records: pd.DataFrame,
-    rejects: pd.DataFrame,
-    files: Sequence[str],
-    topics: Sequence[int],
-) -> pd.DataFrame:
-    """The topic of every input row, in input order (``--assignments``).
-
-    Parameters
-    ----------
-    records : pandas.DataFrame
-        Ingested records with ``doc_id`` and ``row`` (the row in its file).
-    rejects : pandas.DataFrame
-        Rejected rows with ``file``, ``row`` and ``doc_id``; their topic is -1.
-    files : sequence of str
-        The input files in the order they were given; a record's file is the
-        first whose stem begins its ``doc_id``.
-    topics : sequence of int
-        The topic of each record (-1 for none).
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`ASSIGNMENT_COLUMNS`, one row per input row, ordered by file
-        (as given) and row.
-    """
-    by_stem: dict[str, str] = {}
-    for file in files:
-        by_stem.setdefault(Path(file).stem, file)
-    kept = pd.DataFrame(
-        {
-            "file": [by_stem.get(str(d).split(":", 1)[0], "") for d in records["doc_id"]],
-            "row": records["row"],
-            "doc_id": records["doc_id"],
-            "topic": list(topics),
-        }
+    topics, assignments = build_topics(
+        texts,
+        words,
+        runs,
+        assignments,
+        weights,
+        negative=negative,
+        quote=vocabulary.finder.quote,
     )
-    rejected = pd.DataFrame(
-        {
-            "file": rejects["file"],
-            "row": rejects["row"],
-            "doc_id": rejects["doc_id"],
-            "topic": -1,
-        }
-    )
-    table = pd.concat([kept, rejected], ignore_index=True)
-    order = {file: i for i, file in enumerate(files)}
-    table = table.sort_values(
-        ["file", "row"], key=lambda s: s.map(order) if s.name == "file" else s, kind="mergesort"
-    )
-    return table.reset_index(drop=True)
+    return Discovery(tuple(topics), assignments, len(topics), fitted_k, scores, reason)

@@ -8,6 +8,7 @@ any theme are not proposed.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -16,10 +17,12 @@ import pandas as pd
 from ..errors import FeedbackMinerError
 from ..text import ChineseTokenizer
 from ..text.vectors import train_word_vectors
-from .discover import _tokens
 from .taxonomy import Taxonomy
 
 __all__ = ["SUGGESTION_COLUMNS", "suggest_keywords"]
+
+# a candidate is two or more Chinese characters or a Latin word of three or more letters
+_WORD = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,})$")
 
 SUGGESTION_COLUMNS = (
     "theme_id",
@@ -48,7 +51,7 @@ def suggest_keywords(
     FeedbackMinerError
         When no keyword of the taxonomy occurs often enough in the texts.
     """
-    tokenized = _tokens(texts, tokenizer)
+    tokenized = [[t for t in tokenizer.content_tokens(x) if _WORD.match(t)] for x in texts]
     counts = Counter(token for doc in tokenized for token in doc)
     model = train_word_vectors(tokenized, min_count=min_count, epochs=20, seed=seed)
     used = {k.lower() for theme in taxonomy.themes for k in theme.keywords}

@@ -192,13 +192,17 @@ def test_competitor_sheet_counts_where_users_went(workbook, result: AnalysisResu
     assert all(r[3] <= r[2] for r in rows)  # churned users are among the users
 
 
-def test_new_theme_sheet_lists_discovered_topics(workbook, result: AnalysisResult) -> None:
+def test_new_theme_sheet_says_what_discovery_found(workbook, result: AnalysisResult) -> None:
     emerging = result.summary.emerging
     sheet = workbook["新主题"]
-    assert sheet["A1"].value.startswith(f"在 {emerging.uncovered} 条未被任何主题覆盖的负面反馈中")
-    rows = _rows(sheet)
-    assert sum(r[1] for r in rows) <= emerging.used
-    assert all(r[3] and r[4].startswith("「") for r in rows)
+    assert sheet["A1"].value.startswith(f"在 {emerging.uncovered} 条未被任何主题覆盖的抱怨")
+    if emerging.discovery is None:  # the samples' uncovered complaints share no topic
+        assert emerging.reason == "no_topics"
+        assert "没有可提议的新主题" in sheet["A1"].value
+        return
+    rows = _rows(sheet, first=7)
+    topics = emerging.discovery.topics
+    assert [(r[0], r[1], r[2]) for r in rows] == [(t.index + 1, t.name, t.size) for t in topics]
 
 
 def test_key_driver_sheet_matches_the_table(workbook, result: AnalysisResult) -> None:

@@ -151,6 +151,34 @@ def test_emerging_themes_need_twenty_texts() -> None:
     assert (emerging.uncovered, emerging.used, emerging.discovery) == (5, 5, None)
 
 
+def test_emerging_themes_read_the_complaints_of_mixed_texts(scorer) -> None:
+    days = ["周一", "周二", "周三", "周四", "周五", "周六"] * 2
+    negative = [f"{d}光猫闪红灯，报修了师傅不上门" for d in days]
+    mixed = [f"{d}网速挺快，可惜续约时价格涨了一百" for d in days]
+    praise = [f"{d}师傅准时上门，很专业" for d in days]
+    covered = [f"{d}资费太贵了" for d in days]
+    docs = _docs(
+        48,
+        text=negative + mixed + praise + covered,
+        sentiment_label=["negative"] * 12
+        + ["neutral"] * 12
+        + ["positive"] * 12
+        + ["negative"] * 12,
+        themes=[""] * 36 + ["price"] * 12,
+    )
+    without = emerging_themes(docs)
+    assert (without.uncovered, without.used, without.discovery) == (12, 12, None)
+    emerging = emerging_themes(docs, scorer=scorer)
+    assert (emerging.uncovered, emerging.used) == (24, 24)
+    topics = emerging.discovery.topics
+    assert sum(t.size for t in topics) == 24
+    quotes = {q for t in topics for q in t.quotes}
+    assert all("网速挺快" not in q for q in quotes)  # a mixed text is quoted by its complaint
+    assert any(q.endswith("可惜续约时价格涨了一百") for q in quotes)
+    shares = sorted(t.share_negative for t in topics)
+    assert shares[0] < 1 and shares[-1] > 0
+
+
 def test_unknown_segment_column() -> None:
     docs = _docs(2, **{"meta:城市": ["北京", "上海"]})
     with pytest.raises(FeedbackMinerError) as error:
