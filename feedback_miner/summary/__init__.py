@@ -16,6 +16,7 @@ from ..errors import FeedbackMinerError
 from ..themes import Taxonomy
 from .emerging import EmergingThemes, emerging_themes
 from .quotes import QUOTE_COLUMNS, representative_quotes
+from .segments import pick_segment_columns, segment_shares
 from .themes import (
     CHURN_TYPES,
     THEME_SUMMARY_COLUMNS,
@@ -24,7 +25,7 @@ from .themes import (
     hierarchy_order,
     theme_summary,
 )
-from .trends import monthly_trends, pick_segment_columns, segment_shares
+from .trends import monthly_trends
 
 __all__ = [
     "CHURN_TYPES",
