@@ -22,6 +22,7 @@ from ..text.entities import EntityFinder
 from .chat import MessageLayout, customer_text, merge_sessions
 from .columns import ColumnRoles, canonical_name
 from .platforms import PlatformTable
+from .questions import looks_social, score_numbers
 from .raw import RAW_REJECT_REASONS, RejectedRow
 from .social import clean_social_post
 from .times import parse_times
@@ -156,18 +157,25 @@ def _count_reasons(rejects: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()}
 
 
-def _detect_source(table: PlatformTable, chat: bool, wanted: str) -> tuple[str, str | None]:
+def _detect_source(
+    table: PlatformTable, chat: bool, wanted: str, texts: pd.Series | None = None
+) -> tuple[str, str | None]:
+    """The source and channel of a file: from its platform, its column names, and the
+    content of its text column ``texts`` (reposts, replies and tags make it social)."""
     platform_channel = table.platform if table.platform != "generic" else None
     names = " ".join(canonical_name(str(c)) for c in table.frame.columns)
     channel: str | None
+    social_text = texts is not None and looks_social(texts)
     if chat:
         guess, channel = "service", "chat"
     elif platform_channel:
         guess, channel = "survey", platform_channel
     elif any(h in names for h in _SERVICE_HINTS):
         guess, channel = "service", "ticket"
-    elif any(h in names for h in _SOCIAL_HINTS):
-        guess, channel = "social", "weibo" if "微博" in names or "转发" in names else None
+    elif social_text or any(h in names for h in _SOCIAL_HINTS):
+        reposts = texts is not None and texts.astype(str).str.contains("//@|转发微博").any()
+        weibo = "微博" in names or "转发" in names or reposts
+        guess, channel = "social", "weibo" if weibo else None
     else:
         guess, channel = "survey", None
     return (guess if wanted == "auto" else wanted), channel
@@ -324,7 +332,7 @@ class _Builder:
                 if roles.time
                 else [pd.NaT] * n,
                 "text": texts.to_numpy(dtype=object),
-                "rating": pd.to_numeric(rows[roles.rating], errors="coerce").to_numpy(dtype=float)
+                "rating": score_numbers(rows[roles.rating]).to_numpy(dtype=float)
                 if roles.rating
                 else [float("nan")] * n,
             }

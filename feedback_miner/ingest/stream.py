@@ -294,7 +294,12 @@ def _plan(raw: RawTable, options: IngestOptions) -> _FilePlan:
     transcript = (
         layout is None and len(roles.text) == 1 and is_transcript_column(frame[roles.text[0]])
     )
-    source, channel = _detect_source(table, layout is not None or transcript, options.source)
+    source, channel = _detect_source(
+        table,
+        layout is not None or transcript,
+        options.source,
+        frame[roles.text[0]] if roles.text else None,
+    )
     return _FilePlan(raw, table, roles, layout, transcript, source, channel)
 
 
