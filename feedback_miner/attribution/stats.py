@@ -349,10 +349,10 @@ def quadrant_cuts(table: pd.DataFrame) -> tuple[float, float]:
 
     Examples
     --------
-    >>> table = pd.DataFrame({"prevalence": [0.1, 0.3, 0.2], "impact": [0.05, 0.1, None],
+    >>> table = pd.DataFrame({"prevalence": [0.1, 0.3, 0.2], "impact": [0.25, 0.5, None],
     ...                       "certainty": ["strong", "weak", "not_modelled"]})
     >>> quadrant_cuts(table)
-    (0.2, 0.075)
+    (0.2, 0.375)
     """
     sure = table["certainty"].isin(["strong", "moderate", "weak"])
     modelled = table["impact"].notna()

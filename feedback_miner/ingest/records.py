@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -90,6 +90,8 @@ class IngestOptions:
         The kind of input; ``auto`` decides from the columns.
     sheet : str or None
         For workbooks, the sheet to read; by default the one with the most values.
+    per_file : tuple of (path, FileColumns)
+        Columns chosen for single inputs, which take the place of the shared ones.
     """
 
     text_cols: tuple[str, ...] = ()
@@ -98,10 +100,42 @@ class IngestOptions:
     rating_col: str | None = None
     source: str = "auto"
     sheet: str | None = None
+    per_file: tuple[tuple[str, FileColumns], ...] = ()
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
             raise ValueError(invalid_choice_message("--source", self.source, SOURCES))
+
+    def for_file(self, path: str | Path) -> IngestOptions:
+        """The options for one input: its own columns (:attr:`per_file`, keyed by the
+        input's path as given) before the shared ones."""
+        own = {str(Path(k)): v for k, v in self.per_file}.get(str(Path(path)))
+        if own is None:
+            return self
+        return replace(
+            self,
+            text_cols=own.text_cols or self.text_cols,
+            user_id_col=own.user_id_col or self.user_id_col,
+            time_col=own.time_col or self.time_col,
+            per_file=(),
+        )
+
+
+@dataclass(frozen=True)
+class FileColumns:
+    """The columns chosen for one input file (the upload page chooses them per file).
+
+    Attributes
+    ----------
+    text_cols : tuple of str
+        Its free-text columns; the shared ones (or inferred) when empty.
+    user_id_col, time_col : str or None
+        Its user id and time columns; the shared ones (or inferred) when ``None``.
+    """
+
+    text_cols: tuple[str, ...] = ()
+    user_id_col: str | None = None
+    time_col: str | None = None
 
 
 @dataclass(frozen=True)
