@@ -81,7 +81,8 @@ _SHOWN = (
     "note",
     "top_keywords",
 )
-_SHOWN_WIDTHS = [22, 10, 12, 11, 12, 11, 13, 12, 26, 40, 36]
+# one line a reason: the certainty, note and keyword texts fit their columns
+_SHOWN_WIDTHS = [22, 10, 12, 11, 12, 11, 13, 12, 33, 48, 44]
 # the statistics sheet: the contract's columns, then the extra ones
 _DETAIL = (
     *ATTRIBUTION_COLUMNS[:2],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart
+from openpyxl.styles import Alignment
 
 from ..result import AnalysisResult
 from ..summary import Summary
@@ -203,9 +204,11 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
         )
     grid.put(3, 1, t("关键数字"), SECTION)
     row = 4
+    top = Alignment(vertical="top")  # a label beside a wrapped value stays on its first line
     for name, value, fmt in figures:
-        grid.put(row, 1, name, WRAP if len(name) > 16 else CellStyle())
-        grid.put(row, 2, value, WRAP if fmt is None and isinstance(value, str) else number(fmt))
+        grid.put(row, 1, name, WRAP if len(name) > 16 else CellStyle(alignment=top))
+        wrapped = fmt is None and isinstance(value, str)
+        grid.put(row, 2, value, WRAP if wrapped else CellStyle(number_format=fmt, alignment=top))
         row += 1
 
     row += 1
