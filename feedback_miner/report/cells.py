@@ -226,7 +226,12 @@ class Grid:
         header_style: CellStyle = _NO_STYLE,
         wrap: Iterable[str] = (),
     ) -> int:
-        """Place ``frame`` under a header row at ``start_row``; return the last row."""
+        """Place ``frame`` under a header row at ``start_row``; return the last row.
+
+        ``wrap`` names the columns whose text wraps; then every cell of the table
+        sits at the top of its row, level with the first line of its wrapped
+        neighbours.
+        """
         formats = formats or {}
         wrapped = set(wrap)
         if self.title_rows is None:  # printed pages repeat the first table's header
@@ -236,7 +241,11 @@ class Grid:
         styles = [
             CellStyle(
                 number_format=formats.get(str(c)),
-                alignment=Alignment(wrap_text=True, vertical="top") if c in wrapped else None,
+                alignment=Alignment(wrap_text=True, vertical="top")
+                if c in wrapped
+                else Alignment(vertical="top")
+                if wrapped
+                else None,
             )
             for c in frame.columns
         ]
