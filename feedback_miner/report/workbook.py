@@ -28,7 +28,7 @@ from .settings import settings_rows
 from .style import HEADER, PERCENT, SECTION, TITLE, WRAP
 from .trends import segments_sheet, trends_sheet
 
-__all__ = ["EXCEL_MAX_ROWS", "SHEETS", "ReportFiles", "build_report"]
+__all__ = ["EXCEL_MAX_ROWS", "SHEETS", "ReportFiles", "auc_in_words", "build_report"]
 
 logger = logging.getLogger(__name__)
 
@@ -161,9 +161,7 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
         ]
         names = {"text count": t("对照：只用反馈条数"), "sentiment": t("对照：只用条数与情感")}
         figures += [(names[k], v, "0.000") for k, v in inc.baselines.items() if k in names]
-        figures.append(
-            (t("这说明什么"), _auc_in_words(inc.delta, inc.ci_low, inc.ci_high, t), None)
-        )
+        figures.append((t("这说明什么"), auc_in_words(inc.delta, inc.ci_low, inc.ci_high, t), None))
     elif result.incremental_note is not None:
         figures.append((t("流失模型AUC"), t("未测量(原因见“需要注意”)"), None))
     if result.drivers is not None:
@@ -270,7 +268,7 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
     return grid
 
 
-def _auc_in_words(gain: float, low: float, high: float, t: Labels) -> str:
+def auc_in_words(gain: float, low: float, high: float, t: Labels) -> str:
     """What the AUC gain of the text features means, for a reader who does not know AUC."""
     what = t(
         "AUC 是模型把一位会流失的用户排在一位不会流失的用户前面的概率：0.5 等于随机，1 为完美。"

@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 
 from feedback_miner.report import build_report
 from feedback_miner.report.cells import FONT_NAME, row_height
+from feedback_miner.report.i18n import Labels
+from feedback_miner.report.workbook import auc_in_words
 from feedback_miner.result import AnalysisResult, RunSettings
 
 # what statsmodels and the fitting code say in English; none of it belongs in a zh sheet
@@ -118,3 +120,36 @@ def test_wrapped_rows_are_tall_enough_and_headers_repeat(workbook) -> None:
 )
 def test_row_height(texts, height) -> None:
     assert row_height(texts) == height
+
+
+@pytest.mark.parametrize(
+    ("gain", "low", "high", "zh", "en"),
+    [
+        (
+            0.04,
+            0.01,
+            0.07,
+            "加入反馈文本后提升 0.040，区间不含 0：文本让流失预测更准，值得把文本特征放进流失模型。",
+            "With the feedback text it rises by 0.040, and the interval excludes 0",
+        ),
+        (
+            -0.046,
+            -0.09,
+            0.01,
+            "变化 -0.046 的区间包含 0：没有证据表明文本让流失预测更准(也可能是用户太少，看不出差别)。",
+            "The interval of the change (-0.046) includes 0",
+        ),
+        (
+            -0.05,
+            -0.08,
+            -0.02,
+            "加入反馈文本后下降 0.050，区间不含 0：文本特征没有帮助。",
+            "With the feedback text it falls by 0.050",
+        ),
+    ],
+)
+def test_auc_gain_in_words(gain: float, low: float, high: float, zh: str, en: str) -> None:
+    chinese = auc_in_words(gain, low, high, Labels("zh"))
+    assert chinese.startswith("AUC 是模型把一位会流失的用户排在一位不会流失的用户前面的概率")
+    assert chinese.endswith(zh) and "+-" not in chinese
+    assert en in auc_in_words(gain, low, high, Labels("en"))
