@@ -148,6 +148,7 @@ def analyze(
             churn_col=labels.churn_col,
             date_col=labels.date_col,
             as_of=labels.as_of,
+            input_id_col=ingest_options.user_id_col if ingest_options is not None else None,
         )
         if labels
         else None

@@ -61,7 +61,7 @@ def test_analyze_writes_all_outputs_with_contract_columns(analyzed: Path) -> Non
 
 def test_report_figures_equal_the_csv(analyzed: Path) -> None:
     attribution = pd.read_csv(analyzed / "a.csv").set_index("theme_id")
-    sheet = load_workbook(analyzed / "r.xlsx")["流失原因"]
+    sheet = load_workbook(analyzed / "r.xlsx")["原因统计"]
     listed = []
     for i in range(4, sheet.max_row + 1):
         theme_id = sheet.cell(row=i, column=1).value

@@ -14,6 +14,7 @@ from .stats import (
     attribute,
     certainty,
     key_driver_quadrants,
+    quadrant_cuts,
     rolled_up,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "load_labels",
     "outcome_after",
     "parse_churn_value",
+    "quadrant_cuts",
     "rolled_up",
     "user_segments",
 ]

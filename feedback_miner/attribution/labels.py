@@ -10,28 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LabelError
-from ..ingest.columns import USER_ID_NAMES, canonical_name, find_column
+from ..ingest.columns import RECORD_ID_NAMES, USER_ID_NAMES, canonical_name, find_column
+from ..ingest.questions import CHURN_NAMES, parse_churn_value
 from ..ingest.raw import require_every_row
 from ..ingest.readers import read_raw_table
 from ..ingest.times import parse_times
 
 __all__ = ["MISSING_LEVEL", "ChurnLabels", "load_labels", "parse_churn_value"]
 
-CHURN_NAMES = (
-    "churned",
-    "churn",
-    "is_churn",
-    "is_churned",
-    "churn_flag",
-    "label",
-    "是否流失",
-    "流失",
-    "已流失",
-    "流失标记",
-    "流失状态",
-    "是否注销",
-    "状态",
-)
 CHURN_DATE_NAMES = (
     "churn_date",
     "churned_at",
@@ -43,38 +29,6 @@ CHURN_DATE_NAMES = (
     "退订日期",
     "离网日期",
 )
-_TRUE = {
-    "1",
-    "1.0",
-    "true",
-    "yes",
-    "y",
-    "t",
-    "是",
-    "已流失",
-    "流失",
-    "churned",
-    "churn",
-    "离网",
-    "注销",
-    "已注销",
-}
-_FALSE = {
-    "0",
-    "0.0",
-    "false",
-    "no",
-    "n",
-    "f",
-    "否",
-    "未流失",
-    "留存",
-    "retained",
-    "active",
-    "在网",
-    "正常",
-    "活跃",
-}
 START_DATE_NAMES = (
     "signup_date",
     "signup",
@@ -150,27 +104,20 @@ class ChurnLabels:
         return tuple(c for c in self.covariates if self.frame[c].dtype.kind == "f")
 
 
-def parse_churn_value(value: object) -> int | None:
-    """``1`` for churned, ``0`` for retained, ``None`` when the value is not understood.
-
-    Examples
-    --------
-    >>> [parse_churn_value(v) for v in ["1", "是", "已流失", "false", "留存", "maybe"]]
-    [1, 1, 1, 0, 0, None]
-    """
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return 1
-    if text in _FALSE:
-        return 0
-    return None
-
-
 def _detect(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
     canon = {canonical_name(str(c)): str(c) for c in frame.columns}
     return next((canon[n] for n in names if n in canon), None)
+
+
+def _detect_user(frame: pd.DataFrame, input_id_col: str | None) -> str | None:
+    named = _detect(frame, USER_ID_NAMES)
+    if named is None and input_id_col:
+        named = _detect(frame, [canonical_name(input_id_col)])
+    if named is None:
+        named = _detect(frame, RECORD_ID_NAMES)
+        if named is not None and frame[named].duplicated().any():
+            named = None  # an id names one user once
+    return named
 
 
 def load_labels(
@@ -180,11 +127,17 @@ def load_labels(
     churn_col: str | None = None,
     date_col: str | None = None,
     as_of: str | pd.Timestamp | None = None,
+    input_id_col: str | None = None,
 ) -> ChurnLabels:
     """Read and validate a churn label file (CSV or Excel).
 
     ``as_of`` is the date the labels describe (users not churned by then are
     retained); by default the latest churn date in the file.
+
+    Without ``id_col`` the user id column is the one named as user ids are
+    (user_id, 用户ID ...), else the one named like the inputs' user id column
+    ``input_id_col`` (``--id-col id``), else a column of distinct values named
+    as ids are (id, 编号 ...).
 
     Raises
     ------
@@ -199,7 +152,7 @@ def load_labels(
     user = (
         find_column(frame, id_col, file=file, option="--label-id-col")
         if id_col
-        else _detect(frame, USER_ID_NAMES)
+        else _detect_user(frame, input_id_col)
     )
     if user is None:
         raise LabelError(

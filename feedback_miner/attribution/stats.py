@@ -31,6 +31,7 @@ __all__ = [
     "attribute",
     "certainty",
     "key_driver_quadrants",
+    "quadrant_cuts",
     "rolled_up",
 ]
 
@@ -342,6 +343,25 @@ def certainty(table: pd.DataFrame) -> pd.Series:
     return table.apply(judge, axis=1).astype(object)
 
 
+def quadrant_cuts(table: pd.DataFrame) -> tuple[float, float]:
+    """Where the key-driver quadrants divide: the median prevalence of the modelled
+    themes, and the median impact of the positive, significant ones (0 without any).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"prevalence": [0.1, 0.3, 0.2], "impact": [0.25, 0.5, None],
+    ...                       "certainty": ["strong", "weak", "not_modelled"]})
+    >>> quadrant_cuts(table)
+    (0.2, 0.375)
+    """
+    sure = table["certainty"].isin(["strong", "moderate", "weak"])
+    modelled = table["impact"].notna()
+    prevalence_cut = float(table.loc[modelled, "prevalence"].median()) if modelled.any() else 0.0
+    positive = table.loc[sure & (table["impact"] > 0), "impact"]
+    impact_cut = float(positive.median()) if len(positive) else 0.0
+    return prevalence_cut, impact_cut
+
+
 def key_driver_quadrants(table: pd.DataFrame) -> pd.Series:
     """Key-driver quadrant of each theme from its prevalence and impact.
 
@@ -352,11 +372,7 @@ def key_driver_quadrants(table: pd.DataFrame) -> pd.Series:
     ``monitor``: less common, but an impact at least the median of the positive impacts.
     ``low_priority``: the rest, and themes too rare to model.
     """
-    sure = table["certainty"].isin(["strong", "moderate", "weak"])
-    modelled = table["impact"].notna()
-    prevalence_cut = table.loc[modelled, "prevalence"].median() if modelled.any() else 0.0
-    positive = table.loc[sure & (table["impact"] > 0), "impact"]
-    impact_cut = positive.median() if len(positive) else 0.0
+    prevalence_cut, impact_cut = quadrant_cuts(table)
 
     def quadrant(row: pd.Series) -> str:
         if pd.isna(row["impact"]):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import ColumnError
+from .questions import FILL_IN_HINTS, choice_kind, is_yes_no, label_file_columns, score_numbers
 
 __all__ = ["ColumnRoles", "canonical_name", "column_by_name", "find_column", "infer_roles"]
 
@@ -84,6 +85,7 @@ RATING_NAMES = (
     "打分",
     "星级",
     "满意度",
+    "满意程度",
     "推荐度",
     "推荐意愿",
     "分数",
@@ -137,12 +139,11 @@ _MIN_MEAN_LENGTH_NAMED = 2.0
 _MIN_FILLED_SHARE = 0.05
 _MIN_DISTINCT_SHARE = 0.5
 _MIN_DISTINCT_VALUES = 200
-_MIN_DISTINCT_VALUES_NAMED = 50
 _MIN_CJK_SHARE = 0.3
-_MULTI_SELECT = "┋"
+# a column named as text (反馈, 意见, 原因 ...) may repeat its answers: short complaints do
+_MIN_DISTINCT_VALUES_HINTED = 5
 # A score scale in a question: (1-5分), 0~10分, 打几分, (0-10)
 _SCALE = re.compile(r"\d+\s*[-~～到至]\s*\d+\s*分|几分|[(（]\s*\d+\s*[-~～到至]\s*\d+\s*[)）]")
-_MULTI_SELECT_SHARE = 0.2
 
 
 def canonical_name(name: str) -> str:
@@ -228,17 +229,21 @@ def _by_name(frame: pd.DataFrame, names: Sequence[str], exclude: set[str]) -> st
     return None
 
 
-def _text_score(values: pd.Series, *, named: bool = False) -> float:
+def _text_score(values: pd.Series, *, named: bool = False, fill_in: bool = False) -> float:
     """How much a column looks like free text; 0 when it does not at all.
 
     A column whose name says it holds text (内容, 原因, comment ...) may hold
-    shorter answers than one recognised by content alone.
+    shorter and more repetitive answers than one recognised by content alone;
+    a fill-in question (填空题, a lifted 〖填写〗 box) counts more than either.
+    Ranking and multi-select answers (joined options) are never free text.
     """
     present = values.dropna().astype(str)
     if present.empty or len(present) < _MIN_FILLED_SHARE * len(values):
         return 0.0  # almost nobody answered: an "other, please specify" box, not the text column
-    if present.str.contains(_MULTI_SELECT, regex=False).mean() >= _MULTI_SELECT_SHARE:
-        return 0.0  # 问卷星 joins the options of a multi-select answer with ┋
+    if choice_kind(present) is not None:
+        return 0.0  # 问卷星 joins a ranking's options with → and a multi-select's with ┋
+    if score_numbers(present).notna().mean() >= 0.9:
+        return 0.0  # scale and matrix answers (4分): scores, not words
     mean_length = present.str.len().mean()
     n_distinct = present.nunique()
     distinct = n_distinct / len(present)
@@ -247,11 +252,12 @@ def _text_score(values: pd.Series, *, named: bool = False) -> float:
     # Choice answers repeat a handful of labels; free text in a large file repeats too
     # (short complaints), but has many different values.
     varied = distinct >= _MIN_DISTINCT_SHARE or n_distinct >= (
-        _MIN_DISTINCT_VALUES_NAMED if named else _MIN_DISTINCT_VALUES
+        _MIN_DISTINCT_VALUES_HINTED if named else _MIN_DISTINCT_VALUES
     )
     if mean_length < min_length or not varied or cjk < _MIN_CJK_SHARE:
         return 0.0
-    return float(mean_length * max(distinct, 0.1) * cjk * (2.0 if named else 1.0))
+    weight = 3.0 if fill_in else 2.0 if named else 1.0
+    return float(mean_length * max(distinct, 0.1) * cjk * weight)
 
 
 def infer_roles(
@@ -302,13 +308,24 @@ def infer_roles(
     else:
         taken = {c for c in (user, when, rating) if c}
         scores = {
-            str(c): _text_score(frame[c], named=_has_hint(str(c), TEXT_NAME_HINTS))
+            str(c): _text_score(
+                frame[c],
+                named=_has_hint(str(c), TEXT_NAME_HINTS) or _is_fill_in(str(c)),
+                fill_in=_is_fill_in(str(c)),
+            )
             for c in frame.columns
             if c not in taken
             and canonical_name(str(c)) not in USER_ID_NAMES + TIME_NAMES + RECORD_ID_NAMES
         }
         best = max(scores.values(), default=0.0)
         if best <= 0:
+            labels = label_file_columns(frame, [canonical_name(str(c)) for c in frame.columns])
+            if labels is not None:
+                raise ColumnError(
+                    f"{file}: this looks like a churn label file (user ids in {labels[0]!r}, "
+                    f"churn in {labels[1]!r}), not feedback: it has no text to mine. Pass it "
+                    "with --labels FILE and give the feedback exports as the inputs."
+                )
             raise ColumnError(
                 f"{file}: no column holds free text (answers in the customer's own words); "
                 f"the columns are: {_list_columns(frame.columns)}. Choice answers such as "
@@ -340,6 +357,10 @@ def infer_roles(
     return ColumnRoles(texts, user, when, rating, record, how)
 
 
+def _is_fill_in(name: str) -> bool:
+    return any(h in name for h in FILL_IN_HINTS)
+
+
 def _has_hint(name: str, hints: Sequence[str]) -> bool:
     key = canonical_name(name)
     return any(h in key for h in hints)
@@ -351,8 +372,8 @@ def _rating_by_name(frame: pd.DataFrame, exclude: set[str]) -> str | None:
             _has_hint(str(column), RATING_NAMES) or _SCALE.search(str(column))
         ):
             continue
-        numbers = pd.to_numeric(frame[column], errors="coerce")
+        numbers = score_numbers(frame[column])
         present = frame[column].notna().sum()
-        if present and numbers.notna().sum() >= 0.9 * present:
-            return str(column)
+        if present and numbers.notna().sum() >= 0.9 * present and not is_yes_no(numbers):
+            return str(column)  # 0/1 is a yes/no answer (推荐: 是/否), not a score
     return None

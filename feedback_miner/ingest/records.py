@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +22,7 @@ from ..text.entities import EntityFinder
 from .chat import MessageLayout, customer_text, merge_sessions
 from .columns import ColumnRoles, canonical_name
 from .platforms import PlatformTable
+from .questions import looks_social, score_numbers
 from .raw import RAW_REJECT_REASONS, RejectedRow
 from .social import clean_social_post
 from .times import parse_times
@@ -89,6 +90,8 @@ class IngestOptions:
         The kind of input; ``auto`` decides from the columns.
     sheet : str or None
         For workbooks, the sheet to read; by default the one with the most values.
+    per_file : tuple of (path, FileColumns)
+        Columns chosen for single inputs, which take the place of the shared ones.
     """
 
     text_cols: tuple[str, ...] = ()
@@ -97,10 +100,42 @@ class IngestOptions:
     rating_col: str | None = None
     source: str = "auto"
     sheet: str | None = None
+    per_file: tuple[tuple[str, FileColumns], ...] = ()
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
             raise ValueError(invalid_choice_message("--source", self.source, SOURCES))
+
+    def for_file(self, path: str | Path) -> IngestOptions:
+        """The options for one input: its own columns (:attr:`per_file`, keyed by the
+        input's path as given) before the shared ones."""
+        own = {str(Path(k)): v for k, v in self.per_file}.get(str(Path(path)))
+        if own is None:
+            return self
+        return replace(
+            self,
+            text_cols=own.text_cols or self.text_cols,
+            user_id_col=own.user_id_col or self.user_id_col,
+            time_col=own.time_col or self.time_col,
+            per_file=(),
+        )
+
+
+@dataclass(frozen=True)
+class FileColumns:
+    """The columns chosen for one input file (the upload page chooses them per file).
+
+    Attributes
+    ----------
+    text_cols : tuple of str
+        Its free-text columns; the shared ones (or inferred) when empty.
+    user_id_col, time_col : str or None
+        Its user id and time columns; the shared ones (or inferred) when ``None``.
+    """
+
+    text_cols: tuple[str, ...] = ()
+    user_id_col: str | None = None
+    time_col: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,18 +191,25 @@ def _count_reasons(rejects: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()}
 
 
-def _detect_source(table: PlatformTable, chat: bool, wanted: str) -> tuple[str, str | None]:
+def _detect_source(
+    table: PlatformTable, chat: bool, wanted: str, texts: pd.Series | None = None
+) -> tuple[str, str | None]:
+    """The source and channel of a file: from its platform, its column names, and the
+    content of its text column ``texts`` (reposts, replies and tags make it social)."""
     platform_channel = table.platform if table.platform != "generic" else None
     names = " ".join(canonical_name(str(c)) for c in table.frame.columns)
     channel: str | None
+    social_text = texts is not None and looks_social(texts)
     if chat:
         guess, channel = "service", "chat"
     elif platform_channel:
         guess, channel = "survey", platform_channel
     elif any(h in names for h in _SERVICE_HINTS):
         guess, channel = "service", "ticket"
-    elif any(h in names for h in _SOCIAL_HINTS):
-        guess, channel = "social", "weibo" if "微博" in names or "转发" in names else None
+    elif social_text or any(h in names for h in _SOCIAL_HINTS):
+        reposts = texts is not None and texts.astype(str).str.contains("//@|转发微博").any()
+        weibo = "微博" in names or "转发" in names or reposts
+        guess, channel = "social", "weibo" if weibo else None
     else:
         guess, channel = "survey", None
     return (guess if wanted == "auto" else wanted), channel
@@ -324,7 +366,7 @@ class _Builder:
                 if roles.time
                 else [pd.NaT] * n,
                 "text": texts.to_numpy(dtype=object),
-                "rating": pd.to_numeric(rows[roles.rating], errors="coerce").to_numpy(dtype=float)
+                "rating": score_numbers(rows[roles.rating]).to_numpy(dtype=float)
                 if roles.rating
                 else [float("nan")] * n,
             }

@@ -182,7 +182,7 @@ class IngestStream:
         blocks = iter_raw_tables(path, self.block_rows, sheet=self.options.sheet)
         first = next(blocks)
         try:
-            plan: _FilePlan | None = _plan(first, self.options)
+            plan: _FilePlan | None = _plan(first, self.options.for_file(path))
         except FeedbackMinerError:
             plan = None  # a first block of header rows only: decide on the whole table
         if plan is None or not plan.streamable:
@@ -194,7 +194,7 @@ class IngestStream:
                     rows=np.concatenate([first.row_numbers(), *(b.row_numbers() for b in rest)]),
                     rejected=tuple(r for b in (first, *rest) for r in b.rejected),
                 )
-                plan = _plan(whole, self.options)
+                plan = _plan(whole, self.options.for_file(path))
             yield self._part(plan, plan.table.frame, _platform_rows(plan), plan.raw.rejected)
             return
         yield self._part(plan, plan.table.frame, _platform_rows(plan), first.rejected)
@@ -294,7 +294,12 @@ def _plan(raw: RawTable, options: IngestOptions) -> _FilePlan:
     transcript = (
         layout is None and len(roles.text) == 1 and is_transcript_column(frame[roles.text[0]])
     )
-    source, channel = _detect_source(table, layout is not None or transcript, options.source)
+    source, channel = _detect_source(
+        table,
+        layout is not None or transcript,
+        options.source,
+        frame[roles.text[0]] if roles.text else None,
+    )
     return _FilePlan(raw, table, roles, layout, transcript, source, channel)
 
 

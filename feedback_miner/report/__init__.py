@@ -3,7 +3,13 @@
 from .cells import clean_text
 from .files import check_output_path, replacing
 from .i18n import LANGUAGES, sheet_names
-from .tables import TABLE_SUFFIXES, check_table_path, excel_safe, write_table_file
+from .tables import (
+    TABLE_SUFFIXES,
+    check_table_path,
+    excel_safe,
+    write_table_file,
+    write_table_workbook,
+)
 from .workbook import SHEETS, ReportFiles, build_report
 
 __all__ = [
@@ -19,4 +25,5 @@ __all__ = [
     "replacing",
     "sheet_names",
     "write_table_file",
+    "write_table_workbook",
 ]

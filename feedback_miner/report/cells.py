@@ -14,6 +14,7 @@ streamed row by row.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "EXCEL_MAX_CELL_CHARS",
+    "FONT_NAME",
     "CellStyle",
     "Grid",
     "clean_text",
@@ -40,10 +42,70 @@ __all__ = [
     "plain_value",
     "prepare_sheet",
     "quote_sheet_title",
+    "report_font",
+    "row_height",
+    "use_report_font",
 ]
 
 EXCEL_MAX_CELL_CHARS = 32767
 _CUT_MARK = "…[截断]"
+# a font with Chinese glyphs, named in every style: a style without a name makes
+# LibreOffice and WPS fall back to a (serif) default. 微软雅黑 ships with Windows and
+# Office for Mac; elsewhere fontconfig substitutes a CJK sans (Noto Sans CJK on Debian).
+FONT_NAME = "Microsoft YaHei"
+# points per line of 11-point text (CJK fonts set lines a little taller than Latin
+# ones), and the most Excel allows for a row
+_LINE_POINTS = 16.5
+_MAX_ROW_POINTS = 409.0
+# Excel's width unit is about one Latin digit; a Chinese character takes a little
+# more than two (measured on LibreOffice's rendering of 11-point Noto Sans CJK)
+_WIDE = frozenset("WF")
+_WIDE_UNITS = 2.2
+
+
+def report_font(**options: object) -> Font:
+    """A font of the report: :data:`FONT_NAME` at 11 points unless ``options`` say otherwise."""
+    return Font(name=FONT_NAME, **{"sz": 11, **options})
+
+
+def use_report_font(book: Workbook) -> None:
+    """Make :data:`FONT_NAME` the workbook's default font (of every cell without a style).
+
+    openpyxl keeps the default as the first entry of the workbook's font list
+    and offers no public setter; a new workbook holds only that entry.
+    """
+    book._fonts[0] = report_font(family=2)
+
+
+def _display_width(text: str) -> float:
+    return sum(_WIDE_UNITS if unicodedata.east_asian_width(c) in _WIDE else 1 for c in text)
+
+
+def row_height(texts: Iterable[tuple[str, float]]) -> float | None:
+    """The height in points that shows every wrapped text of a row, or None for one line.
+
+    Excel grows wrapped rows when it opens a file; LibreOffice and WPS keep the
+    stored height, so the report stores it.
+
+    Parameters
+    ----------
+    texts : iterable of (text, column width)
+
+    Examples
+    --------
+    >>> row_height([("短", 10)]) is None
+    True
+    >>> row_height([("字" * 25, 10)])  # 55 units on lines of 9: seven lines
+    115.5
+    """
+    lines = 1
+    for text, width in texts:
+        usable = max(width - 1, 1)
+        wrapped = sum(
+            max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n")
+        )
+        lines = max(lines, wrapped)
+    return None if lines == 1 else min(lines * _LINE_POINTS, _MAX_ROW_POINTS)
 
 
 def clean_text(value: str) -> str:
@@ -126,7 +188,9 @@ def make_cell(sheet: Worksheet, value: object, style: CellStyle = _NO_STYLE) -> 
         cell.alignment = style.alignment
     if style.link is not None:
         cell.hyperlink = Hyperlink(ref="", location=style.link)
-        cell.font = Font(color="0563C1", underline="single", bold=bool(style.font and style.font.b))
+        cell.font = report_font(
+            color="0563C1", underline="single", bold=bool(style.font and style.font.b)
+        )
     return cell
 
 
@@ -141,6 +205,7 @@ class Grid:
     autofilter: str | None = None
     charts: list[tuple[ChartBase, str]] = field(default_factory=list)
     rules: list[tuple[str, Rule]] = field(default_factory=list)
+    title_rows: str | None = None
 
     def put(self, row: int, column: int, value: object, style: CellStyle = _NO_STYLE) -> None:
         """Place ``value`` at ``row``, ``column`` (1-based)."""
@@ -161,15 +226,26 @@ class Grid:
         header_style: CellStyle = _NO_STYLE,
         wrap: Iterable[str] = (),
     ) -> int:
-        """Place ``frame`` under a header row at ``start_row``; return the last row."""
+        """Place ``frame`` under a header row at ``start_row``; return the last row.
+
+        ``wrap`` names the columns whose text wraps; then every cell of the table
+        sits at the top of its row, level with the first line of its wrapped
+        neighbours.
+        """
         formats = formats or {}
         wrapped = set(wrap)
+        if self.title_rows is None:  # printed pages repeat the first table's header
+            self.title_rows = f"{start_row}:{start_row}"
         for j, name in enumerate(headers, start=1):
             self.put(start_row, j, name, header_style)
         styles = [
             CellStyle(
                 number_format=formats.get(str(c)),
-                alignment=Alignment(wrap_text=True, vertical="top") if c in wrapped else None,
+                alignment=Alignment(wrap_text=True, vertical="top")
+                if c in wrapped
+                else Alignment(vertical="top")
+                if wrapped
+                else None,
             )
             for c in frame.columns
         ]
@@ -191,13 +267,53 @@ class Grid:
     def last_row(self) -> int:
         return max(self.cells, default=0)
 
+    def fit_widths(
+        self, *, least: float = 8, most: float = 50, wrapped_most: float = 60, from_row: int = 3
+    ) -> None:
+        """Set each column's width to its longest text (a line of it), within limits.
+
+        A column with wrapped text may be wider (``wrapped_most``): its long
+        texts wrap instead of running over the next column. Rows above
+        ``from_row`` (the sheet's notes) run across columns and do not count.
+        """
+        longest: dict[int, float] = {}
+        wraps: set[int] = set()
+        for row, placed in self.cells.items():
+            if row < from_row:
+                continue
+            for j, (value, style) in placed.items():
+                if value is None:
+                    continue
+                if style.alignment is not None and style.alignment.wrap_text:
+                    wraps.add(j)
+                text = f"{value:.4f}" if isinstance(value, float) else str(value)
+                size = max(_display_width(line) for line in text.split("\n"))
+                longest[j] = max(longest.get(j, 0), size + 2)
+        self.widths = [
+            min(max(longest.get(j, least), least), wrapped_most if j in wraps else most)
+            for j in range(1, max(longest, default=0) + 1)
+        ]
+
+    def _width(self, column: int) -> float:
+        """The width of ``column`` (1-based); Excel's default where none was set."""
+        return self.widths[column - 1] if column <= len(self.widths) else 8.43
+
     def write(self, book: Workbook) -> None:
         """Create this sheet in ``book`` (write-only) and stream the cells."""
         sheet = book.create_sheet(self.title)
         prepare_sheet(sheet, self.widths, self.freeze)
+        if self.title_rows:
+            sheet.print_title_rows = self.title_rows
         for row in range(1, self.last_row + 1):
             placed = self.cells.get(row, {})
             width = max(placed, default=0)
+            height = row_height(
+                (str(value), self._width(j))
+                for j, (value, style) in placed.items()
+                if value is not None and style.alignment is not None and style.alignment.wrap_text
+            )
+            if height is not None:
+                sheet.row_dimensions[row].height = height
             sheet.append(
                 [make_cell(sheet, *placed[j]) if j in placed else None for j in range(1, width + 1)]
             )

@@ -16,7 +16,8 @@ from ..schema import DOC_COLUMNS
 from .cells import CellStyle, Grid, make_cell, prepare_sheet
 from .files import replacing
 from .i18n import Labels
-from .style import DATE, HEADER, SECTION
+from .settings import file_name
+from .style import DATE, HEADER, SECTION, WRAP
 from .tables import excel_safe
 
 __all__ = ["DOCUMENT_SHEET_COLUMNS", "EXCEL_MAX_ROWS", "documents_sheet", "quality_sheet"]
@@ -39,7 +40,7 @@ _HEADERS = {
     "channel": "渠道",
     "rating": "评分",
 }
-_WIDTHS = {"text": 60, "created_at": 17, "doc_id": 20, "themes": 22, "competitors": 14}
+_WIDTHS = {"text": 60, "created_at": 17, "themes": 22, "competitors": 14, "channel": 12}
 _REJECT_REASONS = {
     "empty_row": "空行",
     "empty_text": "空文本",
@@ -61,6 +62,14 @@ def overflow_path(report: Path) -> Path:
     return report.with_name(report.stem + ".documents.csv")
 
 
+def _column_width(docs: pd.DataFrame, column: str) -> float:
+    """A fixed width for text, dates and themes; ids as wide as the longest of the first rows."""
+    if column in ("doc_id", "user_id") and len(docs):
+        longest = docs[column].head(_BLOCK_ROWS).dropna().astype(str).str.len().max()
+        return float(min(max(int(longest) if pd.notna(longest) else 0, 8) + 2, 40))
+    return _WIDTHS.get(column, 10)
+
+
 def documents_sheet(
     book: Workbook,
     title: str,
@@ -76,7 +85,8 @@ def documents_sheet(
     limit = max(max_rows - _TOP_ROWS, 0)
     shown, rest = docs.iloc[:limit], docs.iloc[limit:]
     sheet = book.create_sheet(title)
-    prepare_sheet(sheet, [_WIDTHS.get(c, 10) for c in docs.columns], "A3")
+    prepare_sheet(sheet, [_column_width(shown, c) for c in docs.columns], "A3")
+    sheet.print_title_rows = "2:2"
     overflow: Path | None = None
     if len(rest):
         overflow = overflow_path(report)
@@ -135,6 +145,10 @@ def _document_rows(
                 values = values.map(t.sentiment)
             elif column == "churn_type":
                 values = values.map(t.churn_type)
+            elif column == "source":
+                values = values.map(t.source)
+            elif column == "channel":
+                values = values.map(t.channel)
             if column == "created_at":
                 columns.append([make_cell(sheet, v, _DATED) for v in values])
             elif column == "sentiment_score":
@@ -177,10 +191,10 @@ def quality_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
         values = [
             summary.file,
             summary.file_format,
-            summary.platform,
+            t.channel(summary.platform),
             summary.encoding or "",
-            summary.source,
-            summary.channel or "",
+            t.source(summary.source),
+            t.channel(summary.channel),
             summary.rows_read,
             summary.rows_in_records,
             summary.records,
@@ -188,15 +202,16 @@ def quality_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
             *[summary.rejected.get(r, 0) for r in reasons],
             summary.describe_roles(),
         ]
+        values[0] = file_name(summary.file)
         for j, value in enumerate(values, start=1):
-            grid.put(row, j, value)
+            grid.put(row, j, value, WRAP if j == len(values) else CellStyle())
     exposure = result.exposure
     if exposure is not None and result.labels is not None:
         row += 2
         grid.put(row, 1, t("流失标签匹配"), SECTION)
         labels = result.labels
         facts = [
-            (t("标签文件"), labels.file),
+            (t("标签文件"), file_name(labels.file)),
             (t("标签文件用户数"), exposure.users_in_labels),
             (
                 t("反馈中的用户 / 其中在标签文件中"),
@@ -229,7 +244,10 @@ def quality_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
     if len(result.rejects):
         row += 2
         grid.put(row, 1, t("被剔除的行(前 1000 行)"), SECTION)
-        rejects = result.rejects.head(1000).assign(
+        rejects = result.rejects.head(1000)
+        if "file" in rejects.columns:
+            rejects = rejects.assign(file=rejects["file"].astype(str).map(file_name))
+        rejects = rejects.assign(
             reason=lambda f: f["reason"].map(
                 lambda r: t(_REJECT_REASONS[r]) if r in _REJECT_REASONS else r
             )
@@ -243,5 +261,5 @@ def quality_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
             header_style=HEADER,
             wrap=("text",),
         )
-    grid.widths = [34, 30, 10, 10, 10, 10, 8, 8, 10, 10, 60]
+    grid.fit_widths(most=30, wrapped_most=40)
     return grid

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl.chart import ScatterChart, Series
+from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import PatternFill
 
-from ..attribution import AttributionResult
+from ..attribution import AttributionResult, quadrant_cuts
 from ..result import AnalysisResult
 from .cells import CellStyle, Grid, number
 from .i18n import Labels
@@ -102,6 +103,41 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+def _quadrant_lines(
+    grid: Grid, chart: ScatterChart, table: pd.DataFrame, t: Labels, *, top: int
+) -> None:
+    """The lines dividing the quadrants: the median prevalence (vertical) and no impact
+    (horizontal), as two-point series whose points are in a small table at ``top``."""
+    prevalence_cut, _ = quadrant_cuts(table)
+    low = min(float(table["impact"].min()), 0.0)
+    high = max(float(table["impact"].max()), 0.0)
+    right = max(float(table["prevalence"].max()), prevalence_cut)
+    grid.put(top, 1, t("象限分界线(图中的虚线)"), HEADER)
+    grid.put(top, 2, t("提及占比"), HEADER)
+    grid.put(top, 3, t("归因流失占比"), HEADER)
+    points = (
+        (t("提及占比的中位数"), prevalence_cut, low),
+        (t("提及占比的中位数"), prevalence_cut, high),
+        (t("归因流失占比为 0"), 0.0, 0.0),
+        (t("归因流失占比为 0"), right, 0.0),
+    )
+    for i, (name, x, y) in enumerate(points, start=top + 1):
+        grid.put(i, 1, name)
+        grid.put(i, 2, x, number(PERCENT))
+        grid.put(i, 3, y, number(PERCENT))
+    for first in (top + 1, top + 3):
+        line = Series(
+            grid.ref(3, first, max_row=first + 1),
+            grid.ref(2, first, max_row=first + 1),
+            title=str(points[first - top - 1][0]),
+        )
+        line.marker.symbol = "none"
+        line.graphicalProperties.line.solidFill = "7F7F7F"
+        line.graphicalProperties.line.dashStyle = "dash"
+        line.graphicalProperties.line.width = 12700
+        chart.series.append(line)
+
+
 def key_drivers_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
     attribution = result.attribution
     if attribution is None:
@@ -147,9 +183,19 @@ def key_drivers_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
         series.marker.graphicalProperties.solidFill = _QUADRANT_COLOURS[quadrant]
         series.marker.graphicalProperties.line.solidFill = _QUADRANT_COLOURS[quadrant]
         series.graphicalProperties.line.noFill = True
+        # each dot named beside it: with a dozen reasons colours alone do not tell them apart
+        series.dLbls = DataLabelList()
+        series.dLbls.showSerName = True
+        for hidden in ("showVal", "showCatName", "showLegendKey", "showPercent"):
+            setattr(series.dLbls, hidden, False)
+        series.dLbls.position = "r"
         chart.series.append(series)
         grid.restyle(row, 4, fill=_fill(_QUADRANT_COLOURS[quadrant]))
-    chart.height, chart.width = 11, 18
+    _quadrant_lines(grid, chart, table, t, top=last + 10)
+    chart.legend = None  # the labels name the dots; the table below names the colours
+    chart.x_axis.majorGridlines = None  # the dashed quadrant lines stand out alone
+    chart.y_axis.majorGridlines = None
+    chart.height, chart.width = 13, 22
     grid.charts.append((chart, "G3"))
     # the four quadrants, in the colours of the points
     grid.put(last + 2, 1, t("象限"), HEADER)
@@ -166,5 +212,5 @@ def key_drivers_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
             i, 1, t(_QUADRANT_NAMES[quadrant]), CellStyle(fill=_fill(_QUADRANT_COLOURS[quadrant]))
         )
         grid.put(i, 2, t(meaning))
-    grid.widths = [18, 12, 14, 12, 14]
+    grid.widths = [22, 12, 14, 12, 14]
     return grid

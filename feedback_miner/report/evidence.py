@@ -30,7 +30,7 @@ def quotes_sheet(grid: Grid, summary: Summary, t: Labels, layout: Layout) -> Gri
             "sentiment": quotes["sentiment_score"],
             "evidence": quotes["evidence"],
             "text": quotes["text"],
-            "source": quotes["source"],
+            "source": quotes["source"].map(t.source),
             "created_at": quotes["created_at"],
             "doc_id": quotes["doc_id"],
             "user_id": quotes["user_id"],
@@ -63,10 +63,10 @@ def quotes_sheet(grid: Grid, summary: Summary, t: Labels, layout: Layout) -> Gri
         wrap=("evidence", "text"),
     )
     for row, theme_id in zip(range(FIRST_ROW, last + 1), quotes["theme_id"], strict=True):
-        grid.restyle(row, 1, link=layout.link("reasons", layout.reason_rows[theme_id], "B"))
+        grid.restyle(row, 1, link=layout.link("reasons", layout.reason_rows[theme_id]))
     grid.freeze = "C4"
     grid.autofilter = f"A3:I{last}"
-    grid.widths = [16, 9, 8, 30, 60, 9, 17, 20, 10]
+    grid.widths = [16, 9, 8, 30, 60, 10, 17, 28, 10]
     return grid
 
 

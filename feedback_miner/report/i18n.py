@@ -40,6 +40,7 @@ _SHEETS = MappingProxyType(
         "churn_types": "流失类型",
         "competitors": "竞品去向",
         "emerging": "新主题",
+        "reason_stats": "原因统计",
         "documents": "明细",
         "quality": "数据质量",
         "method": "方法说明",
@@ -48,6 +49,20 @@ _SHEETS = MappingProxyType(
 SHEET_KEYS: tuple[str, ...] = tuple(_SHEETS)
 CHURN_TYPE_NAMES = MappingProxyType(
     {"natural": "自然流失", "active": "主动流失", "passive": "被动流失", "": ""}
+)
+# the codes of the canonical record's source and channel columns, and ingest's platforms
+_SOURCES = MappingProxyType({"survey": "问卷", "service": "客服", "social": "社交媒体"})
+_CHANNELS = MappingProxyType(
+    {
+        "wjx": "问卷星",
+        "tencent": "腾讯问卷",
+        "qualtrics": "Qualtrics",
+        "surveymonkey": "SurveyMonkey",
+        "generic": "通用表格",
+        "ticket": "客服工单",
+        "chat": "在线会话",
+        "weibo": "微博",
+    }
 )
 _SENTIMENTS = MappingProxyType(
     {"negative": "负面", "neutral": "中性", "positive": "正面", "unscored": "无文本"}
@@ -84,6 +99,20 @@ class Labels:
         """The name of a churn type (``natural`` / ``active`` / ``passive``)."""
         name = CHURN_TYPE_NAMES.get(str(kind or ""), str(kind))
         return self(name) if name else ""
+
+    def source(self, code: object) -> str:
+        """The name of a source (``survey`` / ``service`` / ``social``); other values as they are."""
+        return self._named(_SOURCES, code)
+
+    def channel(self, code: object) -> str:
+        """The name of a channel or platform (``wjx``, ``weibo``, ``ticket`` ...)."""
+        return self._named(_CHANNELS, code)
+
+    def _named(self, names: MappingProxyType[str, str], code: object) -> str:
+        if code is None or (isinstance(code, float) and code != code):
+            return ""
+        text = str(code)
+        return self(names[text]) if text in names else text
 
     def sentiment(self, label: object) -> str:
         """The name of a sentiment label."""

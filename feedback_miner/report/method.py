@@ -16,7 +16,9 @@ from ..summary.emerging import MAX_TEXTS
 from ..summary.quotes import TYPICAL_SAMPLE
 from .cells import Grid
 from .i18n import Labels
-from .style import SECTION, TITLE, WRAP
+from .notes import survival_source_text
+from .settings import taxonomy_description
+from .style import TITLE, TOP_SECTION, WRAP
 
 __all__ = ["method_sheet"]
 
@@ -30,7 +32,7 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
     min_exposed = attribution.min_exposed if attribution is not None else 5
     model = attribution.model if attribution is not None else None
     survival = (
-        attribution.survival_source
+        survival_source_text(attribution.survival_source, t)
         if attribution is not None and attribution.survival_source
         else t("无(没有流失日期或在网时长列)")
     )
@@ -155,8 +157,9 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
         (
             t("原声"),
             t(
-                "最负面：该原因下情感分最低的提及。最典型：该原因的负面提及中，命中子句的字与二字词 TF-IDF 向量"
-                "与全部负面提及的平均向量余弦相似度最高的(超过 {n} 条时取固定种子的随机样本)。相同的子句只出现一次。",
+                "最负面：该原因下情感分最低的提及。最典型：其余负面提及中，命中子句的字与二字词 TF-IDF 向量与平均向量余弦相似度最高的"
+                "(超过 {n} 条时取固定种子的随机样本)，因此最典型的原声不会比最负面的更负面。"
+                "每条文档只引用一次；与已引用的子句有一半以上的相邻字对相同的，视为重复，不再列出。",
                 n=TYPICAL_SAMPLE,
             ),
         ),
@@ -200,7 +203,7 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
             else "",
         ),
         (t("随机种子"), str(result.settings.seed)),
-        (t("分类"), result.settings.taxonomy),
+        (t("分类"), taxonomy_description(result, t)),
         (
             t("版本"),
             f"feedback-miner {result.settings.version}; Python {sys.version.split()[0]}; "
@@ -210,7 +213,7 @@ def method_sheet(grid: Grid, result: AnalysisResult, t: Labels) -> Grid:
     ]
     grid.put(1, 1, t("方法说明"), TITLE)
     for i, (name, text) in enumerate(lines, start=3):
-        grid.put(i, 1, name, SECTION)
+        grid.put(i, 1, name, TOP_SECTION)
         grid.put(i, 2, text, WRAP)
     grid.widths = [28, 100]
     return grid

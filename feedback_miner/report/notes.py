@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..advice import RunWarning
@@ -9,7 +11,7 @@ from ..attribution.confounders import segment_label
 from ..result import AnalysisResult
 from .i18n import Labels
 
-__all__ = ["WARNING_TITLES", "reason_notes", "warning_text"]
+__all__ = ["WARNING_TITLES", "reason_notes", "survival_source_text", "warning_text"]
 
 WARNING_TITLES = {
     "undated_feedback": "无日期的反馈",
@@ -24,6 +26,29 @@ _CUTOFF_REASONS = {
     "no_dates": "标签文件没有流失日期，无法把特征截在结果之前；加入流失日期列即可测量",
     "too_few": "截止日 {date} 前后两侧的用户太少，无法做样本外比较",
 }
+
+
+# how attribution.survival words the origin of its durations (see attribution/survival.py)
+_SURVIVAL_SOURCES = (
+    (
+        re.compile(r"days from each user's start date .*snapshot (?P<date>\S+), censored"),
+        "每位用户从开始日期到流失的天数(未流失的用户到标签截止日 {date}，删失)",
+    ),
+    (re.compile(r"the tenure column '(?P<column>.+)'"), "在网时长列“{column}”"),
+    (
+        re.compile(r"days from each user's first feedback .*snapshot (?P<date>\S+), censored"),
+        "每位用户从第一条反馈到流失的天数(未流失的用户到标签截止日 {date}，删失)",
+    ),
+)
+
+
+def survival_source_text(source: str, t: Labels) -> str:
+    """Where the time-to-churn durations came from, in the report's language."""
+    for pattern, words in _SURVIVAL_SOURCES:
+        found = pattern.search(source)
+        if found:
+            return t(words, **found.groupdict())
+    return source
 
 
 def warning_text(warning: RunWarning, t: Labels) -> str:

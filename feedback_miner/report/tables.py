@@ -24,6 +24,7 @@ __all__ = [
     "check_table_path",
     "excel_safe",
     "write_table_file",
+    "write_table_workbook",
 ]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -100,4 +101,25 @@ def write_table_file(
         else:
             table = frame if raw else excel_safe(frame)
             table.to_csv(temporary, index=False, encoding="utf-8", date_format=date_format)
+    return out
+
+
+def write_table_workbook(frame: pd.DataFrame, path: str | Path, *, title: str = "data") -> Path:
+    """Write ``frame`` to one sheet of an .xlsx workbook (for readers without pandas):
+    a bold header, frozen, every text stored as text (never a formula)."""
+    from openpyxl import Workbook
+
+    from .cells import make_cell, prepare_sheet, use_report_font
+    from .style import HEADER
+
+    out = Path(path)
+    book = Workbook(write_only=True)
+    use_report_font(book)
+    sheet = book.create_sheet(title)
+    prepare_sheet(sheet, [max(10.0, len(str(c)) + 2.0) for c in frame.columns], "A2")
+    sheet.append([make_cell(sheet, str(c), HEADER) for c in frame.columns])
+    for values in frame.itertuples(index=False, name=None):
+        sheet.append([make_cell(sheet, v) for v in values])
+    with replacing(out, "the workbook") as temporary:
+        book.save(temporary)
     return out

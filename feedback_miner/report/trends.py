@@ -1,9 +1,9 @@
-"""The trend sheet (themes per month) and the segment sheet (themes by source, channel, segment)."""
+"""The trend sheet (themes per month) and the segment sheet (themes and churn by segment)."""
 
 from __future__ import annotations
 
 from openpyxl.chart import LineChart
-from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.utils import get_column_letter
 
 from ..result import AnalysisResult
@@ -93,25 +93,55 @@ def segments_sheet(grid: Grid, result: AnalysisResult, summary: Summary, t: Labe
         )
         return grid
     names = summary.themes.set_index("theme_id")["theme_name"]
-    grid.put(1, 1, t("各细分人群中提及每个原因的文档占比；颜色越深占比越高。"))
+    labelled = result.labels is not None
+    grid.put(
+        1,
+        1,
+        t(
+            "各细分人群中提及每个原因的文档占比；颜色越深占比越高。"
+            "“流失率”为该细分中写过反馈、在标签文件中的用户的流失比例(描述，未做调整)。"
+        )
+        if labelled
+        else t("各细分人群中提及每个原因的文档占比；颜色越深占比越高。"),
+    )
     row = 3
     widest = 0
+    fixed = ["segment", "documents", *(["users", "churn_rate"] if labelled else [])]
     for column, table in summary.segments.items():
         grid.put(row, 1, _segment_title(column, t), SECTION)
-        themes = [c for c in table.columns if c not in ("segment", "documents")]
+        themes = [c for c in table.columns if c not in fixed]
         widest = max(widest, len(themes))
+        shown = table[[c for c in fixed if c in table.columns] + themes]
+        if column in ("source", "channel"):
+            shown = shown.assign(
+                segment=shown["segment"].map(t.source if column == "source" else t.channel)
+            )
+        headers = [t("细分"), t("文档数")]
+        if "churn_rate" in shown.columns:
+            headers += [t("标签用户数"), t("流失率")]
         last = grid.table(
-            table,
+            shown,
             start_row=row + 1,
-            headers=[t("细分"), t("文档数"), *[str(names[c]) for c in themes]],
-            formats={c: PERCENT for c in themes},
+            headers=[*headers, *[str(names[c]) for c in themes]],
+            formats={"churn_rate": PERCENT, **{c: PERCENT for c in themes}},
             header_style=HEADER,
         )
+        first_theme = len(headers) + 1
         if themes and last > row + 1:
-            block = f"C{row + 2}:{get_column_letter(2 + len(themes))}{last}"
+            block = (
+                f"{get_column_letter(first_theme)}{row + 2}:"
+                f"{get_column_letter(first_theme + len(themes) - 1)}{last}"
+            )
             grid.rules.append((block, _heat()))
+        if "churn_rate" in shown.columns and last > row + 1:
+            grid.rules.append(
+                (
+                    f"D{row + 2}:D{last}",
+                    DataBarRule(start_type="num", start_value=0, end_type="max", color="F4B183"),
+                )
+            )
         row = last + 3
-    grid.widths = [22, 9, *[12] * widest]
+    grid.widths = [22, 9, *([10, 9] if labelled else []), *[12] * widest]
     return grid
 
 

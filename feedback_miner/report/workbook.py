@@ -3,85 +3,36 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart
-from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment
 
-from ..attribution import ATTRIBUTION_COLUMNS
-from ..attribution.survival import SURVIVAL_COLUMNS
 from ..result import AnalysisResult
 from ..summary import Summary
 from .actions import actions_sheet
-from .cells import Grid, number
+from .cells import CellStyle, Grid, number, use_report_font
 from .documents import EXCEL_MAX_ROWS, documents_sheet, quality_sheet
-from .drivers import CERTAINTY_WORDS, key_drivers_sheet, survival_chart
+from .drivers import CERTAINTY_WORDS, key_drivers_sheet
 from .evidence import churn_types_sheet, competitors_sheet, emerging_sheet, quotes_sheet
 from .files import replacing
 from .i18n import Labels, ReportLanguage, sheet_names
-from .layout import Layout, reason_order
+from .layout import Layout
 from .method import method_sheet
-from .notes import WARNING_TITLES, reason_notes, warning_text
+from .notes import WARNING_TITLES, warning_text
+from .reasons import SIGNED_PERCENT, reason_statistics_sheet, reasons_sheet
 from .scores import METRIC_NAMES, changes_sheet, score_drivers_sheet
+from .settings import settings_rows
 from .style import HEADER, PERCENT, SECTION, TITLE, WRAP
 from .trends import segments_sheet, trends_sheet
 
-__all__ = ["EXCEL_MAX_ROWS", "SHEETS", "ReportFiles", "build_report"]
+__all__ = ["EXCEL_MAX_ROWS", "SHEETS", "ReportFiles", "auc_in_words", "build_report"]
 
 logger = logging.getLogger(__name__)
 
 SHEETS = sheet_names("zh")
-REASON_HEADERS = {
-    "theme_id": "主题ID",
-    "theme_name": "流失原因",
-    "churn_type": "流失类型",
-    "n_users": "负面提及用户数",
-    "churn_rate_with": "提及者流失率",
-    "churn_rate_without": "未提及者流失率",
-    "lift": "提升度",
-    "odds_ratio": "调整后比值比",
-    "ci_low": "95%CI下限",
-    "ci_high": "95%CI上限",
-    "p_value": "p值",
-    "q_value": "q值(BH)",
-    "impact": "归因流失占比",
-    "certainty": "把握程度",
-    "crude_odds_ratio": "未调整比值比",
-    "hazard_ratio": "风险比(Cox)",
-    "hr_ci_low": "风险比CI下限",
-    "hr_ci_high": "风险比CI上限",
-    "hr_p_value": "风险比p值",
-    "median_days_exposed": "提及者半数流失所需天数",
-    "median_days_others": "其他人半数流失所需天数",
-    "note": "备注",
-    "top_keywords": "主要关键词",
-}
-_REASON_FORMATS = {
-    "churn_rate_with": PERCENT,
-    "churn_rate_without": PERCENT,
-    "impact": PERCENT,
-    "lift": "0.00",
-    "odds_ratio": "0.00",
-    "ci_low": "0.00",
-    "ci_high": "0.00",
-    "crude_odds_ratio": "0.00",
-    "hazard_ratio": "0.00",
-    "hr_ci_low": "0.00",
-    "hr_ci_high": "0.00",
-    "hr_p_value": "0.0000",
-    "median_days_exposed": "0",
-    "median_days_others": "0",
-    "p_value": "0.0000",
-    "q_value": "0.0000",
-}
-
-
-def _fill(colour: str) -> PatternFill:
-    return PatternFill("solid", fgColor=colour)
 
 
 @dataclass(frozen=True)
@@ -137,9 +88,10 @@ def build_report(
     layout = Layout.of(result, summary, t)
     out = Path(path)
     book = Workbook(write_only=True)
+    use_report_font(book)
     title = layout.title
     _overview(Grid(title("overview")), result, summary, t).write(book)
-    _reasons(Grid(title("reasons")), result, summary, t, layout).write(book)
+    reasons_sheet(Grid(title("reasons")), result, summary, t, layout).write(book)
     key_drivers_sheet(Grid(title("drivers")), result, t).write(book)
     actions_sheet(Grid(title("actions")), result, summary, t, layout).write(book)
     score_drivers_sheet(Grid(title("scores")), result, t).write(book)
@@ -150,6 +102,7 @@ def build_report(
     churn_types_sheet(Grid(title("churn_types")), result, summary, t).write(book)
     competitors_sheet(Grid(title("competitors")), result, summary, t).write(book)
     emerging_sheet(Grid(title("emerging")), summary, t).write(book)
+    reason_statistics_sheet(Grid(title("reason_stats")), result, summary, t).write(book)
     overflow = documents_sheet(book, title("documents"), result, t, out, max_rows, raw_csv=raw_csv)
     quality_sheet(Grid(title("quality")), result, t).write(book)
     method_sheet(Grid(title("method")), result, t).write(book)
@@ -208,6 +161,7 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
         ]
         names = {"text count": t("对照：只用反馈条数"), "sentiment": t("对照：只用条数与情感")}
         figures += [(names[k], v, "0.000") for k, v in inc.baselines.items() if k in names]
+        figures.append((t("这说明什么"), auc_in_words(inc.delta, inc.ci_low, inc.ci_high, t), None))
     elif result.incremental_note is not None:
         figures.append((t("流失模型AUC"), t("未测量(原因见“需要注意”)"), None))
     if result.drivers is not None:
@@ -248,9 +202,11 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
         )
     grid.put(3, 1, t("关键数字"), SECTION)
     row = 4
+    top = Alignment(vertical="top")  # a label beside a wrapped value stays on its first line
     for name, value, fmt in figures:
-        grid.put(row, 1, name)
-        grid.put(row, 2, value, number(fmt))
+        grid.put(row, 1, name, WRAP if len(name) > 16 else CellStyle(alignment=top))
+        wrapped = fmt is None and isinstance(value, str)
+        grid.put(row, 2, value, WRAP if wrapped else CellStyle(number_format=fmt, alignment=top))
         row += 1
 
     row += 1
@@ -266,7 +222,7 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
         for _, reason in top.iterrows():
             row += 1
             grid.put(row, 1, reason["theme_name"])
-            grid.put(row, 2, reason["impact"], number(PERCENT))
+            grid.put(row, 2, reason["impact"], number(SIGNED_PERCENT))
             grid.put(row, 3, reason["odds_ratio"], number("0.00"))
             grid.put(row, 4, t(CERTAINTY_WORDS[reason["certainty"]]))
     else:
@@ -305,159 +261,28 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
 
     row = top_row + 5
     grid.put(row, 1, t("输入与设置"), SECTION)
-    for setting in fields(result.settings):
-        value = getattr(result.settings, setting.name)
+    for name, value in settings_rows(result, t):
         row += 1
-        grid.put(row, 1, setting.name)
-        shown = "; ".join(map(str, value)) if isinstance(value, tuple) else value
-        grid.put(row, 2, "" if shown is None else str(shown))
+        grid.put(row, 1, name)
+        grid.put(row, 2, value, WRAP)
     return grid
 
 
-def _reasons(
-    grid: Grid, result: AnalysisResult, summary: Summary, t: Labels, layout: Layout
-) -> Grid:
-    attribution = result.attribution
-    grid.freeze = "C4"
-    keywords = summary.themes.set_index("theme_id")["top_keywords"]
-    shown = reason_order(result, summary)
-    names = _indented_names(summary)
-    _hidden_line(grid, summary, t)
-    if attribution is None:
-        grid.put(1, 1, t("未提供流失标签文件(--labels)：下表为各主题的提及情况，不含归因统计。"))
-        themes = summary.themes.set_index("theme_id").loc[shown].reset_index()
-        table = themes.assign(
-            churn_type=themes["churn_type"].map(t.churn_type),
-            theme_name=themes["theme_id"].map(names),
-        )[list(summary.themes.columns[:8])]
-        last = grid.table(
-            table,
-            start_row=3,
-            headers=[
-                t("主题ID"),
-                t("流失原因"),
-                t("流失类型"),
-                t("提及文档数"),
-                t("负面提及数"),
-                t("提及文档占比"),
-                t("平均情感"),
-                t("主要关键词"),
-            ],
-            formats={"share": PERCENT, "mean_sentiment": "0.00"},
-            header_style=HEADER,
+def auc_in_words(gain: float, low: float, high: float, t: Labels) -> str:
+    """What the AUC gain of the text features means, for a reader who does not know AUC."""
+    what = t(
+        "AUC 是模型把一位会流失的用户排在一位不会流失的用户前面的概率：0.5 等于随机，1 为完美。"
+    )
+    if low > 0:
+        verdict = t(
+            "加入反馈文本后提升 {gain:.3f}，区间不含 0：文本让流失预测更准，值得把文本特征放进流失模型。",
+            gain=gain,
         )
-        value_col, title = 5, t("各主题负面提及数")
-        charted = 3 + int((table["mentions"] > 0).sum())
-        grid.widths = [16, 18, 10, 12, 12, 10, 10, 36]
+    elif high < 0:
+        verdict = t("加入反馈文本后下降 {loss:.3f}，区间不含 0：文本特征没有帮助。", loss=-gain)
     else:
-        ordered = attribution.table.set_index("theme_id").loc[shown].reset_index()
-        notes = pd.Series(
-            reason_notes(result, t).to_numpy(), index=attribution.table["theme_id"].to_numpy()
+        verdict = t(
+            "变化 {gain:+.3f} 的区间包含 0：没有证据表明文本让流失预测更准(也可能是用户太少，看不出差别)。",
+            gain=gain,
         )
-        table = ordered.assign(
-            churn_type=ordered["churn_type"].map(t.churn_type),
-            top_keywords=ordered["theme_id"].map(keywords),
-            certainty=ordered["certainty"].map(lambda c: t(CERTAINTY_WORDS[c])),
-            note=ordered["theme_id"].map(notes),
-            theme_name=ordered["theme_id"].map(names),
-        )
-        # churn type beside the name, the extra columns after the contract's
-        order = [
-            *ATTRIBUTION_COLUMNS[:2],
-            "churn_type",
-            *ATTRIBUTION_COLUMNS[2:],
-            "certainty",
-            "crude_odds_ratio",
-            *SURVIVAL_COLUMNS,
-            "note",
-            "top_keywords",
-        ]
-        grid.put(
-            1,
-            1,
-            t(
-                "按归因流失占比排序，子主题列在其上级主题之下；比值比已对其他主题和标签文件中的协变量做调整。定义见“方法说明”。"
-            ),
-        )
-        last = grid.table(
-            table[order],
-            start_row=3,
-            headers=[t(REASON_HEADERS[c]) for c in order],
-            formats=_REASON_FORMATS,
-            header_style=HEADER,
-        )
-        if last > 3:
-            grid.rules.append(
-                (
-                    f"M4:M{last}",
-                    DataBarRule(start_type="num", start_value=0, end_type="max", color="F4B183"),
-                )
-            )
-            # odds ratios: green below 1, white at 1, red above
-            grid.rules.append(
-                (
-                    f"H4:H{last}",
-                    ColorScaleRule(
-                        start_type="num",
-                        start_value=0.5,
-                        start_color="A9D08E",
-                        mid_type="num",
-                        mid_value=1,
-                        mid_color="FFFFFF",
-                        end_type="num",
-                        end_value=3,
-                        end_color="F8696B",
-                    ),
-                )
-            )
-        value_col, title = 13, t("归因流失占比(按原因)")
-        charted = 3 + len(table)  # themes the model could not estimate have no bar
-        grid.widths = [16, 18, 10, 14, 12, 14, 9, 13, 10, 10, 9, 9, 13, 22, 13]
-        grid.widths += [11, 11, 11, 10, 14, 14, 30, 36]
-    for theme_id, row in layout.reason_rows.items():
-        if theme_id in layout.quote_rows:  # the reason's name opens its quotes
-            grid.restyle(row, 2, link=layout.link("quotes", layout.quote_rows[theme_id]))
-    if charted > 3:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = title
-        chart.legend = None
-        chart.add_data(grid.ref(value_col, 3, max_row=charted), titles_from_data=True)
-        chart.set_categories(grid.ref(2, 4, max_row=charted))
-        chart.x_axis.scaling.orientation = "maxMin"  # the first reason on top, as in the table
-        chart.x_axis.tickLblPos = "low"  # names stay clear of negative bars
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.y_axis.majorGridlines = None
-        chart.height, chart.width = max(7.5, 0.8 * (charted - 3)), 18
-        grid.charts.append((chart, f"B{last + 3}"))
-        # about two rows per centimetre of chart
-        last += 3 + int(chart.height * 2) + 2
-    if attribution is not None and attribution.survival_curves is not None:
-        survival_chart(grid, attribution, t, start=last + 2)
-    return grid
-
-
-def _indented_names(summary: Summary) -> dict[str, str]:
-    """Theme id -> its name, sub-themes indented under their parent (└ 扣费与续费)."""
-    themes = summary.themes
-    return {
-        theme_id: ("\u3000" * (int(depth) - 1) + "└ " if depth else "") + str(name)
-        for theme_id, name, depth in zip(
-            themes["theme_id"], themes["theme_name"], themes["depth"], strict=True
-        )
-    }
-
-
-def _hidden_line(grid: Grid, summary: Summary, t: Labels) -> None:
-    """One line naming the themes without any mention, which the table leaves out."""
-    if summary.hidden_themes:
-        names = summary.themes.set_index("theme_id")["theme_name"]
-        grid.put(
-            2,
-            1,
-            t(
-                "没有被提及、未列出的主题：{names}",
-                names="、".join(str(names[h]) for h in summary.hidden_themes),
-            ),
-        )
+    return f"{what}{verdict}" if t.lang == "zh" else f"{what} {verdict}"

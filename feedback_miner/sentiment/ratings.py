@@ -12,11 +12,22 @@ __all__ = ["labels_from_ratings", "rating_scale"]
 
 
 def rating_scale(ratings: np.ndarray) -> Literal["1-5", "0-10"] | None:
-    """The scale of a set of ratings: ``"1-5"``, ``"0-10"``, or ``None`` when on neither."""
+    """The scale of a set of ratings: ``"1-5"``, ``"0-10"``, or ``None`` when on neither
+    (or only 0 and 1: a yes/no answer).
+
+    Examples
+    --------
+    >>> rating_scale(np.array([1.0, 4.0])), rating_scale(np.array([0.0, 9.0]))
+    ('1-5', '0-10')
+    >>> rating_scale(np.array([0.0, 1.0, 1.0])) is None
+    True
+    """
     present = ratings[~np.isnan(ratings)]
     if present.size == 0:
         return None
     low, high = present.min(), present.max()
+    if set(np.unique(present)) == {0.0, 1.0}:
+        return None  # yes/no, not a score
     if low >= 1 and high <= 5:
         return "1-5"
     if low >= 0 and high <= 10:
@@ -58,8 +69,13 @@ def labels_from_ratings(ratings: np.ndarray, groups: np.ndarray | None = None) -
         if np.isnan(part).all():
             continue
         scale = rating_scale(part)
+        present = part[~np.isnan(part)]
+        if set(np.unique(present)) == {0.0, 1.0}:
+            raise FeedbackMinerError(
+                "the ratings are only 0 and 1: that is a yes/no answer, not a score. "
+                "Use a 1-5 score (CSAT, stars) or 0-10 (NPS), or leave the rating out."
+            )
         if scale is None:
-            present = part[~np.isnan(part)]
             raise FeedbackMinerError(
                 f"the ratings range from {present.min():g} to {present.max():g}; "
                 "use a 1-5 score (CSAT, stars) or 0-10 (NPS)."

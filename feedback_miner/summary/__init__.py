@@ -17,6 +17,7 @@ from ..sentiment import SentimentScorer
 from ..themes import Taxonomy
 from .emerging import EmergingThemes, emerging_themes
 from .quotes import QUOTE_COLUMNS, representative_quotes
+from .segments import pick_segment_columns, segment_shares
 from .themes import (
     CHURN_TYPES,
     THEME_SUMMARY_COLUMNS,
@@ -25,7 +26,7 @@ from .themes import (
     hierarchy_order,
     theme_summary,
 )
-from .trends import monthly_trends, pick_segment_columns, segment_shares
+from .trends import monthly_trends
 
 __all__ = [
     "CHURN_TYPES",

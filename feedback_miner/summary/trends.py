@@ -1,4 +1,4 @@
-"""Theme shares over time and across segments (source, channel, a segment column)."""
+"""Theme shares over time (per calendar month)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..attribution import ChurnLabels
-
-__all__ = ["MIN_MONTHS", "monthly_trends", "pick_segment_columns", "segment_shares"]
+__all__ = ["MIN_MONTHS", "MIN_MONTH_DOCUMENTS", "monthly_trends", "theme_flags"]
 
 MIN_MONTHS = 2
 # a month with fewer dated documents gets no shares (one complaint among three is not a trend)
 MIN_MONTH_DOCUMENTS = 10
-_MAX_SEGMENT_VALUES = 12
-# a column names segments when it has 2-12 values that cover this share of documents,
-# with at least this many documents per value on average (not an id or a free answer)
-_MIN_SEGMENT_COVERAGE = 0.3
-_MIN_PER_VALUE = 5
 
 
-def _theme_flags(docs: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
+def theme_flags(docs: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
     """One 0/1 column per theme: does the document mention it."""
     themes = docs["themes"].fillna("").astype(str)
     padded = ";" + themes + ";"
@@ -58,7 +51,7 @@ def monthly_trends(
     month = dated["created_at"].dt.to_period("M").dt.to_timestamp()
     if month.nunique() < MIN_MONTHS:
         return None
-    flags = _theme_flags(dated, theme_ids)
+    flags = theme_flags(dated, theme_ids)
     grouped = flags.groupby(month)
     table = grouped.mean()
     table.insert(0, "mean_sentiment", dated["sentiment_score"].groupby(month).mean())
@@ -67,74 +60,3 @@ def monthly_trends(
     table.insert(0, "documents", sizes)
     table.index.name = "month"
     return table.reset_index()
-
-
-def pick_segment_columns(
-    docs: pd.DataFrame, labels: ChurnLabels | None, requested: Sequence[str] = ()
-) -> list[str]:
-    """The columns to segment by: ``requested`` if given, else source, channel and
-    the ``meta:`` or label columns with 2-12 values covering 30% of documents
-    and holding at least five documents per value on average."""
-    if requested:
-        return list(requested)
-    chosen = [c for c in ("source", "channel") if c in docs.columns and docs[c].nunique() > 1]
-    if (
-        len(chosen) == 2
-        and docs.groupby("channel")["source"].nunique().max() <= 1
-        and docs.groupby("source")["channel"].nunique().max() <= 1
-    ):
-        chosen.remove("channel")  # one channel per source: the same split twice
-    candidates = [c for c in docs.columns if c.startswith("meta:")]
-    if labels is not None:
-        candidates += [c for c in labels.covariates if labels.frame[c].dtype == object]
-    for column in candidates:
-        values = (
-            docs[column]
-            if column in docs.columns
-            else docs["user_id"].map(labels.frame.set_index("user_id")[column])  # type: ignore[union-attr]
-        )
-        present = values.dropna().astype(str)
-        present = present[~present.str.contains("┋", regex=False)]  # multi-select answers
-        if (
-            2 <= present.nunique() <= _MAX_SEGMENT_VALUES
-            and len(present) >= _MIN_SEGMENT_COVERAGE * len(docs)
-            and len(present) >= _MIN_PER_VALUE * present.nunique()
-        ):
-            chosen.append(column)
-    return chosen
-
-
-def segment_shares(
-    docs: pd.DataFrame,
-    theme_ids: Sequence[str],
-    column: str,
-    labels: ChurnLabels | None = None,
-) -> pd.DataFrame:
-    """Share of each segment's documents that mention each theme.
-
-    ``column`` is a docs column, or a column of the label file joined by user.
-    Documents without a value (e.g. from another input file) are left out.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``segment``, ``documents``, then one share column per theme id; the
-        segments with most documents first.
-    """
-    if column in docs.columns:
-        values = docs[column]
-    elif labels is not None and column in labels.frame.columns:
-        values = docs["user_id"].map(labels.frame.set_index("user_id")[column])
-    else:
-        raise KeyError(column)
-    values = values.astype("string")
-    present = values.notna() & (values.str.strip() != "")
-    flags = _theme_flags(docs.loc[present, ["themes"]], theme_ids)
-    grouped = flags.groupby(values[present].to_numpy())
-    table = grouped.mean()
-    table.insert(0, "documents", grouped.size())
-    table.index.name = "segment"
-    table = table.reset_index().sort_values(
-        ["documents", "segment"], ascending=[False, True], kind="mergesort"
-    )
-    return table.reset_index(drop=True)

@@ -28,6 +28,7 @@ from ..errors import FeedbackMinerError, invalid_choice_message
 from .guard import GuardSettings, RequestGuard
 from .jobs import OUTPUT_FILES, JobSpec, JobStore
 from .messages import environment_failure, server_stopping
+from .page_fields import COLUMNS_FIELD, per_file_columns
 from .sandbox import PreviewSandbox
 from .workers import PoolStopped
 
@@ -42,6 +43,7 @@ _MEDIA = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".csv": "text/csv; charset=utf-8",
     ".parquet": "application/vnd.apache.parquet",
+    ".json": "application/json",
 }
 # bytes of a stored file name: file systems allow 255, and UTF-8 Chinese takes 3 a character
 NAME_BYTES = 200
@@ -238,11 +240,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         label_id_col: Annotated[str | None, Form()] = None,
         churn_date_col: Annotated[str | None, Form()] = None,
         lang: Annotated[str, Form(description=" | ".join(LANGUAGES))] = "zh",
+        columns: Annotated[str | None, Form(description=COLUMNS_FIELD)] = None,
     ) -> dict[str, str]:
         """Start an analysis; poll ``GET /api/jobs/{id}`` for its progress."""
         for field, value, choices in (("source", source, SOURCES), ("lang", lang, LANGUAGES)):
             if value not in choices:
                 raise HTTPException(422, invalid_choice_message(field, value, choices))
+        try:
+            per_file = per_file_columns(columns, len(files))
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
         try:
             job_id, folder = store.new_folder()
         except PoolStopped:
@@ -273,6 +280,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                 label_id_col=label_id_col or None,
                 churn_date_col=churn_date_col or None,
                 lang=lang,
+                per_file=per_file,
             )
             store.submit(job_id, folder, spec)
         except BaseException as error:  # nothing of a refused upload stays behind

@@ -28,13 +28,24 @@ from typing import Any, Literal
 
 from ..errors import FeedbackMinerError, OutputError
 from .messages import environment_failure, job_crashed, server_stopping, without_paths
+from .page_fields import for_page
 from .workers import PoolStopped, Task, WorkerDied, WorkerPool
 
 __all__ = ["OUTPUT_FILES", "JobSpec", "JobStore", "run_job"]
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_FILES = ("report.xlsx", "docs.csv", "mentions.csv", "attribution.csv", "features.parquet")
+# overview.json is what the page shows of a finished run (see overview.py)
+OUTPUT_FILES = (
+    "report.xlsx",
+    "docs.csv",
+    "mentions.csv",
+    "attribution.csv",
+    "features.csv",
+    "features.xlsx",
+    "features.parquet",
+    "overview.json",
+)
 JobStatus = Literal["queued", "running", "done", "failed"]
 
 
@@ -53,6 +64,8 @@ class JobSpec:
     label_id_col: str | None = None
     churn_date_col: str | None = None
     lang: str = "zh"
+    # per input (same order): its own text, user id and time column, chosen on the page
+    per_file: tuple[tuple[tuple[str, ...], str | None, str | None], ...] = ()
 
 
 def _write_progress(folder: Path, progress: float, stage: str) -> None:
@@ -78,7 +91,7 @@ def run_job(folder: str, spec: JobSpec) -> tuple[list[str], str | None]:
         cause = error.__context__  # the operating system's error, which says what failed
         message = environment_failure(cause if isinstance(cause, OSError) else error, folder)
     except FeedbackMinerError as error:
-        message = without_paths(_uploads_by_name(str(error), spec), folder)
+        message = for_page(without_paths(_uploads_by_name(str(error), spec), folder))
     except Exception as error:  # the service stays up; the log has the traceback
         logger.exception("job %s failed", home.name)
         message = environment_failure(error, folder)
@@ -93,10 +106,11 @@ def run_job(folder: str, spec: JobSpec) -> tuple[list[str], str | None]:
 
 def _analyse(home: Path, spec: JobSpec) -> list[str]:
     from ..features import features_of
-    from ..ingest import IngestOptions
+    from ..ingest import FileColumns, IngestOptions
     from ..pipeline import analyze
-    from ..report import build_report, write_table_file
+    from ..report import build_report, write_table_file, write_table_workbook
     from ..result import LabelOptions
+    from .overview import page_overview
 
     out = home / "out"
     out.mkdir(exist_ok=True)
@@ -130,6 +144,10 @@ def _analyse(home: Path, spec: JobSpec) -> list[str]:
             user_id_col=spec.id_col,
             time_col=spec.time_col,
             source=spec.source,
+            per_file=tuple(
+                (path, FileColumns(text_cols=texts, user_id_col=user, time_col=when))
+                for path, (texts, user, when) in zip(spec.inputs, spec.per_file, strict=False)
+            ),
         ),
         on_total=set_total,
         on_progress=advance,
@@ -142,8 +160,14 @@ def _analyse(home: Path, spec: JobSpec) -> list[str]:
     if result.attribution is not None:
         write_table_file(result.attribution.table, out / "attribution.csv")
         written.append("attribution.csv")
-    write_table_file(features_of(result), out / "features.parquet")
-    written.append("features.parquet")
+    features = features_of(result)
+    write_table_file(features, out / "features.csv")
+    write_table_workbook(features, out / "features.xlsx", title="features")
+    write_table_file(features, out / "features.parquet")
+    written += ["features.csv", "features.xlsx", "features.parquet"]
+    overview = out / "overview.json"
+    overview.write_text(json.dumps(page_overview(result), ensure_ascii=False), encoding="utf-8")
+    written.append("overview.json")
     return written
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import FeedbackMinerError
 from ..ingest import ingest_file
 from ..ingest.readers import read_raw_table
+from .page_fields import for_page
 
 __all__ = ["describe_upload"]
 
@@ -41,7 +42,7 @@ def describe_upload(path: Path) -> dict[str, Any]:
     try:
         ingested = ingest_file(path)
     except FeedbackMinerError as error:
-        described["problem"] = str(error).replace(str(path), path.name)
+        described["problem"] = for_page(str(error).replace(str(path), path.name))
         return described
     summary = ingested.files[0]
     roles = summary.roles

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback_miner.pipeline import analyze
 from feedback_miner.report import build_report, sheet_names
-from feedback_miner.result import LabelOptions
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo")
 
@@ -27,11 +25,8 @@ def tools(require_tool) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_report_converts_to_pdf(tools, lang: str, samples_dir: Path, tmp_path: Path) -> None:
-    result = analyze(
-        [samples_dir / "social_posts.csv", samples_dir / "service_tickets.csv"],
-        labels=LabelOptions(samples_dir / "churn_labels.csv"),
-    )
+def test_report_converts_to_pdf(tools, lang: str, report_result, tmp_path: Path) -> None:
+    result = report_result
     workbook = build_report(result, tmp_path / "report.xlsx", lang=lang).workbook
     profile = tmp_path / "profile"
     done = subprocess.run(

@@ -9,24 +9,13 @@ from openpyxl import load_workbook
 from feedback_miner.pipeline import analyze
 from feedback_miner.report import SHEETS, build_report, sheet_names, write_table_file
 from feedback_miner.report.cells import EXCEL_MAX_CELL_CHARS
-from feedback_miner.result import AnalysisResult, LabelOptions
+from feedback_miner.result import AnalysisResult
 from feedback_miner.summary import rolled_up_themes
 
-INPUTS = ("survey_wjx.xlsx", "service_tickets.csv", "social_posts.csv")
-
 
 @pytest.fixture(scope="module")
-def result(samples_dir: Path) -> AnalysisResult:
-    return analyze(
-        [samples_dir / n for n in INPUTS], labels=LabelOptions(samples_dir / "churn_labels.csv")
-    )
-
-
-@pytest.fixture(scope="module")
-def workbook(result: AnalysisResult, tmp_path_factory):
-    path = tmp_path_factory.mktemp("report") / "r.xlsx"
-    build_report(result, path)
-    return load_workbook(path)
+def result(report_result: AnalysisResult) -> AnalysisResult:
+    return report_result
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +40,13 @@ CHARTS = {"概览": 1, "流失原因": 2, "关键驱动": 1, "评分驱动": 1, 
 
 def test_sheets_and_charts(workbook) -> None:
     assert workbook.sheetnames == list(SHEETS)
-    assert len(SHEETS) == 15
+    assert len(SHEETS) == 16
     for sheet in workbook.worksheets:
         assert len(sheet._charts) == CHARTS.get(sheet.title, 0), sheet.title
     assert workbook["明细"].auto_filter.ref.startswith("A2:")
     assert workbook["明细"].freeze_panes == "A3"
-    assert workbook["流失原因"].freeze_panes == "C4"
+    assert workbook["流失原因"].freeze_panes == "B4"
+    assert workbook["原因统计"].freeze_panes == "C4"
 
 
 def test_no_cell_holds_a_formula(workbook) -> None:
@@ -68,24 +58,71 @@ def test_no_cell_holds_a_formula(workbook) -> None:
 
 def test_formats_and_widths(workbook) -> None:
     reasons = workbook["流失原因"]
-    assert reasons.cell(row=4, column=5).number_format == "0.0%"  # churn rate with
-    assert reasons.cell(row=4, column=13).number_format == "0.0%"  # impact
-    assert reasons.cell(row=4, column=8).number_format == "0.00"  # odds ratio
-    assert reasons.column_dimensions["B"].width == 18
+    assert reasons.cell(row=4, column=4).number_format == "0.0%"  # churn rate with
+    assert reasons.cell(row=4, column=8).number_format == "0.0%;[Red]-0.0%"  # impact
+    assert reasons.cell(row=4, column=6).number_format == "0.00"  # odds ratio
+    assert reasons.column_dimensions["A"].width == 22
     kinds = {r.type for block in reasons.conditional_formatting for r in block.rules}
     assert kinds == {"dataBar", "colorScale"}
     docs = workbook["明细"]
     assert docs.cell(row=3, column=4).number_format == "yyyy-mm-dd hh:mm"
     assert docs.column_dimensions["E"].width == 60
+    longest_id = max(len(str(c.value)) for (c,) in docs.iter_rows(min_row=3, max_col=1))
+    assert docs.column_dimensions["A"].width >= longest_id  # ids are not cut off
     assert workbook["趋势"].cell(row=4, column=4).number_format == "0.0%"
     assert workbook["概览"].page_setup.orientation == "landscape"
 
 
-def test_reasons_sheet_equals_the_attribution_csv(workbook, result, csv_outputs) -> None:
+def test_reasons_sheet_holds_what_a_manager_reads(workbook, result, csv_outputs) -> None:
     sheet = workbook["流失原因"]
     header = [c.value for c in sheet[3]]
+    assert header == [
+        "流失原因",
+        "流失类型",
+        "负面提及用户数",
+        "提及者流失率",
+        "未提及者流失率",
+        "调整后比值比",
+        "95%置信区间",
+        "归因流失占比",
+        "把握程度",
+        "备注",
+        "主要关键词",
+    ]
+    table = csv_outputs["attribution"].set_index("theme_id")
+    order = list(result.summary.reason_order)
+    rows = _rows(sheet)[: len(order)]
+    for theme_id, row in zip(order, rows, strict=True):
+        expected = table.loc[theme_id]
+        assert row[0].lstrip("\u3000└ ") == expected["theme_name"]
+        assert row[2] == expected["n_users"]
+        if pd.notna(expected.impact):
+            assert row[7] == pytest.approx(expected.impact)
+            assert row[5] == pytest.approx(expected.odds_ratio)
+            assert row[6] == f"{expected.ci_low:.2f} ~ {expected.ci_high:.2f}"
+
+
+def test_negative_shares_get_no_bar(workbook, result) -> None:
+    sheet = workbook["流失原因"]
+    bars = [
+        block.sqref
+        for block in sheet.conditional_formatting
+        if any(r.type == "dataBar" for r in block.rules)
+    ]
+    barred = {str(cell) for ranges in bars for cell in str(ranges).split()}
+    impacts = {
+        f"H{i}": sheet[f"H{i}"].value for i in range(4, 4 + len(result.summary.reason_order))
+    }
+    assert any(v is not None and v < 0 for v in impacts.values())
+    assert barred == {c for c, v in impacts.items() if v is not None and v > 0}
+
+
+def test_statistics_sheet_equals_the_attribution_csv(workbook, result, csv_outputs) -> None:
+    sheet = workbook["原因统计"]
+    header = [c.value for c in sheet[3]]
     assert header[:4] == ["主题ID", "流失原因", "流失类型", "负面提及用户数"]
-    assert header[-1] == "主要关键词"
+    assert header[-1] == "备注"
+    assert sheet["A2"].value.startswith("空白的格：")
     table = csv_outputs["attribution"].set_index("theme_id")
     rows = [r for r in _rows(sheet) if r[0] in table.index]
     # every theme with mentions, parents with their sub-themes beneath; the others in one line
@@ -117,7 +154,7 @@ def test_reasons_and_quotes_link_to_each_other(workbook) -> None:
     reasons, quotes = workbook["流失原因"], workbook["原声"]
     linked = 0
     for row in range(4, reasons.max_row + 1):
-        cell = reasons.cell(row=row, column=2)
+        cell = reasons.cell(row=row, column=1)
         if cell.hyperlink is None:
             continue
         linked += 1
@@ -135,9 +172,17 @@ def test_reasons_and_quotes_link_to_each_other(workbook) -> None:
 def test_quotes_sheet_has_typical_then_most_negative(workbook) -> None:
     rows = _rows(workbook["原声"])
     first = [r for r in rows if r[0] == rows[0][0]]
-    assert [r[1] for r in first] == ["最典型"] * 3 + ["最负面"] * 3
+    kinds = [r[1] for r in first]
+    assert kinds == sorted(kinds, key=["最典型", "最负面"].index)  # typical first
+    assert 1 <= kinds.count("最典型") <= 3 and kinds.count("最负面") == 3
     negative = [r[2] for r in first if r[1] == "最负面"]
     assert negative == sorted(negative)
+    for theme in {r[0] for r in rows}:  # the most negative are really the most negative
+        own = [r for r in rows if r[0] == theme]
+        worst = [r[2] for r in own if r[1] == "最负面"]
+        typical = [r[2] for r in own if r[1] == "最典型"]
+        if worst and typical:
+            assert max(worst) <= min(typical), theme
     pairs = [(r[0], r[3]) for r in rows]
     assert len(pairs) == len(set(pairs))
 
@@ -169,9 +214,11 @@ def test_segment_sheet_is_a_heat_map_of_shares(workbook, csv_outputs) -> None:
     assert sheet["A3"].value == "来源类型"
     rows = [r for r in sheet.iter_rows(min_row=5, max_row=7, values_only=True)]
     counts = csv_outputs["docs"]["source"].value_counts()
-    assert {r[0]: r[1] for r in rows} == counts.to_dict()
+    names = {"survey": "问卷", "service": "客服", "social": "社交媒体"}
+    assert {r[0]: r[1] for r in rows} == {names[k]: v for k, v in counts.items()}
     rules = [r for block in sheet.conditional_formatting for r in block.rules]
-    assert rules and all(r.type == "colorScale" for r in rules)
+    assert {r.type for r in rules} == {"colorScale", "dataBar"}  # shares; churn rates
+    assert [c.value for c in sheet[4]][:4] == ["细分", "文档数", "标签用户数", "流失率"]
     titles = [r[0] for r in sheet.iter_rows(values_only=True) if r and str(r[0]).startswith("按")]
     assert "按“plan”" in titles  # a label-file column, matched by user
 
@@ -233,7 +280,7 @@ def test_documents_and_quality_sheets(workbook, result: AnalysisResult) -> None:
     quality = workbook["数据质量"]
     rows = {r[0].value: r for r in quality.iter_rows(min_row=4, max_row=3 + len(result.files))}
     for summary in result.files:
-        row = rows[summary.file]
+        row = rows[Path(summary.file).name]  # no folders: the report is forwarded
         assert row[6].value == summary.rows_read and row[8].value == summary.records
         assert row[6].value == row[7].value + row[9].value
 
@@ -257,11 +304,8 @@ def test_english_report(tmp_path: Path, result) -> None:
     book = load_workbook(path)
     assert book.sheetnames == list(sheet_names("en"))
     assert book["Overview"]["A1"].value == "Churn reason report"
-    assert [c.value for c in book["Churn reasons"][3]][:3] == [
-        "Theme ID",
-        "Churn reasons",
-        "Churn type",
-    ]
+    assert [c.value for c in book["Churn reasons"][3]][:2] == ["Churn reasons", "Churn type"]
+    assert [c.value for c in book["Reason statistics"][3]][:2] == ["Theme ID", "Churn reasons"]
     assert book["Key drivers"]._charts and book["Trends"]._charts
     assert book["Documents"]["G3"].value in {"Negative", "Neutral", "Positive"}
 
@@ -333,7 +377,7 @@ def test_result_without_summary_is_refused(tmp_path: Path, result) -> None:
 
 
 def test_reasons_list_sub_themes_beneath_and_name_the_unmentioned(workbook, result) -> None:
-    sheet = workbook["流失原因"]
+    sheet = workbook["原因统计"]
     summary = result.summary
     rows = [r for r in _rows(sheet) if r[0] in set(summary.reason_order)]
     parents = dict(zip(summary.themes["theme_id"], summary.themes["parent"], strict=True))
@@ -341,7 +385,7 @@ def test_reasons_list_sub_themes_beneath_and_name_the_unmentioned(workbook, resu
         if parents[row[0]]:
             assert row[1].startswith("└ ")  # a sub-theme, indented ...
             assert parents[row[0]] in {above[0], parents.get(above[0], "")}  # ... under its parent
-    hidden = sheet.cell(row=2, column=1).value
+    hidden = workbook["流失原因"].cell(row=2, column=1).value
     if summary.hidden_themes:
         names = summary.themes.set_index("theme_id")["theme_name"]
         assert hidden == "没有被提及、未列出的主题：" + "、".join(

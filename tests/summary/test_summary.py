@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from feedback_miner.attribution import ChurnLabels
 from feedback_miner.errors import FeedbackMinerError
 from feedback_miner.summary import (
     churn_type_split,
@@ -12,7 +13,7 @@ from feedback_miner.summary import (
     summarize,
     theme_summary,
 )
-from feedback_miner.summary.trends import pick_segment_columns
+from feedback_miner.summary.segments import ordinal_key, pick_segment_columns
 from feedback_miner.themes import load_taxonomy
 
 
@@ -63,21 +64,36 @@ def test_theme_summary_top_keywords(keywords: list[str], expected: str) -> None:
 def test_quotes_typical_and_most_negative() -> None:
     rows = [
         ("0", "price", -0.9, "价格太贵了，受不了"),
-        ("1", "price", -0.5, "价格太贵"),
-        ("2", "price", -0.4, "价格太贵了"),
-        ("3", "price", -0.3, "价格 太贵了！"),  # the same words as doc 2
-        ("4", "price", -0.2, "续费涨价太离谱"),
-        ("5", "price", 0.6, "价格便宜"),
+        ("1", "price", -0.8, "价格太贵了受不了啊"),  # nearly the words of doc 0
+        ("2", "price", -0.6, "续费涨价太离谱"),
+        ("3", "price", -0.5, "套餐比别家贵一倍"),
+        ("4", "price", -0.4, "会员费一年比一年高"),
+        ("5", "price", -0.3, "价格 太贵了，受不了！"),  # the same words as doc 0
+        ("6", "price", 0.6, "价格便宜"),
     ]
-    docs = _docs(6)
+    docs = _docs(7)
     quotes = representative_quotes(docs, _mentions(rows), ["price"], per_kind=2)
-    typical = quotes[quotes["kind"] == "typical"]["doc_id"].tolist()
-    negative = quotes[quotes["kind"] == "negative"]["doc_id"].tolist()
-    assert set(typical) <= {"0", "1", "2"} and len(typical) == 2
-    assert "3" not in typical + negative  # same words, other punctuation: one quote
-    assert "5" not in typical + negative  # positive mentions are never quoted as complaints
-    assert not set(typical) & set(negative)
+    typical = quotes[quotes["kind"] == "typical"]
+    negative = quotes[quotes["kind"] == "negative"]
+    assert negative["doc_id"].tolist() == ["0", "2"]  # the most negative, near-duplicates apart
+    assert sorted(typical["doc_id"]) == ["3", "4"]
+    assert negative["sentiment_score"].max() <= typical["sentiment_score"].min()
     assert quotes["text"].tolist() == [f"文本{d}" for d in quotes["doc_id"]]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "kept"),
+    [
+        (["退款太慢了", "退款太慢了吧"], 1),  # one more character: the same quote
+        (["退款太慢了", "客服态度很差"], 2),
+        (["一直闪退打不开", "闪退"], 1),  # the short one is inside the long one
+        (["画质模糊", "画面卡顿"], 2),  # one pair of characters in common is not enough
+    ],
+)
+def test_near_duplicate_quotes_are_dropped(evidence: list[str], kept: int) -> None:
+    rows = [(str(i), "bugs", -0.8 + 0.1 * i, e) for i, e in enumerate(evidence)]
+    quotes = representative_quotes(_docs(len(rows)), _mentions(rows), ["bugs"], per_kind=3)
+    assert len(quotes) == kept
 
 
 def test_quotes_of_a_theme_without_mentions() -> None:
@@ -236,3 +252,51 @@ def test_trends_and_segments_count_sub_themes_for_their_parent() -> None:
         pd.Series(["billing", "", "price;billing", "service_unreachable"]), load_taxonomy()
     )
     assert rolled.tolist() == ["billing;price", "", "price;billing", "service_unreachable;service"]
+
+
+@pytest.mark.parametrize(
+    ("values", "chosen"),
+    [
+        ([str(i % 12) for i in range(60)], False),  # a repost count 0-11: a measure
+        (["1", "2", "3"] * 20, True),  # a three-point answer: a segment
+        (["悦看视频"] * 58 + ["其他"] * 2, False),  # one value for nearly everyone
+        (["基础", "标准", "高级"] * 20, True),
+    ],
+)
+def test_segments_are_few_named_values(values: list[str], chosen: bool) -> None:
+    docs = _docs(len(values), **{"meta:列": values})
+    assert (pick_segment_columns(docs, None) == ["meta:列"]) is chosen
+
+
+@pytest.mark.parametrize(
+    ("bands", "ordered"),
+    [
+        (
+            ["3-12个月", "2年以上", "不到3个月", "1-2年"],
+            ["不到3个月", "3-12个月", "1-2年", "2年以上"],
+        ),
+        (["30岁以上", "18-25岁", "26-30岁"], ["18-25岁", "26-30岁", "30岁以上"]),
+        (["10", "2", "1"], ["1", "2", "10"]),
+    ],
+)
+def test_bands_keep_their_order(bands: list[str], ordered: list[str]) -> None:
+    docs = _docs(len(bands), **{"meta:段": bands})
+    assert segment_shares(docs, ["price"], "meta:段")["segment"].tolist() == ordered
+    assert all(ordinal_key(b) is not None for b in bands)
+
+
+def test_segments_with_labels_show_churn_by_segment() -> None:
+    docs = _docs(6, **{"meta:等级": ["金卡", "金卡", "金卡", "银卡", "银卡", "银卡"]})
+    docs["user_id"] = ["a", "a", "b", "c", "d", None]
+    labels = ChurnLabels(
+        frame=pd.DataFrame({"user_id": ["a", "b", "c", "d"], "churned": [1, 0, 1, 1]}),
+        file="labels.csv",
+        id_col="user_id",
+        churn_col="churned",
+        date_col=None,
+        covariates=(),
+        skipped={},
+    )
+    table = segment_shares(docs, ["price"], "meta:等级", labels).set_index("segment")
+    assert table["users"].to_dict() == {"金卡": 2, "银卡": 2}
+    assert table["churn_rate"].to_dict() == {"金卡": 0.5, "银卡": 1.0}

@@ -136,6 +136,7 @@ def test_analyze_names_the_pack_it_picked(fixtures_dir: Path, tmp_path: Path, ca
 
     overview = {r[0]: r[1] for r in load_workbook(report)["概览"].iter_rows(values_only=True) if r}
     assert overview["流失原因分类(taxonomy)"].startswith("automotive（自动选择）")
+    assert overview["流失原因分类"].startswith("automotive ")
 
 
 def test_a_pack_can_be_given_by_name(fixtures_dir: Path) -> None:

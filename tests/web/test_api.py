@@ -1,9 +1,11 @@
 """The HTTP API with FastAPI's TestClient: real uploads, real worker processes."""
 
 import io
+import json
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 pytest.importorskip("fastapi")
@@ -48,7 +50,11 @@ def _upload(samples_dir: Path, *names: str) -> list[tuple[str, tuple[str, bytes]
 def test_upload_poll_download(client: TestClient, samples_dir: Path, tmp_path: Path) -> None:
     files = _upload(samples_dir, "service_tickets.csv", "social_posts.csv")
     files.append(("labels", ("churn_labels.csv", (samples_dir / "churn_labels.csv").read_bytes())))
-    answer = client.post("/api/jobs", files=files, data={"lang": "zh"}, headers=AUTH)
+    # each file its own text column: neither column exists in the other file
+    columns = json.dumps([{"text_col": "问题描述", "id_col": "用户ID"}, {"text_col": "微博内容"}])
+    answer = client.post(
+        "/api/jobs", files=files, data={"lang": "zh", "columns": columns}, headers=AUTH
+    )
     assert answer.status_code == 202
     assert answer.json()["status"] == "queued"
     job_id = answer.json()["id"]
@@ -58,8 +64,32 @@ def test_upload_poll_download(client: TestClient, samples_dir: Path, tmp_path: P
         "status": "done",
         "progress": 1.0,
         "error": None,
-        "files": ["report.xlsx", "docs.csv", "mentions.csv", "attribution.csv", "features.parquet"],
+        "files": [
+            "report.xlsx",
+            "docs.csv",
+            "mentions.csv",
+            "attribution.csv",
+            "features.csv",
+            "features.xlsx",
+            "features.parquet",
+            "overview.json",
+        ],
     }
+    overview = client.get(f"/api/jobs/{job_id}/files/overview.json", headers=AUTH).json()
+    assert overview["figures"]["documents"] == 516 + 571
+    assert overview["ranked_by"] == "impact" and len(overview["reasons"]) >= 3
+    attribution = pd.read_csv(
+        io.StringIO(client.get(f"/api/jobs/{job_id}/files/attribution.csv", headers=AUTH).text)
+    )
+    top = attribution[attribution["parent_id"].isna()].dropna(subset=["impact"])
+    assert [r["theme"] for r in overview["reasons"]] == top["theme_name"].head(8).tolist()
+    features = pd.read_csv(
+        io.StringIO(client.get(f"/api/jobs/{job_id}/files/features.csv", headers=AUTH).text)
+    )
+    sheet = client.get(f"/api/jobs/{job_id}/files/features.xlsx", headers=AUTH)
+    (tmp_path / "f.xlsx").write_bytes(sheet.content)
+    rows = list(load_workbook(tmp_path / "f.xlsx")["features"].iter_rows(values_only=True))
+    assert list(rows[0]) == list(features.columns) and len(rows) == len(features) + 1
     report = client.get(f"/api/jobs/{job_id}/files/report.xlsx", headers=AUTH)
     assert report.status_code == 200
     assert report.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -67,6 +97,9 @@ def test_upload_poll_download(client: TestClient, samples_dir: Path, tmp_path: P
     path.write_bytes(report.content)
     book = load_workbook(path)
     assert book.sheetnames[0] == "概览" and book["流失原因"]["A4"].value
+    inputs = {r[0]: r[1] for r in book["概览"].iter_rows(values_only=True) if r and r[0]}
+    assert inputs["输入文件"] == "service_tickets.csv; social_posts.csv"  # no server folders
+    assert inputs["流失标签文件"] == "churn_labels.csv"
     docs = client.get(f"/api/jobs/{job_id}/files/docs.csv", headers=AUTH)
     assert docs.text.splitlines()[0].startswith("doc_id,user_id,source,created_at,text")
 
@@ -169,7 +202,10 @@ def test_preview_of_a_file_without_free_text_lists_the_columns(client: TestClien
     codes = "序号,年龄,性别\n1,3,1\n2,2,2\n3,1,1\n".encode()
     info = client.post("/api/preview", files={"file": ("codes.csv", codes)}, headers=AUTH).json()
     assert info["columns"] == ["序号", "年龄", "性别"]
-    assert info["problem"].startswith("codes.csv: no column holds free text")
+    lead, detail = info["problem"].split("\n", 1)
+    assert lead == "codes.csv：没有找到顾客自己写的文字的列。请在这个文件的“文本列”里选一列。"
+    assert detail.startswith("codes.csv: no column holds free text")
+    assert detail.endswith("Name the free-text column with “文本列”(text_col).")  # no CLI flag
 
 
 def test_unknown_job_and_file(client: TestClient) -> None:
@@ -223,3 +259,24 @@ def test_invalid_form_values_are_422_naming_the_field(
     assert answer.status_code == 422
     assert answer.json()["detail"] == message
     assert {p.name for p in store.root.iterdir()} == before  # no job folder was made
+
+
+@pytest.mark.parametrize(
+    "columns",
+    ["not json", '{"text_col": "a"}', '[{"text": "a"}]', '[{"text_col": 3}]', "[{}, {}]"],
+)
+def test_per_file_columns_that_are_not_a_list_per_file_are_422(
+    client: TestClient, columns: str
+) -> None:
+    answer = client.post(
+        "/api/jobs",
+        files=[("files", ("a.csv", io.BytesIO(b"x")))],
+        data={"columns": columns},
+        headers=AUTH,
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        "columns 应为 JSON 列表，每个上传文件一项(共 1 个文件)，键为 text_col、id_col、time_col。"
+        "The columns field must be a JSON list with one object per uploaded file (1), with keys "
+        "text_col, id_col, time_col."
+    )
