@@ -18,7 +18,7 @@ from .cells import Grid
 from .drivers import CERTAINTY_WORDS
 from .i18n import Labels
 from .layout import Layout
-from .style import HEADER, PERCENT, SECTION, WRAP
+from .style import HEADER, PERCENT, SECTION
 
 __all__ = ["actions_sheet"]
 
@@ -126,7 +126,6 @@ def actions_sheet(
             "高风险用户：用 feedback-miner risk 生成预警名单，其报告的“行动建议”给出每个原因在风险最高的"
             "一成活跃用户中的人数。动作与负责人来自分类(taxonomy)的 actions 与 owner，可在自己的分类文件中改写。"
         ),
-        WRAP,
     )
     grid.put(row + 1, 1, t("注：归因流失占比为 0 或以下的原因未列出。"))
     return grid

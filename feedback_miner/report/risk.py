@@ -36,8 +36,8 @@ _LIST_HEADERS = (
     "最近的负面原因",
     "原声",
     "建议动作",
-    "最近活跃",
     "RFM 分群",
+    "最近活跃",
 )
 
 
@@ -98,8 +98,8 @@ def _list_sheet(grid: Grid, risk: RiskResult, taxonomy: Taxonomy, t: Labels) -> 
             ),
             "quote": table["reason_quote"],
             "action": table["suggested_action"],
-            "last_active": table["last_active"],
             "rfm_segment": table["rfm_segment"],
+            "last_active": table["last_active"],
         }
     )
     last = grid.table(
@@ -110,7 +110,7 @@ def _list_sheet(grid: Grid, risk: RiskResult, taxonomy: Taxonomy, t: Labels) -> 
         header_style=HEADER,
         wrap=("reasons", "quote", "action"),
     )
-    grid.widths = [7, 14, 10, 26, 50, 34, 12, 16]
+    grid.widths = [7, 14, 10, 26, 50, 34, 16, 12]
     grid.freeze = "C4"
     grid.autofilter = f"A3:H{max(last, 3)}"
     if last > 3:
