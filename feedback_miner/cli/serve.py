@@ -131,8 +131,34 @@ def _run_serve(args: argparse.Namespace) -> int:
         log_level="warning",
         timeout_graceful_shutdown=_GRACE_SECONDS,
     )
-    uvicorn.Server(config).run()
+    server = _server_class()(config)
+    server.run()
+    if server.interrupted:
+        # uvicorn raises the captured Ctrl+C again once it has stopped; when that does not
+        # reach us (seen once on a loaded machine: the server exited 0), the command still
+        # ends as interrupted, never as a clean exit
+        raise KeyboardInterrupt
     return 0
+
+
+def _server_class() -> Any:
+    """uvicorn's server class, remembering whether Ctrl+C stopped it (made on first use:
+    uvicorn is an optional dependency)."""
+    import signal
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, remembering whether it was stopped by Ctrl+C."""
+
+        interrupted = False
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            if sig == signal.SIGINT:
+                self.interrupted = True
+            super().handle_exit(sig, frame)
+
+    return Server
 
 
 def allowed_hosts(bind: str, extra: list[str]) -> tuple[str, ...]:
