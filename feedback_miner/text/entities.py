@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 import ahocorasick
 
@@ -57,23 +57,8 @@ EntityKind = Literal[
 MASK = "\ue000"
 ORGANISATION_MASK = "\ue001"
 
-# the order decides between overlapping spans: a repost chain swallows its handles
-_PRIORITY: dict[str, int] = {
-    kind: i
-    for i, kind in enumerate(
-        (
-            "repost",
-            "url",
-            "reply",
-            "handle",
-            "hashtag",
-            "placeholder",
-            "title",
-            "boilerplate",
-            "organisation",
-        )
-    )
-}
+# the order of EntityKind decides between overlapping spans: a repost chain swallows its handles
+_PRIORITY: dict[str, int] = {kind: i for i, kind in enumerate(get_args(EntityKind))}
 _REPOST = re.compile(r"//\s*[@＠]")
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。！？、；）)】]+|\b[a-z]{1,4}\.cn/\w+|O?网页链接", re.I
