@@ -355,16 +355,37 @@ def test_themes_discover_writes_toml_and_assignments(tmp_path: Path, capsys) -> 
 
 
 def test_themes_discover_reads_only_uncovered_complaints(tmp_path: Path, capsys) -> None:
+    import tomllib
+
     rows = [f"第{i}次，app闪退，登录不上" for i in range(12)]  # the app pack covers these
     rows += [f"第{i}次，光猫闪红灯，师傅不上门" for i in range(12)]
     rows += [f"第{i}次，光猫很好，师傅准时上门" for i in range(12)]  # praise: not read
     source = tmp_path / "feedback.csv"
     pd.DataFrame({"反馈内容": rows}).to_csv(source, index=False)
     argv = ["themes", "discover", str(source), "--taxonomy", "app", "-o", str(tmp_path / "p.toml")]
-    argv.append("--quiet")
+    assert main([*argv, "--assignments", str(tmp_path / "a.csv")]) == 0
+    said = capsys.readouterr().err
+    assert "36 texts, 12 covered by the taxonomy; looking for topics in 12" in said
+    assert (
+        "Only 12 complaints no theme covers: too few to find topics in (discovery needs 20); "
+        "the taxonomy names the others. Read them below, or use --all to look for topics in "
+        "all texts: "
+    ) in said
+    text = (tmp_path / "p.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(text) == {}  # no themes proposed, only comments
+    assert "#   「第0次，光猫闪红灯，师傅不上门」" in text
+    assert "闪退" not in text and "师傅准时" not in text
+    assert set(pd.read_csv(tmp_path / "a.csv")["topic"]) == {-1}
+
+
+def test_themes_discover_too_few_texts_with_all(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "feedback.csv"
+    pd.DataFrame({"反馈内容": [f"第{i}次，光猫闪红灯" for i in range(12)]}).to_csv(
+        source, index=False
+    )
+    argv = ["themes", "discover", str(source), "--all", "-o", str(tmp_path / "p.toml"), "--quiet"]
     assert run_error(argv, capsys) == (
-        "feedback-miner: error: discovery needs at least 20 texts; there are 12. Add more "
-        "feedback, or use --all to include texts the taxonomy already covers."
+        "feedback-miner: error: discovery needs at least 20 texts; there are 12. Add more feedback."
     )
 
 

@@ -110,8 +110,8 @@ def _run_discover(args: argparse.Namespace) -> int:
     from ..stages import AnalyzerSpec, build_stages
     from ..text.boilerplate import find_boilerplate, known_handles
     from ..text.entities import EntityFinder
-    from ..themes.discover import discover_topics
-    from ..themes.proposals import to_toml, topic_assignments
+    from ..themes.discover import MIN_TEXTS, discover_topics
+    from ..themes.proposals import nothing_to_propose, to_toml, topic_assignments
     from ..themes.reasons import reason_text
     from ..themes.vocabulary import ReasonVocabulary
 
@@ -150,18 +150,41 @@ def _run_discover(args: argparse.Namespace) -> int:
         f"{len(texts)} texts, {sum(covered)} covered by the taxonomy; "
         f"looking for topics in {len(modelled)} ({scope}).",
     )
+    if not args.all and len(read) < MIN_TEXTS:
+        # the taxonomy already names nearly every complaint: that is an answer, not a failure
+        reason = (
+            f"Only {len(read)} complaint{'s' if len(read) != 1 else ''} no theme covers: too few "
+            f"to find topics in (discovery needs {MIN_TEXTS}); the taxonomy names the others. "
+            "Read them below, or use --all to look for topics in all texts"
+        )
+        with replacing(args.output, "-o") as temporary:
+            temporary.write_text(nothing_to_propose(reason, read), encoding="utf-8")
+        if args.assignments is not None:
+            table = topic_assignments(
+                records, ingested.rejects, [f.file for f in ingested.files], [-1] * len(texts)
+            )
+            write_table_file(table, args.assignments, raw=args.raw_csv, option="--assignments")
+        say(args, f"{reason}: {args.output}")
+        return 0
     finder = EntityFinder(
         names=taxonomy.competitors,
         handles=known_handles(texts),
         boilerplate=find_boilerplate(texts),
     )
-    found = discover_topics(
-        read,
-        k=args.k,
-        seed=args.seed,
-        vocabulary=ReasonVocabulary(matcher.tokenizer_, finder=finder),
-        negative=negative,
-    )
+    try:
+        found = discover_topics(
+            read,
+            k=args.k,
+            seed=args.seed,
+            vocabulary=ReasonVocabulary(matcher.tokenizer_, finder=finder),
+            negative=negative,
+        )
+    except FeedbackMinerError as error:
+        if args.all:
+            raise
+        raise FeedbackMinerError(
+            f"{error} Or use --all to include texts the taxonomy already covers."
+        ) from None
     with replacing(args.output, "-o") as temporary:
         temporary.write_text(to_toml(found) + "\n", encoding="utf-8")
     if args.assignments is not None:

@@ -192,8 +192,7 @@ def discover_topics(
     """
     if len(texts) < MIN_TEXTS:
         raise FeedbackMinerError(
-            f"discovery needs at least {MIN_TEXTS} texts; there are {len(texts)}. "
-            "Add more feedback, or use --all to include texts the taxonomy already covers."
+            f"discovery needs at least {MIN_TEXTS} texts; there are {len(texts)}. Add more feedback."
         )
     if vocabulary is None:
         finder = EntityFinder(handles=known_handles(texts), boilerplate=find_boilerplate(texts))
@@ -237,8 +236,7 @@ def discover_topics(
     if not (assignments >= 0).any():
         raise FeedbackMinerError(
             f"no topic is shared by at least {least} of the {len(texts)} texts; there is "
-            "nothing to propose. Add more feedback, or use --all to include texts the "
-            "taxonomy already covers."
+            "nothing to propose. Add more feedback."
         )
     topics, assignments = build_topics(
         texts,
@@ -248,5 +246,6 @@ def discover_topics(
         weights,
         negative=negative,
         quote=vocabulary.finder.quote,
+        judge=vocabulary.judged_phrase,
     )
     return Discovery(tuple(topics), assignments, len(topics), fitted_k, scores, reason)

@@ -11,7 +11,14 @@ import pandas as pd
 from .discover import Discovery
 from .topics import DiscoveredTopic, coherence_words
 
-__all__ = ["ADOPT_HINT", "ASSIGNMENT_COLUMNS", "describe_topic", "to_toml", "topic_assignments"]
+__all__ = [
+    "ADOPT_HINT",
+    "ASSIGNMENT_COLUMNS",
+    "describe_topic",
+    "nothing_to_propose",
+    "to_toml",
+    "topic_assignments",
+]
 
 ASSIGNMENT_COLUMNS = ("file", "row", "doc_id", "topic")
 ADOPT_HINT = (
@@ -58,6 +65,33 @@ def to_toml(discovery: Discovery, *, id_prefix: str = "emerging") -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def nothing_to_propose(reason: str, complaints: Sequence[str], *, shown: int = 20) -> str:
+    """A proposals file with no themes: why, and the complaints no theme covers (up to
+    ``shown``) for the user to read themselves.
+
+    Examples
+    --------
+    >>> print(nothing_to_propose("2 complaints no theme covers", ["光猫闪红灯", "师傅不上门"]))
+    # Emerging themes proposed by feedback-miner themes discover: none.
+    # 2 complaints no theme covers.
+    # The complaints no theme covers:
+    #   「光猫闪红灯」
+    #   「师傅不上门」
+    <BLANKLINE>
+    """
+    lines = [
+        "# Emerging themes proposed by feedback-miner themes discover: none.",
+        f"# {reason}.",
+    ]
+    if complaints:
+        more = len(complaints) - shown
+        lines.append(
+            "# The complaints no theme covers" + (f" (the first {shown}):" if more > 0 else ":")
+        )
+        lines += [f"#   「{_one_line(c)}」" for c in complaints[:shown]]
+    return "\n".join(lines) + "\n"
 
 
 def _one_line(text: str, limit: int = 80) -> str:

@@ -184,10 +184,13 @@ def _name(
     keywords: Sequence[str],
     pair_counts: Counter[str],
     n_texts: int,
+    judged: Callable[[str, list[int]], str] | None = None,
 ) -> str:
     """The topic's most representative phrase, made of its own keywords: two keywords its
     texts write side by side (变速箱 + 顿挫), or a keyword that is a phrase itself (自动续费),
-    used often in the topic and seldom outside it; else its two best keywords."""
+    used often in the topic and seldom outside it; else the complaint its texts most often
+    make of one of its two best keywords (``judged``: 隔音 -> 隔音差); else those two
+    keywords."""
     if not keywords:
         return ""
     top, best = set(keywords), set(keywords[:5])
@@ -213,6 +216,12 @@ def _name(
     ]
     if candidates:
         return max(candidates, key=lambda c: (c[0], c[1]))[1]
+    if judged is not None:
+        for keyword in keywords[:2]:
+            holding = [i for i in members if keyword in words[i]]
+            phrase = judged(keyword, holding) if len(holding) >= 2 else ""
+            if phrase:
+                return phrase
     second = next((w for w in keywords[1:] if w not in keywords[0] and keywords[0] not in w), "")
     return "·".join(w for w in (keywords[0], second) if w)
 
@@ -277,9 +286,18 @@ def build_topics(
     *,
     negative: Sequence[bool] | None = None,
     quote: Callable[[str], str] = str,
+    judge: Callable[..., str] | None = None,
 ) -> tuple[list[DiscoveredTopic], np.ndarray]:
     """The topics of ``assignments``, largest first and numbered so, with the assignments
-    renumbered to match; ``quote`` turns a text into what its quote shows."""
+    renumbered to match; ``quote`` turns a text into what its quote shows, and ``judge``
+    (:meth:`ReasonVocabulary.judged_phrase`) finds the complaint made of a keyword in texts
+    when the topic's keywords hold no phrase to name it by."""
+
+    def judged(keyword: str, members: list[int]) -> str:
+        assert judge is not None
+        least = max(2, math.ceil(_PHRASE_SHARE * len(members)))
+        return str(judge(keyword, [texts[i] for i in members], least=least))
+
     corpus_counts: Counter[str] = Counter(w for doc in words for w in set(doc))
     total = sum(corpus_counts.values())
     pair_counts: Counter[str] = Counter()
@@ -306,6 +324,7 @@ def build_topics(
             keywords,
             pair_counts,
             len(texts),
+            judged if judge is not None else None,
         )
         # a merged topic's texts weigh on the columns of the topics it joined: take their peak
         strength = weights[members].max(axis=1)

@@ -13,7 +13,11 @@ review. None of them says *why* a customer is unhappy, so they are kept out:
   verb: 故障, 退款, 假货) which a built-in taxonomy lists as a reason's keyword;
 - stopwords, negators, degree adverbs, particles and words whose dictionary
   part of speech is a function class (adverb, pronoun, conjunction, numeral,
-  measure word, time word, person or place name) are dropped;
+  measure word, time word, person or place name) are dropped, and so are the
+  closed classes jieba tags as verbs (``lexicons/auxiliary_words.tsv``: modal
+  verbs such as 只能, directional complements such as 起来, verbs that narrate
+  such as 希望), and the fragments the tokenizer leaves of a phrase that begin
+  with a pronoun (我要, 我点, 这台: words the dictionary does not know);
 - every organisation name of ``lexicons/organisations.tsv``, ambiguous ones too
   (小米, 大众): in discovery a brand is never the reason.
 
@@ -92,6 +96,7 @@ _FUNCTION_FILES = (
     ("question_words.tsv", "word"),
     ("scope_words.tsv", "word"),
 )
+_AUXILIARY = "auxiliary_words.tsv"
 
 
 # parts of speech of a thing or an event (故障, 退款, 假货), not of a quality
@@ -211,7 +216,10 @@ class ReasonVocabulary:
         function = set(tokenizer.stopwords)
         for name, column in _FUNCTION_FILES:
             function |= _column(name, column)
+        auxiliary = read_table(lexicon_file(_AUXILIARY), ["word", "class"])
+        function |= {r["word"] for r in auxiliary}
         self.function_words = frozenset(function)
+        self._negators = frozenset(w for w in _column("negators.tsv", "word") if len(w) == 1)
         organisations = load_organisations()
         self.names = frozenset(o.name.lower() for o in organisations)
         # a word holding an unambiguous name is a product of it (百度外卖, 招行信用卡)
@@ -227,6 +235,13 @@ class ReasonVocabulary:
             )
         )
         self._longest_mood = max((len(m) for m in self.moods), default=0)
+        short = [r for r in rows if len(r["word"]) <= 3]
+        self._complaint_moods = frozenset(
+            r["word"].lower() for r in short if r["weight"].startswith("-")
+        )
+        self._praise_moods = frozenset(
+            r["word"].lower() for r in short if not r["weight"].startswith("-")
+        )
 
     def kind(self, word: str) -> str:
         """Why ``word`` cannot name a reason: ``mood``, ``function``, ``name``, or ``""``."""
@@ -243,10 +258,16 @@ class ReasonVocabulary:
             lowered in self.function_words
             or not _CONTENT.match(lowered)
             or self.tokenizer.word_tag(word) in _FUNCTION_TAGS
+            or self._is_fragment(lowered)
         ):
             kind = "function"
         self._kinds[word] = kind
         return kind
+
+    def _is_fragment(self, word: str) -> bool:
+        """Whether ``word`` is a piece the tokenizer cut from a phrase: a word the dictionary
+        does not know that begins with a pronoun (我要, 这台)."""
+        return self.tokenizer.word_tag(word) == "" and self.tokenizer.word_tag(word[0]) == "r"
 
     def content_part(self, token: str) -> str:
         """``token`` without the judgement jieba keeps inside it, or ``""`` when it only judges.
@@ -272,6 +293,70 @@ class ReasonVocabulary:
                     rest = rest[: -next(len(m) for m in self.modifiers if rest.endswith(m))]
                 return "" if len(rest) < 2 or self.is_filler(rest) else rest
         return token
+
+    def judged_phrase(self, keyword: str, texts: Iterable[str], *, least: int = 2) -> str:
+        """The complaint customers most often make of ``keyword`` in ``texts``: the keyword
+        with the negative judgement that follows it (油耗 -> 油耗高, 隔音 -> 隔音差), degree
+        adverbs between them dropped, negators kept (隔音不好); ``""`` when no such
+        judgement follows it in ``least`` texts.
+
+        Examples
+        --------
+        >>> vocabulary = ReasonVocabulary(ChineseTokenizer())
+        >>> vocabulary.judged_phrase("隔音", ["隔音太差了", "房间隔音很差", "隔音一般，前台还行"])
+        '隔音差'
+        >>> vocabulary.judged_phrase("前台", ["前台热情", "前台在哪"])
+        ''
+        """
+        counts: Counter[str] = Counter()
+        lowered = keyword.lower()
+        for text in texts:
+            tokens = [t.lower() for t in self.tokenizer.cut(text) if t.strip()]
+            found: set[str] = set()
+            for i, token in enumerate(tokens):
+                if not token.startswith(lowered):
+                    continue
+                rest = [token[len(lowered) :]] if token != lowered else []
+                judgement = self._judgement("".join(rest + tokens[i + 1 : i + 4]))
+                if judgement:
+                    found.add(lowered + judgement)
+            counts.update(found)
+        if not counts:
+            return ""
+        phrase, count = max(counts.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))
+        return phrase if count >= least else ""
+
+    def _judgement(self, following: str) -> str:
+        """The negative judgement that ``following`` opens with, degree adverbs cut out
+        (很差 -> 差, 不太好 -> 不好), or ``""``."""
+        rest, negated = following, ""
+        for _ in range(4):
+            modifier = next(
+                (
+                    m
+                    for m in self.modifiers
+                    if rest.startswith(m) and self._opens_mood(rest[len(m) :])
+                ),
+                "",
+            )
+            if not modifier:
+                break
+            if modifier[0] in self._negators:
+                negated = modifier[0]
+            rest = rest[len(modifier) :]
+        for size in range(min(3, len(rest)), 0, -1):
+            head = rest[:size]
+            if negated and (head in self._praise_moods or negated + head in self._complaint_moods):
+                return negated + head
+            if not negated and head in self._complaint_moods:
+                return head
+        return ""
+
+    def _opens_mood(self, text: str) -> bool:
+        return any(
+            text[:size] in self._praise_moods or text[:size] in self._complaint_moods
+            for size in range(1, min(3, len(text)) + 1)
+        )
 
     def is_filler(self, word: str) -> bool:
         """Whether ``word`` is a mood, a function word or a name."""

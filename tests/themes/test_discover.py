@@ -111,8 +111,7 @@ def test_toml_blocks_parse_as_a_taxonomy(found) -> None:
         (
             ["太贵了"] * 5,
             "auto",
-            "discovery needs at least 20 texts; there are 5. Add more feedback, or use --all to "
-            "include texts the taxonomy already covers.",
+            "discovery needs at least 20 texts; there are 5. Add more feedback.",
         ),
         (
             ["好评"] * 30,
@@ -130,7 +129,7 @@ def test_toml_blocks_parse_as_a_taxonomy(found) -> None:
             + [f"{w}有问题" for w in ("网速", "光猫", "油耗", "变速箱", "退款", "发票")] * 2,
             5,
             "no topic is shared by at least 6 of the 600 texts; there is nothing to propose. Add "
-            "more feedback, or use --all to include texts the taxonomy already covers.",
+            "more feedback.",
         ),
     ],
 )

@@ -32,6 +32,17 @@ def vocabulary(matcher) -> ReasonVocabulary:
         ("一直", "function"),
         ("北京", "function"),
         ("123", "function"),
+        # closed classes jieba tags as verbs: modal, directional, narrating
+        ("只能", "function"),
+        ("想要", "function"),
+        ("起来", "function"),
+        ("送过来", ""),  # a verb with its direction names the event
+        ("希望", "function"),
+        ("估计", "function"),
+        # fragments of a phrase beginning with a pronoun, unknown to the dictionary
+        ("我要", "function"),
+        ("这台", "function"),
+        ("不到", ""),  # a complement keeps its verb's fault (收不到)
         # names: every organisation name, ambiguous ones too, and words holding one
         ("中国联通", "name"),
         ("联通", "name"),
@@ -80,7 +91,8 @@ def test_content_part(vocabulary: ReasonVocabulary, token: str, content: str) ->
     ("text", "runs"),
     [
         ("@中国联通客服 真的很差，已经断网三天了", [["断网"]]),
-        ("不好，差评，不是我想要的", [["想要"]]),
+        ("不好，差评，不是我想要的", []),
+        ("排队只能等，希望多开几个窗口", [["排队"], ["多开"], ["窗口"]]),
         ("送餐速度太慢了，价格贵", [["送餐", "速度"], ["价格"]]),
         ("回复@小王:同感 http://t.cn/A6x 光猫又坏了", [["同感"], ["光猫"]]),
         ("#宽带#　网速慢 网速慢", [["网速"], ["网速"]]),
@@ -126,3 +138,24 @@ def test_learn_phrases(runs, pairs) -> None:
 )
 def test_phrases_join(run, joined) -> None:
     assert Phrases(frozenset({("变速箱", "顿挫")})).join(run) == joined
+
+
+@pytest.mark.parametrize(
+    ("keyword", "texts", "phrase"),
+    [
+        # the judgement that follows the keyword, degree adverbs dropped
+        ("隔音", ["隔音太差了", "房间隔音很差", "隔音一般，前台还行"], "隔音差"),
+        ("送餐", ["送餐太慢了", "送餐很慢", "送餐速度慢"], "送餐慢"),
+        ("客服", ["客服很差劲", "客服差劲", "客服态度差"], "客服差劲"),
+        # a negator stays, before praise (不好) as before a complaint (不稳定)
+        ("隔音", ["隔音不太好", "隔音不好啊", "隔音差"], "隔音不好"),
+        ("信号", ["信号不稳定", "信号很不稳定"], "信号不稳定"),
+        # praise, or a judgement made of something else, names no complaint
+        ("前台", ["前台热情", "前台很好", "前台在哪"], ""),
+        ("骑手", ["骑手态度很差", "骑手态度差"], ""),
+        # once is an anecdote
+        ("网速", ["网速慢", "网速还行"], ""),
+    ],
+)
+def test_judged_phrase(vocabulary: ReasonVocabulary, keyword, texts, phrase) -> None:
+    assert vocabulary.judged_phrase(keyword, texts) == phrase
