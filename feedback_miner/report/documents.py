@@ -103,7 +103,7 @@ def documents_sheet(
             overflow,
         )
         note = t(
-            "共 {n} 条文档。Excel 一张表最多 {limit} 行：本表为前 {shown} 条，其余 {rest} 条在同一文件夹的 {file} 中。",
+            "共 {n} 条文档：本表列出前 {shown} 条，其余 {rest} 条在同一文件夹的 {file} 中（本表行数上限 {limit} 行）。",
             n=len(docs),
             limit=max_rows,
             shown=len(shown),
