@@ -9,15 +9,18 @@ stages are in :mod:`feedback_miner.stages`, where they run in
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import chain
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from . import __version__
 from .advice import RunWarning
@@ -41,11 +44,32 @@ from .themes.matcher import build_matcher
 FIT_SAMPLE = 20_000
 PACK_SAMPLE = 5_000
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 # AnalysisResult, LabelOptions and the column names are re-exported for scripts
 # written against earlier versions (they live in result.py and schema.py)
 __all__ = ["DOC_COLUMNS", "MENTION_COLUMNS", "AnalysisResult", "LabelOptions", "analyze"]
 
 
+def _one_blas_thread(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` with the numeric libraries' thread pools limited to one thread.
+
+    The analysis's own parallelism is its worker processes (``jobs``); the
+    models it fits in between (attribution, score drivers, topics) are on
+    tables of users by dozens of columns, where OpenBLAS and OpenMP threads
+    cost more than they give.
+    """
+
+    @functools.wraps(function)
+    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+        with threadpool_limits(limits=1):
+            return function(*args, **kwargs)
+
+    return limited
+
+
+@_one_blas_thread
 def analyze(
     inputs: Sequence[str | Path],
     *,
