@@ -378,6 +378,25 @@ def test_themes_discover_reads_only_uncovered_complaints(tmp_path: Path, capsys)
     assert set(pd.read_csv(tmp_path / "a.csv")["topic"]) == {-1}
 
 
+def test_themes_discover_proposes_what_the_report_shows(tmp_path: Path) -> None:
+    import tomllib
+    from review_corpus import review_corpus
+
+    from feedback_miner.pipeline import analyze
+
+    source = tmp_path / "reviews.csv"
+    review_corpus(60).to_csv(source, index=False)
+    report = analyze([source], seed=3).summary
+    assert report is not None and report.emerging.discovery is not None
+    argv = ["themes", "discover", str(source), "--seed", "3", "-o", str(tmp_path / "p.toml")]
+    assert main([*argv, "--quiet"]) == 0
+    proposed = tomllib.loads((tmp_path / "p.toml").read_text(encoding="utf-8"))["themes"]
+    shown = report.emerging.discovery.topics
+    assert [(p["name"], p["keywords"]) for p in proposed] == [
+        (t.name, list(t.keywords)) for t in shown
+    ]
+
+
 def test_themes_discover_too_few_texts_with_all(tmp_path: Path, capsys) -> None:
     source = tmp_path / "feedback.csv"
     pd.DataFrame({"反馈内容": [f"第{i}次，光猫闪红灯" for i in range(12)]}).to_csv(

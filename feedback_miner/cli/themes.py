@@ -105,15 +105,12 @@ def register(commands: Any) -> None:
 
 def _run_discover(args: argparse.Namespace) -> int:
     from ..ingest import ingest_files
+    from ..pipeline import analyze
     from ..report import check_output_path, check_table_path, replacing, write_table_file
-    from ..sentiment.rules import label_score
-    from ..stages import AnalyzerSpec, build_stages
-    from ..text.boilerplate import find_boilerplate, known_handles
-    from ..text.entities import EntityFinder
-    from ..themes.discover import MIN_TEXTS, discover_topics
+    from ..sentiment import SentimentScorer
+    from ..summary.emerging import MAX_TEXTS, emerging_themes
+    from ..themes.discover import MIN_TEXTS
     from ..themes.proposals import nothing_to_propose, to_toml, topic_assignments
-    from ..themes.reasons import reason_text
-    from ..themes.vocabulary import ReasonVocabulary
 
     if args.output.suffix.lower() != ".toml":
         raise FeedbackMinerError(
@@ -122,83 +119,76 @@ def _run_discover(args: argparse.Namespace) -> int:
     check_output_path(args.output, "-o")
     if args.assignments is not None:
         check_table_path(args.assignments, "--assignments")
-    ingested = ingest_files(args.inputs, ingest_options(args), row_numbers=True)
-    records = ingested.records
-    texts = records["text"].tolist()
-    taxonomy = _taxonomy_for(args, texts)
-    stages = build_stages(AnalyzerSpec(taxonomy=taxonomy))
-    matcher, scorer = stages.matcher, stages.scorer
-    covered = [bool(row.any()) for row in matcher.transform(texts).to_numpy()]
-    modelled: list[int] = []
-    read: list[str] = []
-    negative: list[bool] = []
-    for i, text in enumerate(texts):
-        if args.all:
-            score = scorer.score_document(text).score
-            modelled.append(i)
-            read.append(text)
-            negative.append(score is not None and label_score(score) == "negative")
-        elif not covered[i]:
-            complaint = reason_text(text, scorer)
-            if complaint.text:
-                modelled.append(i)
-                read.append(complaint.text)
-                negative.append(complaint.negative)
+    # the analysis's own documents (its taxonomy, learned themes and sentiment adapted to any
+    # ratings), so that the proposals are those of the report's 新主题 sheet
+    result = analyze(
+        args.inputs,
+        taxonomy=args.taxonomy or "auto",
+        ingest_options=ingest_options(args),
+        seed=args.seed,
+        with_summary=False,
+    )
+    docs, taxonomy = result.docs, result.taxonomy
+    if result.taxonomy_fit is not None and result.taxonomy_fit.how == "auto":
+        say(
+            args,
+            f"Taxonomy: {result.taxonomy_fit.taxonomy} (the built-in pack that fits the texts "
+            "best; --taxonomy to change).",
+        )
+    found = emerging_themes(
+        docs,
+        seed=args.seed,
+        scorer=SentimentScorer().fit(),
+        k=args.k,
+        all_texts=args.all,
+        names=taxonomy.competitors,
+    )
+    covered = int((docs["themes"].fillna("") != "").sum())
     scope = "all texts" if args.all else "the complaints no theme covers"
+    sampled = (
+        f", a seeded sample of {MAX_TEXTS:,} of {found.uncovered:,}"
+        if found.used < found.uncovered
+        else ""
+    )
     say(
         args,
-        f"{len(texts)} texts, {sum(covered)} covered by the taxonomy; "
-        f"looking for topics in {len(modelled)} ({scope}).",
+        f"{len(docs)} texts, {covered} covered by the taxonomy; looking for topics in "
+        f"{found.used} ({scope}{sampled}).",
     )
-    if not args.all and len(read) < MIN_TEXTS:
+    topic = [-1] * len(docs)
+    if found.discovery is None:
+        if args.all or found.reason != "too_few":
+            hint = "" if args.all else " Or use --all to include texts the taxonomy already covers."
+            raise FeedbackMinerError(found.message + hint)
         # the taxonomy already names nearly every complaint: that is an answer, not a failure
         reason = (
-            f"Only {len(read)} complaint{'s' if len(read) != 1 else ''} no theme covers: too few "
-            f"to find topics in (discovery needs {MIN_TEXTS}); the taxonomy names the others. "
-            "Read them below, or use --all to look for topics in all texts"
+            f"Only {found.used} complaint{'s' if found.used != 1 else ''} no theme covers: too "
+            f"few to find topics in (discovery needs {MIN_TEXTS}); the taxonomy names the "
+            "others. Read them below, or use --all to look for topics in all texts"
         )
         with replacing(args.output, "-o") as temporary:
-            temporary.write_text(nothing_to_propose(reason, read), encoding="utf-8")
-        if args.assignments is not None:
-            table = topic_assignments(
-                records, ingested.rejects, [f.file for f in ingested.files], [-1] * len(texts)
-            )
-            write_table_file(table, args.assignments, raw=args.raw_csv, option="--assignments")
-        say(args, f"{reason}: {args.output}")
-        return 0
-    finder = EntityFinder(
-        names=taxonomy.competitors,
-        handles=known_handles(texts),
-        boilerplate=find_boilerplate(texts),
-    )
-    try:
-        found = discover_topics(
-            read,
-            k=args.k,
-            seed=args.seed,
-            vocabulary=ReasonVocabulary(matcher.tokenizer_, finder=finder),
-            negative=negative,
-        )
-    except FeedbackMinerError as error:
-        if args.all:
-            raise
-        raise FeedbackMinerError(
-            f"{error} Or use --all to include texts the taxonomy already covers."
-        ) from None
-    with replacing(args.output, "-o") as temporary:
-        temporary.write_text(to_toml(found) + "\n", encoding="utf-8")
+            temporary.write_text(nothing_to_propose(reason, found.texts), encoding="utf-8")
+        message = f"{reason}: {args.output}"
+    else:
+        with replacing(args.output, "-o") as temporary:
+            temporary.write_text(to_toml(found.discovery) + "\n", encoding="utf-8")
+        for row, assigned in zip(found.rows, found.discovery.assignments.tolist(), strict=True):
+            topic[row] = int(assigned)
+        say(args, f"{found.discovery.k_reason}.")
+        for t in found.discovery.topics:
+            say(args, f"  topic {t.index} {t.name}: {t.size} texts; {'·'.join(t.keywords[:5])}")
+        message = f"{found.discovery.k} topics -> {args.output}"
     if args.assignments is not None:
-        topic = [-1] * len(texts)
-        for position, index in enumerate(modelled):
-            topic[index] = int(found.assignments[position])
+        ingested = ingest_files(args.inputs, ingest_options(args), row_numbers=True)
+        by_doc = dict(zip(docs["doc_id"], topic, strict=True))
         table = topic_assignments(
-            records, ingested.rejects, [f.file for f in ingested.files], topic
+            ingested.records,
+            ingested.rejects,
+            [f.file for f in ingested.files],
+            [by_doc.get(d, -1) for d in ingested.records["doc_id"]],
         )
         write_table_file(table, args.assignments, raw=args.raw_csv, option="--assignments")
-    say(args, f"{found.k_reason}.")
-    for t in found.topics:
-        say(args, f"  topic {t.index} {t.name}: {t.size} texts; {'·'.join(t.keywords[:5])}")
-    say(args, f"{found.k} topics -> {args.output}")
+    say(args, message)
     return 0
 
 

@@ -192,5 +192,5 @@ def summarize(
         segments={c: segment_shares(rolled, mentioned, c, labels) for c in columns},
         churn_types=churn_type_split(docs, labels),
         competitors=competitor_table(docs, labels),
-        emerging=emerging_themes(docs, seed=seed, scorer=scorer),
+        emerging=emerging_themes(docs, seed=seed, scorer=scorer, names=taxonomy.competitors),
     )

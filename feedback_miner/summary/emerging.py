@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,8 +11,12 @@ import pandas as pd
 
 from ..errors import FeedbackMinerError
 from ..sentiment import SentimentScorer
+from ..text import ChineseTokenizer
+from ..text.boilerplate import find_boilerplate, known_handles
+from ..text.entities import EntityFinder
 from ..themes.discover import MIN_TEXTS, Discovery, discover_topics
 from ..themes.reasons import reason_text
+from ..themes.vocabulary import ReasonVocabulary
 
 __all__ = ["EmergingThemes", "emerging_themes"]
 
@@ -33,7 +38,8 @@ class EmergingThemes:
     uncovered : int
         Uncovered texts of at least six characters with a complaint: negative
         documents, and with a scorer the negative clauses of mixed ones (and
-        only negative documents with a negative clause).
+        only negative documents with a negative clause). With ``all_texts``:
+        every text of six characters or more.
     used : int
         How many of them discovery read (a seeded sample of at most 5,000).
     discovery : Discovery or None
@@ -41,18 +47,37 @@ class EmergingThemes:
     reason : str
         Why there is no discovery: ``too_few`` complaints (fewer than 20), or
         ``no_topics`` (no topic is shared by enough of them); empty when there is one.
+    rows : tuple of int
+        The position in ``docs`` of each text read, in the order of
+        ``discovery.assignments``.
+    texts : tuple of str
+        What was read of each of them (a mixed text's negative clauses).
+    message : str
+        Why there is no discovery, in words.
     """
 
     uncovered: int
     used: int
     discovery: Discovery | None
     reason: str = ""
+    rows: tuple[int, ...] = ()
+    texts: tuple[str, ...] = ()
+    message: str = ""
 
 
 def emerging_themes(
-    docs: pd.DataFrame, *, seed: int = 0, scorer: SentimentScorer | None = None
+    docs: pd.DataFrame,
+    *,
+    seed: int = 0,
+    scorer: SentimentScorer | None = None,
+    k: int | str = "auto",
+    all_texts: bool = False,
+    names: Sequence[str] = (),
 ) -> EmergingThemes:
     """Run topic discovery on the complaints that no theme matched.
+
+    The report's 新主题 sheet and ``themes discover`` both call this on the
+    analysis's documents, so that they propose the same topics.
 
     Parameters
     ----------
@@ -64,6 +89,13 @@ def emerging_themes(
         A fitted scorer: the negative clauses of uncovered documents that are
         not negative as a whole are read too, and negative documents none of
         whose clauses complains are not, as ``themes discover`` does.
+    k : int or "auto"
+        Number of topics (see :func:`~feedback_miner.themes.discover.discover_topics`).
+    all_texts : bool
+        Read every text whole, covered or not (``themes discover --all``).
+    names : sequence of str
+        Names to keep out of topics besides the built-in organisations (the
+        taxonomy's competitors).
 
     Examples
     --------
@@ -71,32 +103,50 @@ def emerging_themes(
     ...     "sentiment_label": ["negative"]})).reason
     'too_few'
     """
-    text = docs["text"].fillna("")
-    open_docs = (docs["themes"].fillna("") == "") & (text.str.len() >= _MIN_CHARS)
-    negative = docs["sentiment_label"] == "negative"
-    candidates = text[open_docs & (negative | (scorer is not None))]
-    if len(candidates) > MAX_SCORED:
-        candidates = candidates.sample(MAX_SCORED, random_state=seed).sort_index()
-    complaints: list[tuple[str, bool]] = []
-    for value, is_negative in zip(candidates, negative[candidates.index], strict=True):
-        if scorer is None:
-            complaints.append((value, True))
+    text = docs["text"].fillna("").astype(str).to_numpy()
+    long_enough = np.array([len(t) >= _MIN_CHARS for t in text], dtype=bool)
+    negative = (docs["sentiment_label"] == "negative").to_numpy()
+    if all_texts:
+        wanted = long_enough
+    else:
+        open_docs = (docs["themes"].fillna("") == "").to_numpy() & long_enough
+        wanted = open_docs & (negative | (scorer is not None))
+    positions = np.flatnonzero(wanted)
+    if len(positions) > MAX_SCORED:
+        positions = np.sort(
+            np.random.default_rng(seed).choice(positions, MAX_SCORED, replace=False)
+        )
+    complaints: list[tuple[int, str, bool]] = []
+    for position in positions.tolist():
+        value, is_negative = text[position], bool(negative[position])
+        if all_texts or scorer is None:
+            complaints.append((position, value, is_negative if all_texts else True))
             continue
-        complaint = reason_text(value, scorer, negative=bool(is_negative))
+        complaint = reason_text(value, scorer, negative=is_negative)
         if len(complaint.text) >= _MIN_CHARS:
-            complaints.append((complaint.text, complaint.negative))
+            complaints.append((position, complaint.text, complaint.negative))
     uncovered = len(complaints)
     if uncovered > MAX_TEXTS:
         rng = np.random.default_rng(seed)
         complaints = [
             complaints[i] for i in np.sort(rng.choice(uncovered, MAX_TEXTS, replace=False))
         ]
-    read = [c for c, _ in complaints]
-    flags = [f for _, f in complaints]
+    rows = tuple(p for p, _, _ in complaints)
+    read = [c for _, c, _ in complaints]
+    flags = [f for _, _, f in complaints]
+    finder = EntityFinder(
+        names=names, handles=known_handles(read), boilerplate=find_boilerplate(read)
+    )
     try:
-        discovery = discover_topics(read, k="auto", seed=seed, negative=flags)
+        discovery = discover_topics(
+            read,
+            k=k,
+            seed=seed,
+            negative=flags,
+            vocabulary=ReasonVocabulary(ChineseTokenizer(), finder=finder),
+        )
     except FeedbackMinerError as error:
         logger.info("no emerging themes: %s", error)
         reason = "too_few" if len(read) < MIN_TEXTS else "no_topics"
-        return EmergingThemes(uncovered, len(read), None, reason)
-    return EmergingThemes(uncovered, len(read), discovery)
+        return EmergingThemes(uncovered, len(read), None, reason, rows, tuple(read), str(error))
+    return EmergingThemes(uncovered, len(read), discovery, "", rows, tuple(read))

@@ -248,4 +248,9 @@ def discover_topics(
         quote=vocabulary.finder.quote,
         judge=vocabulary.judged_phrase,
     )
+    if not topics:
+        raise FeedbackMinerError(
+            f"no topic of the {len(texts)} texts has words that recur in it; there is nothing "
+            "to propose. Add more feedback."
+        )
     return Discovery(tuple(topics), assignments, len(topics), fitted_k, scores, reason)

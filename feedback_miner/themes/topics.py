@@ -308,14 +308,21 @@ def build_topics(
         )
     labels = [int(t) for t in sorted(set(assignments.tolist())) if t >= 0]
     members_of = {t: np.where(assignments == t)[0] for t in labels}
-    order = sorted(labels, key=lambda t: (-len(members_of[t]), t))
-    renumber = {old: new for new, old in enumerate(order)}
     spread = spread_words(words, assignments, labels)
+    keywords_of = {}
+    for old in labels:
+        counts: Counter[str] = Counter(
+            w for i in members_of[old].tolist() for w in set(words[i]) if w not in spread
+        )
+        keywords_of[old] = [w for _, w in _relevance(counts, corpus_counts, total)][:_KEYWORDS]
+    # a topic none of whose words recurs in its texts (or all are this corpus's filler) has
+    # nothing to be adopted by: its texts get no topic
+    order = sorted((t for t in labels if keywords_of[t]), key=lambda t: (-len(members_of[t]), t))
+    renumber = {old: new for new, old in enumerate(order)}
     drafts = []
     for old in order:
         members = members_of[old].tolist()
-        counts: Counter[str] = Counter(w for i in members for w in set(words[i]) if w not in spread)
-        keywords = [w for _, w in _relevance(counts, corpus_counts, total)][:_KEYWORDS]
+        keywords = keywords_of[old]
         complaints = [int(i) for i in members if negative is None or negative[i]]
         name = _name(
             complaints if len(complaints) >= 2 else members,
