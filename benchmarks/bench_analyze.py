@@ -13,7 +13,10 @@ bench_ingest.py) and a churn label file for their users, then in one run:
    sampling the resident memory of its whole process tree every 0.1 s.
 
 Prints documents per second of both, their ratio and the peak RSS (the sum
-over the main process and its workers). Not a test: its figures go in the notes.
+over the main process and its workers). ``--keep DIR`` writes the inputs, the
+outputs and ``rss.tsv`` (seconds since the start, MB of the main process and of
+the whole tree, one line per sample) to DIR instead of a temporary folder.
+Not a test: its figures go in the notes.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -65,27 +69,32 @@ def _jieba_seconds(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def _tree_rss_mb(pid: int) -> float:
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """Resident MB of the process ``pid`` and of it with all its descendants."""
     import psutil
 
     try:
         process = psutil.Process(pid)
-        tree = [process, *process.children(recursive=True)]
-        return sum(p.memory_info().rss for p in tree) / 2**20
+        main = process.memory_info().rss
+        children = sum(p.memory_info().rss for p in process.children(recursive=True))
+        return main / 2**20, (main + children) / 2**20
     except psutil.Error:
-        return 0.0
+        return 0.0, 0.0
 
 
-def _run_analyze(command: list[str]) -> tuple[float, float, int]:
+def _run_analyze(command: list[str], trace: Path | None) -> tuple[float, float, int]:
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0.0
     stop = threading.Event()
+    samples: list[tuple[float, float, float]] = []
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss_mb(process.pid))
+            main, tree = _rss_mb(process.pid)
+            peak = max(peak, tree)
+            samples.append((time.perf_counter() - started, main, tree))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -94,6 +103,9 @@ def _run_analyze(command: list[str]) -> tuple[float, float, int]:
     stop.set()
     sampler.join()
     seconds = time.perf_counter() - started
+    if trace is not None:
+        lines = [f"{at:.1f}\t{main:.0f}\t{tree:.0f}" for at, main, tree in samples]
+        trace.write_text("seconds\tmain_mb\ttree_mb\n" + "\n".join(lines) + "\n")
     if process.returncode:
         sys.exit(f"analyze failed ({process.returncode}): {err.decode()[-2000:]}")
     return seconds, peak, process.returncode
@@ -105,8 +117,17 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--engine", default="local")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="write inputs, outputs and rss.tsv here"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    where: AbstractContextManager[str]
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        where = nullcontext(str(args.keep))
+    else:
+        where = tempfile.TemporaryDirectory()
+    with where as tmp:
         folder = Path(tmp)
         tickets, labels, texts = _write_inputs(folder, args.docs, args.seed)
         chars = sum(len(t) for t in texts)
@@ -141,7 +162,8 @@ def main() -> None:
             args.engine,
             "--quiet",
         ]
-        seconds, peak, _ = _run_analyze(command)
+        trace = folder / "rss.tsv" if args.keep is not None else None
+        seconds, peak, _ = _run_analyze(command, trace)
         rate = args.docs / seconds
         print(
             f"feedback-miner analyze --jobs {args.jobs} --engine {args.engine}: {seconds:.1f} s = "

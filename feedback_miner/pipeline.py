@@ -165,21 +165,21 @@ def analyze(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     key, given = resolve_taxonomy(taxonomy)
-    churn_labels = (
-        load_labels(
-            labels.path,
-            id_col=labels.id_col,
-            churn_col=labels.churn_col,
-            date_col=labels.date_col,
-            as_of=labels.as_of,
-            input_id_col=ingest_options.user_id_col if ingest_options is not None else None,
-        )
-        if labels
-        else None
-    )
-    # local workers are forked now, while this process holds only its imports: the records
-    # and corpus models read and fitted below are never copied into them
+    # local workers are forked first, while this process holds only its imports: the labels,
+    # records and corpus models read and fitted below are never copied into them
     with _local_workers(engine, jobs) as workers:
+        churn_labels = (
+            load_labels(
+                labels.path,
+                id_col=labels.id_col,
+                churn_col=labels.churn_col,
+                date_col=labels.date_col,
+                as_of=labels.as_of,
+                input_id_col=ingest_options.user_id_col if ingest_options is not None else None,
+            )
+            if labels
+            else None
+        )
         stream = IngestStream(inputs, ingest_options)
         adaptation = None
         held: list[tuple[int, pd.DataFrame]] | None = None
@@ -192,7 +192,7 @@ def analyze(
                 adaptation = _adapt(
                     held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
                 )
-            blocks = chain((block for _, block in held), rest or ())
+            blocks = chain(_release(held), rest or ())
         else:
             blocks = iter(stream)
         records = _concat(list(blocks), stream) if engine == "dask" else None
@@ -379,6 +379,18 @@ def _read_ahead(
         if not (everything or rated) and position >= len(stream.paths) - 1:
             return held, blocks
     return held, None
+
+
+def _release(held: list[tuple[int, pd.DataFrame]]) -> Iterator[pd.DataFrame]:
+    """The blocks read ahead, in order, each dropped from ``held`` as it is handed on.
+
+    A million records read ahead for the adaptation take more memory than the
+    analysed tables: once a block is analysed nothing but the workers' results
+    should hold it.
+    """
+    held.reverse()
+    while held:
+        yield held.pop()[1]
 
 
 def _adapt(

@@ -155,3 +155,15 @@ def test_the_pack_is_picked_on_a_seeded_subsample_in_input_order(n: int, size: i
     assert part == _subsample(texts, size, seed=3)
     if n > size:
         assert part != _subsample(texts, size, seed=4)
+
+
+def test_blocks_read_ahead_are_let_go_as_they_are_handed_on() -> None:
+    """A million records read ahead for the adaptation must not stay once analysed."""
+    from feedback_miner.pipeline import _release
+
+    held = [(0, pd.DataFrame({"i": [k]})) for k in range(4)]
+    got = []
+    for block in _release(held):
+        got.append(int(block["i"].iloc[0]))
+        assert len(held) == 4 - len(got)
+    assert got == [0, 1, 2, 3] and held == []

@@ -43,6 +43,8 @@ DRIVER_COLUMNS = (
 )
 _BOOTSTRAP = 1000
 _BLOCK = 50
+# bootstrap replicates drawn at a time into a block's weights
+_FILL_ROWS = 5
 _MIN_DOCS = 10
 _Z95 = 1.959963984540054
 
@@ -174,10 +176,21 @@ def _bootstrap(c: np.ndarray, X: np.ndarray, seed: int) -> tuple[np.ndarray, np.
         return np.full(themes, np.nan), np.full(themes, np.nan)
     rng = np.random.default_rng(seed)
     draws = []
+    # one block of weights is 50 x documents floats (400 MB for a million): it is filled a
+    # few replicates at a time (the generator gives the same draws in any slicing) and
+    # multiplied by c in place, so that no second copy of it is ever made
+    w = np.empty((_BLOCK, len(c)))
     for start in range(0, _BOOTSTRAP, _BLOCK):
-        w = rng.poisson(1.0, (min(_BLOCK, _BOOTSTRAP - start), len(c))).astype(float)
+        rows = min(_BLOCK, _BOOTSTRAP - start)
+        if rows < _BLOCK:
+            w = w[:rows]
+        for first in range(0, rows, _FILL_ROWS):
+            last = min(first + _FILL_ROWS, rows)
+            w[first:last] = rng.poisson(1.0, (last - first, len(c)))
         weight, weighted = w.sum(axis=1), w @ c
-        in_theme, in_theme_weighted = w @ X, (w * c) @ X
+        in_theme = w @ X
+        np.multiply(w, c, out=w)
+        in_theme_weighted = w @ X
         with np.errstate(invalid="ignore", divide="ignore"):
             without = (weighted[:, None] - in_theme_weighted) / (weight[:, None] - in_theme)
             draws.append(weighted[:, None] / weight[:, None] - without)

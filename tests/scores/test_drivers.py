@@ -114,3 +114,39 @@ def test_bad_score_columns(values, wanted, message) -> None:
     with pytest.raises(FeedbackMinerError) as info:
         choose_metric(pd.Series(values), "满意度", wanted)
     assert str(info.value) == message
+
+
+def _bootstrap_all_at_once(
+    c: np.ndarray, X: np.ndarray, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bootstrap written plainly: each block's weights drawn in one call, w * c a new array."""
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(20):
+        w = rng.poisson(1.0, (50, len(c))).astype(float)
+        weight, weighted = w.sum(axis=1), w @ c
+        in_theme, in_theme_weighted = w @ X, (w * c) @ X
+        with np.errstate(invalid="ignore", divide="ignore"):
+            without = (weighted[:, None] - in_theme_weighted) / (weight[:, None] - in_theme)
+            draws.append(weighted[:, None] / weight[:, None] - without)
+    with np.errstate(invalid="ignore"):
+        low, high = np.nanpercentile(np.vstack(draws), [2.5, 97.5], axis=0)
+    return low, high
+
+
+@pytest.mark.parametrize(
+    ("n", "themes", "seed"), [(1, 2, 0), (7, 3, 1), (503, 6, 2), (20_011, 13, 3)]
+)
+def test_the_bootstrap_filled_in_parts_gives_the_draws_of_one_call(
+    n: int, themes: int, seed: int
+) -> None:
+    """Weights drawn a few replicates at a time and scaled in place: the same intervals, bit for bit."""
+    from feedback_miner.scores.drivers import _bootstrap
+
+    rng = np.random.default_rng(seed + 10)
+    c = rng.normal(size=n)
+    X = (rng.random((n, themes)) < 0.3).astype(float)
+    low, high = _bootstrap(c, X, seed)
+    want_low, want_high = _bootstrap_all_at_once(c, X, seed)
+    np.testing.assert_array_equal(low, want_low)
+    np.testing.assert_array_equal(high, want_high)
