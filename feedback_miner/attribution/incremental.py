@@ -216,13 +216,18 @@ def incremental_auc(
         return None
     base = design_matrix(pd.DataFrame(index=users.index), users, covariates).drop(columns="const")
     text_columns = list(features.columns.drop("user_id"))
-    text = np.column_stack([features[c].to_numpy(dtype=float)[row] for c in text_columns])
-    models: dict[str, np.ndarray] = {"text": np.column_stack([base.to_numpy(dtype=float), text])}
+    # the text model's matrix is filled in place: on a million documents every copy of it is
+    # hundreds of megabytes
+    combined = np.empty((len(users), base.shape[1] + len(text_columns)))
+    combined[:, : base.shape[1]] = base.to_numpy(dtype=float)
+    for j, column in enumerate(text_columns, start=base.shape[1]):
+        combined[:, j] = features[column].to_numpy(dtype=float)[row]
+    models: dict[str, np.ndarray] = {"text": combined}
     if base.shape[1]:
         models["base"] = base.to_numpy(dtype=float)
     for name, wanted in (("text count", _COUNT_FEATURES), ("sentiment", _SENTIMENT_FEATURES)):
         if all(c in text_columns for c in wanted):
-            models[name] = text[:, [text_columns.index(c) for c in wanted]]
+            models[name] = combined[:, [base.shape[1] + text_columns.index(c) for c in wanted]]
     # every fold assignment refits every model: on very large samples, where fits vary
     # little, fewer assignments keep the cost down
     repeats = max(1, min(repeats, 100_000 // len(y)))
@@ -233,7 +238,7 @@ def incremental_auc(
     with threadpool_limits(limits=1):
         for repeat in range(repeats):
             splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed + repeat)
-            for train, test in splitter.split(text, y):
+            for train, test in splitter.split(combined, y):
                 for name, matrix in models.items():
                     predictions[name][repeat, test] = _fit_predict(
                         name, matrix, y, train, test, seed
@@ -265,7 +270,8 @@ def _fit_predict(
     """Churn probabilities of the ``test`` rows from model ``name`` fitted on ``train``."""
     # the text model has dozens of features: its penalty is tuned; the others few
     tuned = name == "text" and matrix.shape[1] > 10
-    model = make_pipeline(StandardScaler(), _classifier(len(y), seed, tuned=tuned))
+    # the rows taken are a copy already: the scaler may scale them in place
+    model = make_pipeline(StandardScaler(copy=False), _classifier(len(y), seed, tuned=tuned))
     with warnings.catch_warnings():
         # scikit-learn announces changes of LogisticRegressionCV's defaults
         warnings.simplefilter("ignore", FutureWarning)
