@@ -103,9 +103,8 @@ def documents_sheet(
             overflow,
         )
         note = t(
-            "共 {n} 条文档：本表列出前 {shown} 条，其余 {rest} 条在同一文件夹的 {file} 中（本表行数上限 {limit} 行）。",
+            "共 {n} 条文档：本表列出前 {shown} 条，其余 {rest} 条在同一文件夹的 {file} 中。",
             n=len(docs),
-            limit=max_rows,
             shown=len(shown),
             rest=len(rest),
             file=overflow.name,

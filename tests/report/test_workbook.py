@@ -295,7 +295,7 @@ def test_documents_beyond_the_row_limit_go_to_a_csv(tmp_path: Path, result) -> N
     assert rest["doc_id"].tolist() == result.docs["doc_id"].iloc[10:].tolist()
     assert sheet["A1"].value == (
         f"共 {len(result.docs)} 条文档：本表列出前 10 条，其余 {len(result.docs) - 10} 条在同一"
-        "文件夹的 small.documents.csv 中（本表行数上限 12 行）。"
+        "文件夹的 small.documents.csv 中。"
     )
 
 
