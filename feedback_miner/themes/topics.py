@@ -4,6 +4,7 @@ and a coherence score said in words."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import Counter
@@ -226,6 +227,14 @@ def _name(
     return "·".join(w for w in (keywords[0], second) if w)
 
 
+def _judged(
+    judge: Callable[..., str], texts: Sequence[str], keyword: str, members: list[int]
+) -> str:
+    """``judge`` on the texts of ``members``: a complaint made in at least 30% of them."""
+    least = max(2, math.ceil(_PHRASE_SHARE * len(members)))
+    return str(judge(keyword, [texts[i] for i in members], least=least))
+
+
 def _coherence(topics: list[list[str]], words: Sequence[Sequence[str]]) -> list[float]:
     from gensim.corpora import Dictionary
     from gensim.models.coherencemodel import CoherenceModel
@@ -293,11 +302,6 @@ def build_topics(
     (:meth:`ReasonVocabulary.judged_phrase`) finds the complaint made of a keyword in texts
     when the topic's keywords hold no phrase to name it by."""
 
-    def judged(keyword: str, members: list[int]) -> str:
-        assert judge is not None
-        least = max(2, math.ceil(_PHRASE_SHARE * len(members)))
-        return str(judge(keyword, [texts[i] for i in members], least=least))
-
     corpus_counts: Counter[str] = Counter(w for doc in words for w in set(doc))
     total = sum(corpus_counts.values())
     pair_counts: Counter[str] = Counter()
@@ -331,7 +335,7 @@ def build_topics(
             keywords,
             pair_counts,
             len(texts),
-            judged if judge is not None else None,
+            None if judge is None else functools.partial(_judged, judge, texts),
         )
         # a merged topic's texts weigh on the columns of the topics it joined: take their peak
         strength = weights[members].max(axis=1)

@@ -97,6 +97,8 @@ _FUNCTION_FILES = (
     ("scope_words.tsv", "word"),
 )
 _AUXILIARY = "auxiliary_words.tsv"
+# a judgement that names a complaint after its keyword is a short word (差, 太慢, 不稳定)
+_JUDGEMENT_CHARS = 3
 
 
 # parts of speech of a thing or an event (故障, 退款, 假货), not of a quality
@@ -235,7 +237,7 @@ class ReasonVocabulary:
             )
         )
         self._longest_mood = max((len(m) for m in self.moods), default=0)
-        short = [r for r in rows if len(r["word"]) <= 3]
+        short = [r for r in rows if len(r["word"]) <= _JUDGEMENT_CHARS]
         self._complaint_moods = frozenset(
             r["word"].lower() for r in short if r["weight"].startswith("-")
         )
@@ -296,7 +298,7 @@ class ReasonVocabulary:
 
     def judged_phrase(self, keyword: str, texts: Iterable[str], *, least: int = 2) -> str:
         """The complaint customers most often make of ``keyword`` in ``texts``: the keyword
-        with the negative judgement that follows it (油耗 -> 油耗高, 隔音 -> 隔音差), degree
+        with the negative judgement that follows it (送餐 -> 送餐慢, 隔音 -> 隔音差), degree
         adverbs between them dropped, negators kept (隔音不好); ``""`` when no such
         judgement follows it in ``least`` texts.
 
@@ -344,7 +346,7 @@ class ReasonVocabulary:
             if modifier[0] in self._negators:
                 negated = modifier[0]
             rest = rest[len(modifier) :]
-        for size in range(min(3, len(rest)), 0, -1):
+        for size in range(min(_JUDGEMENT_CHARS, len(rest)), 0, -1):
             head = rest[:size]
             if negated and (head in self._praise_moods or negated + head in self._complaint_moods):
                 return negated + head
@@ -355,7 +357,7 @@ class ReasonVocabulary:
     def _opens_mood(self, text: str) -> bool:
         return any(
             text[:size] in self._praise_moods or text[:size] in self._complaint_moods
-            for size in range(1, min(3, len(text)) + 1)
+            for size in range(1, min(_JUDGEMENT_CHARS, len(text)) + 1)
         )
 
     def is_filler(self, word: str) -> bool:
