@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import chain
@@ -26,11 +27,12 @@ from . import __version__
 from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
 from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
+from .engines.side import SideProcess
 from .ingest import IngestOptions, IngestStream
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
 from .scores import ScoreOptions, analyze_scores
-from .sentiment import CorpusAdaptation, SentimentScorer, adapt_to_corpus
+from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer, plan_adaptation
 from .stages import AnalyzerSpec
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
@@ -166,8 +168,9 @@ def analyze(
     started = time.perf_counter()
     key, given = resolve_taxonomy(taxonomy)
     # local workers are forked first, while this process holds only its imports: the labels,
-    # records and corpus models read and fitted below are never copied into them
-    with _local_workers(engine, jobs) as workers:
+    # records and corpus models read and fitted below are never copied into them. With them
+    # comes a side process that fits the sentiment adaptation while this one fits the corpus
+    with _local_workers(engine, jobs) as workers, _side_process(workers) as side:
         churn_labels = (
             load_labels(
                 labels.path,
@@ -181,7 +184,8 @@ def analyze(
             else None
         )
         stream = IngestStream(inputs, ingest_options)
-        adaptation = None
+        planned: AdaptationPlan | CorpusAdaptation | None = None
+        pending: Future[CorpusAdaptation] | None = None
         held: list[tuple[int, pd.DataFrame]] | None = None
         rest: Iterator[pd.DataFrame] | None = None
         blocks: Iterator[pd.DataFrame]
@@ -189,9 +193,11 @@ def analyze(
             # adaptation is fitted once on the records before any is scored
             held, rest = _read_ahead(stream, everything=self_train or engine == "dask")
             if rest is None and (self_train or rating_adapt):
-                adaptation = _adapt(
+                planned = _plan_adaptation(
                     held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
                 )
+                if side is not None and isinstance(planned, AdaptationPlan):
+                    pending = side.submit(_fit_adaptation, planned)
             blocks = chain(_release(held), rest or ())
         else:
             blocks = iter(stream)
@@ -221,6 +227,14 @@ def analyze(
             scorer=scorer,
         )
         timings["corpus"] = time.perf_counter() - started
+        adaptation: CorpusAdaptation | None
+        if pending is not None and side is not None:
+            adaptation = side.result(pending)
+        elif isinstance(planned, AdaptationPlan):
+            adaptation = _fit_adaptation(planned)
+        else:
+            adaptation = planned
+        timings["adaptation"] = time.perf_counter() - started
         spec = AnalyzerSpec(
             taxonomy=chosen,
             neutral_band=neutral_band,
@@ -393,15 +407,16 @@ def _release(held: list[tuple[int, pd.DataFrame]]) -> Iterator[pd.DataFrame]:
         yield held.pop()[1]
 
 
-def _adapt(
+def _plan_adaptation(
     held: list[tuple[int, pd.DataFrame]],
     paths: Sequence[Path],
     *,
     self_train: bool,
     use_ratings: bool,
     seed: int,
-) -> CorpusAdaptation:
-    """Fit the sentiment adaptation on the records read, each input's ratings on their own scale."""
+) -> AdaptationPlan | CorpusAdaptation:
+    """Choose the records read to fit the sentiment adaptation on, each input's ratings on
+    their own scale (or, with nothing to learn from, the empty adaptation)."""
     if not held:
         return CorpusAdaptation(None, None)
     texts = [t if isinstance(t, str) else "" for _, block in held for t in block["text"]]
@@ -409,9 +424,15 @@ def _adapt(
         [pd.to_numeric(b["rating"], errors="coerce").to_numpy(dtype=float) for _, b in held]
     )
     files = [paths[position].name for position, block in held for _ in range(len(block))]
-    return adapt_to_corpus(
+    return plan_adaptation(
         texts, ratings, files, self_train=self_train, use_ratings=use_ratings, seed=seed
     )
+
+
+@_one_blas_thread
+def _fit_adaptation(plan: AdaptationPlan) -> CorpusAdaptation:
+    """Fit a planned adaptation (in this process or the side process: the same fit)."""
+    return plan.fit()
 
 
 def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers | None]:
@@ -419,6 +440,11 @@ def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers 
     if engine == "local" and jobs > 1:
         return Workers(jobs)
     return nullcontext(None)
+
+
+def _side_process(workers: Workers | None) -> AbstractContextManager[SideProcess | None]:
+    """A side process beside local workers (none without them: one job means one process)."""
+    return SideProcess() if workers is not None else nullcontext(None)
 
 
 def _subsample(texts: list[str], size: int, seed: int) -> list[str]:

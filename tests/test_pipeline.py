@@ -105,6 +105,8 @@ def test_an_adaptation_is_fitted_once_and_scores_the_same_in_any_number_of_worke
     two = analyze(inputs, jobs=2, chunk_size=97, with_summary=False)
     assert one.adaptation is not None and one.adaptation.adaptation is not None
     assert one.settings.sentiment == "rules + n-gram model learnt from ratings"
+    # with workers the adaptation is fitted in the side process: the same fit
+    assert two.adaptation is not None and one.adaptation.describe() == two.adaptation.describe()
     pd.testing.assert_frame_equal(one.docs, two.docs)
     pd.testing.assert_frame_equal(one.mentions, two.mentions)
     rules = analyze(inputs, with_summary=False, rating_adapt=False)

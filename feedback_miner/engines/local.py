@@ -21,9 +21,24 @@ from typing import Any
 import pandas as pd
 
 from ..errors import WorkerError
-from ..stages import AnalysedChunk, AnalyzerSpec, analyze_chunk, build_stages
+from ..stages import (
+    AnalysedChunk,
+    AnalyzerSpec,
+    Dictionaries,
+    analyze_chunk,
+    build_stages,
+    load_dictionaries,
+)
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "Workers", "chunked", "run_chunks", "stream_chunks"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "Workers",
+    "chunked",
+    "lost_worker",
+    "run_chunks",
+    "start_method",
+    "stream_chunks",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +110,7 @@ def run_chunks(
         pool.close()
 
 
-def _context() -> Any:
+def start_method() -> Any:
     """The start method, pinned: ``fork`` on Linux, ``spawn`` elsewhere (as Python does
     on macOS and Windows), whatever the Python version's default."""
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
@@ -104,9 +119,10 @@ def _context() -> Any:
 class Workers:
     """``jobs`` worker processes serving :func:`_serve`, fed through one task queue.
 
-    They can be started before the analysis knows its stages: each waits for
-    the :class:`~feedback_miner.stages.AnalyzerSpec` on a queue of its own and
-    builds its stages from it. Started at the beginning of an analysis, the
+    They can be started before the analysis knows its stages: each loads the
+    :class:`~feedback_miner.stages.Dictionaries` at once, then waits for the
+    :class:`~feedback_miner.stages.AnalyzerSpec` on a queue of its own and
+    builds its stages from both. Started at the beginning of an analysis, the
     workers are forked from a process that holds only its imports, not the
     records and corpus models read and fitted later, so their memory is their
     own stages and chunks. One run per instance; :meth:`close` ends them.
@@ -115,7 +131,7 @@ class Workers:
     def __init__(self, jobs: int) -> None:
         if jobs < 2:
             raise ValueError(f"Workers needs 2 or more processes; got {jobs}.")
-        context = _context()
+        context = start_method()
         self.jobs = jobs
         self.tasks: Any = context.Queue()
         self.results: Any = context.Queue()
@@ -172,21 +188,14 @@ class Workers:
         if dead:
             code = dead[0].exitcode
             how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
-            raise WorkerError(
-                f"a worker process {how} before finishing its part of the analysis "
-                f"(exit code {code}); this usually means the machine ran out of memory. "
-                "Try 1) fewer worker processes (--jobs 1), 2) splitting the input into smaller files."
-            )
+            raise lost_worker(how, f" (exit code {code})")
 
     def close(self) -> None:
-        """Stop the workers: politely after a complete run or none, at once otherwise."""
-        if not self.started:
-            for specs in self.specs:
-                specs.put(None)
-        elif self.finished:
+        """Stop the workers: politely after a complete run, at once otherwise (before a run
+        they hold nothing but their dictionaries)."""
+        if self.finished:
             for _ in self.workers:
                 self.tasks.put(None)
-        if self.finished or not self.started:
             for worker in self.workers:
                 worker.join(_JOIN_SECONDS)
         for worker in self.workers:
@@ -198,16 +207,29 @@ class Workers:
             channel.close()
 
 
+def lost_worker(how: str, detail: str = "") -> WorkerError:
+    """The error for a worker process that ``how`` (``"ended"``, ``"was killed by signal 9"``)
+    before finishing its part of the analysis; ``detail`` follows in the message."""
+    return WorkerError(
+        f"a worker process {how} before finishing its part of the analysis{detail}; this usually "
+        "means the machine ran out of memory. Try 1) fewer worker processes (--jobs 1), "
+        "2) splitting the input into smaller files."
+    )
+
+
 def _serve(specs: Any, tasks: Any, results: Any) -> None:
     """A worker's loop: wait for the spec, build the stages once, then analyse chunks until
     told to stop."""
     # Ctrl+C reaches every process of the group: the main process handles it and ends the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    spec = specs.get()
-    if spec is None:
-        return
     try:
-        stages = build_stages(spec)
+        # loaded while the main process reads and fits what the spec holds
+        dictionaries: Dictionaries | None = load_dictionaries()
+        spec = specs.get()
+        if spec is None:
+            return
+        stages = build_stages(spec, dictionaries)
+        dictionaries = None  # the stages keep what they share of it
     except Exception as error:
         results.put((-1, None, _sendable(error)))
         return

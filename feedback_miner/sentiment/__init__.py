@@ -2,7 +2,7 @@
 
 from .adapt import Adaptation, AdaptationReport
 from .aspect import aspect_sentiment, clause_aspect_score
-from .corpus import CorpusAdaptation, adapt_to_corpus
+from .corpus import AdaptationPlan, CorpusAdaptation, adapt_to_corpus, plan_adaptation
 from .lexicon import SentimentLexicon, load_sentiment_lexicon
 from .rules import SentimentLabel, label_score
 from .scorer import ScoredDocument, SentimentScorer
@@ -10,6 +10,7 @@ from .table import score_table
 
 __all__ = [
     "Adaptation",
+    "AdaptationPlan",
     "AdaptationReport",
     "CorpusAdaptation",
     "ScoredDocument",
@@ -21,5 +22,6 @@ __all__ = [
     "clause_aspect_score",
     "label_score",
     "load_sentiment_lexicon",
+    "plan_adaptation",
     "score_table",
 ]

@@ -22,7 +22,13 @@ from .adapt import Adaptation, AdaptationReport
 from .ratings import rating_scale
 from .scorer import SentimentScorer
 
-__all__ = ["MAX_ADAPTATION_ROWS", "CorpusAdaptation", "adapt_to_corpus"]
+__all__ = [
+    "MAX_ADAPTATION_ROWS",
+    "AdaptationPlan",
+    "CorpusAdaptation",
+    "adapt_to_corpus",
+    "plan_adaptation",
+]
 
 MAX_ADAPTATION_ROWS = 100_000
 
@@ -62,6 +68,102 @@ class CorpusAdaptation:
         return f"rules + n-gram model learnt from {self.adaptation.report.source}"
 
 
+@dataclass(frozen=True)
+class AdaptationPlan:
+    """The records an adaptation is fitted on, chosen before it is fitted.
+
+    Choosing is cheap and needs every record (each file's rating scale, the
+    seeded sample); fitting needs only the chosen ones. An analysis chooses in
+    its own process and can fit elsewhere: the plan is all the fit needs.
+
+    Attributes
+    ----------
+    texts : tuple of str
+        The chosen records' texts.
+    ratings : numpy.ndarray or None
+        Their ratings on usable scales (``nan`` where none), or ``None`` when
+        the adaptation learns from the rules alone.
+    groups : numpy.ndarray or None
+        The input file of each chosen record (whose scale its rating is read on).
+    self_train : bool
+        Also learn from the texts the rules are sure about.
+    seed : int
+        Seed of the held-back split and the model.
+    notes : tuple of str
+        What the user should know of the choice (ratings left out, a sample taken).
+    """
+
+    texts: tuple[str, ...]
+    ratings: np.ndarray | None
+    groups: np.ndarray | None
+    self_train: bool
+    seed: int
+    notes: tuple[str, ...] = ()
+
+    def fit(self) -> CorpusAdaptation:
+        """Fit the adaptation on the chosen records."""
+        scorer = SentimentScorer(self_training=self.self_train, random_state=self.seed).fit(
+            list(self.texts), ratings=self.ratings, rating_groups=self.groups
+        )
+        return CorpusAdaptation(scorer.adaptation_, scorer.training_, self.notes)
+
+
+def plan_adaptation(
+    texts: Sequence[str],
+    ratings: np.ndarray,
+    files: Sequence[str],
+    *,
+    self_train: bool = False,
+    use_ratings: bool = True,
+    seed: int = 0,
+    max_rows: int = MAX_ADAPTATION_ROWS,
+) -> AdaptationPlan | CorpusAdaptation:
+    """Choose the records to adapt sentiment on (the parameters of :func:`adapt_to_corpus`).
+
+    Returns
+    -------
+    AdaptationPlan or CorpusAdaptation
+        The plan to fit, or, when there is nothing to learn from, the finished
+        (empty) adaptation with its notes.
+
+    Examples
+    --------
+    >>> plan = plan_adaptation(["很好用", "太差了"] * 3, np.array([5.0, 1.0] * 3), ["a.csv"] * 6)
+    >>> len(plan.texts), plan.ratings.tolist()
+    (6, [5.0, 1.0, 5.0, 1.0, 5.0, 1.0])
+    """
+    values = np.asarray(ratings, dtype=float).copy()
+    notes: list[str] = []
+    groups = np.asarray(files, dtype=object)
+    if use_ratings:
+        for file in dict.fromkeys(groups.tolist()):
+            rows = groups == file
+            present = values[rows][~np.isnan(values[rows])]
+            if present.size and rating_scale(present) is None:
+                notes.append(
+                    f"{file}: the ratings range from {present.min():g} to {present.max():g}, "
+                    "neither 1-5 (CSAT, stars) nor 0-10 (NPS); they are not used to adapt sentiment."
+                )
+                values[rows] = np.nan
+    rated = use_ratings and bool((~np.isnan(values)).any())
+    if not rated and not self_train:
+        return CorpusAdaptation(None, None, tuple(notes))
+    chosen = np.arange(len(texts))
+    if len(texts) > max_rows:
+        chosen = np.sort(np.random.default_rng(seed).choice(len(texts), max_rows, replace=False))
+        notes.append(
+            f"Sentiment adapted on a seeded sample of {max_rows:,} of {len(texts):,} records."
+        )
+    return AdaptationPlan(
+        texts=tuple(texts[i] for i in chosen.tolist()),
+        ratings=values[chosen] if rated else None,
+        groups=groups[chosen] if rated else None,
+        self_train=self_train,
+        seed=seed,
+        notes=tuple(notes),
+    )
+
+
 def adapt_to_corpus(
     texts: Sequence[str],
     ratings: np.ndarray,
@@ -98,31 +200,13 @@ def adapt_to_corpus(
     >>> adapted.adaptation is None and adapted.report is None
     True
     """
-    values = np.asarray(ratings, dtype=float).copy()
-    notes: list[str] = []
-    groups = np.asarray(files, dtype=object)
-    if use_ratings:
-        for file in dict.fromkeys(groups.tolist()):
-            rows = groups == file
-            present = values[rows][~np.isnan(values[rows])]
-            if present.size and rating_scale(present) is None:
-                notes.append(
-                    f"{file}: the ratings range from {present.min():g} to {present.max():g}, "
-                    "neither 1-5 (CSAT, stars) nor 0-10 (NPS); they are not used to adapt sentiment."
-                )
-                values[rows] = np.nan
-    rated = use_ratings and bool((~np.isnan(values)).any())
-    if not rated and not self_train:
-        return CorpusAdaptation(None, None, tuple(notes))
-    chosen = np.arange(len(texts))
-    if len(texts) > max_rows:
-        chosen = np.sort(np.random.default_rng(seed).choice(len(texts), max_rows, replace=False))
-        notes.append(
-            f"Sentiment adapted on a seeded sample of {max_rows:,} of {len(texts):,} records."
-        )
-    scorer = SentimentScorer(self_training=self_train, random_state=seed).fit(
-        [texts[i] for i in chosen.tolist()],
-        ratings=values[chosen] if rated else None,
-        rating_groups=groups[chosen] if rated else None,
+    plan = plan_adaptation(
+        texts,
+        ratings,
+        files,
+        self_train=self_train,
+        use_ratings=use_ratings,
+        seed=seed,
+        max_rows=max_rows,
     )
-    return CorpusAdaptation(scorer.adaptation_, scorer.training_, tuple(notes))
+    return plan if isinstance(plan, CorpusAdaptation) else plan.fit()

@@ -202,6 +202,44 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         )
         return self
 
+    def with_adaptation(
+        self, adaptation: Adaptation | None, *, neutral_band: float
+    ) -> SentimentScorer:
+        """A fitted scorer that blends in ``adaptation``, sharing this one's lexicon and segmenter.
+
+        Building the segmenter takes a second or two. A process that scores
+        with an adaptation fitted elsewhere can build this rule scorer before
+        the adaptation is known, then make the scorer it needs at no cost.
+        The result scores exactly as
+        ``SentimentScorer(neutral_band=neutral_band, adaptation=adaptation).fit()``.
+
+        Raises
+        ------
+        ValueError
+            When this scorer is not fitted, or was fitted on data (adapted,
+            self-trained or with an expanded lexicon): it must be the rules alone.
+
+        Examples
+        --------
+        >>> rules = SentimentScorer().fit()
+        >>> rules.with_adaptation(None, neutral_band=0.3).predict(["还行吧"]).tolist()
+        ['neutral']
+        """
+        if not hasattr(self, "segmenter_"):
+            raise ValueError("with_adaptation needs a fitted scorer; call fit() first.")
+        if self.adaptation_ is not None or self.expanded_words_:
+            raise ValueError(
+                "with_adaptation needs a scorer of the rules alone, fitted without data."
+            )
+        scorer = SentimentScorer(neutral_band=neutral_band, adaptation=adaptation)
+        scorer._validate()
+        scorer.lexicon_ = self.lexicon_
+        scorer.segmenter_ = self.segmenter_
+        scorer.adaptation_ = adaptation
+        scorer.training_ = None
+        scorer.expanded_words_ = {}
+        return scorer
+
     def _validate(self) -> None:
         if not 0 <= self.neutral_band < 1:
             raise ValueError(

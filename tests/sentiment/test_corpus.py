@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
-from feedback_miner.sentiment import adapt_to_corpus
+from feedback_miner.sentiment import (
+    AdaptationPlan,
+    CorpusAdaptation,
+    adapt_to_corpus,
+    plan_adaptation,
+)
 
 GOOD = ["这款奶茶一整个爱住", "新版本直接回血", "这套课程狠狠拿捏住了"]
 BAD = ["这款奶茶纯纯大冤种", "新版本直接下头", "这套课程属于是白给"]
@@ -80,3 +87,31 @@ def test_a_large_corpus_is_sampled_with_the_seed() -> None:
     assert first.report == second.report
     assert first.report is not None
     assert first.report.n_positive + first.report.n_negative == 160
+
+
+def test_a_plan_chooses_the_records_and_its_fit_is_the_adaptation() -> None:
+    """Planning and fitting apart (the fit can run in another process) is adapt_to_corpus."""
+    texts, stars = rated_corpus(300, 5.0, 1.0, seed=8)
+    plan = plan_adaptation(texts, stars, ["a.csv"] * 300, max_rows=200, seed=7)
+    assert isinstance(plan, AdaptationPlan)
+    assert len(plan.texts) == 200 and plan.ratings is not None and len(plan.ratings) == 200
+    assert plan.notes == ("Sentiment adapted on a seeded sample of 200 of 300 records.",)
+    fitted = pickle.loads(pickle.dumps(plan)).fit()
+    whole = adapt_to_corpus(texts, stars, ["a.csv"] * 300, max_rows=200, seed=7)
+    assert fitted.report == whole.report and fitted.notes == whole.notes
+    assert fitted.adaptation is not None and whole.adaptation is not None
+    probe = ["这款奶茶一整个爱住", "新版本直接下头", "还行"]
+    np.testing.assert_array_equal(
+        fitted.adaptation.blend_scores(probe, np.zeros(3)),
+        whole.adaptation.blend_scores(probe, np.zeros(3)),
+    )
+
+
+def test_with_nothing_to_learn_from_the_plan_is_the_finished_adaptation() -> None:
+    texts, percent = rated_corpus(100, 90.0, 20.0, seed=9)
+    plan = plan_adaptation(texts, percent, ["pct.csv"] * 100)
+    assert isinstance(plan, CorpusAdaptation) and plan.adaptation is None
+    assert plan.notes == (
+        "pct.csv: the ratings range from 20 to 90, neither 1-5 (CSAT, stars) nor 0-10 (NPS); "
+        "they are not used to adapt sentiment.",
+    )

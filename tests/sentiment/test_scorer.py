@@ -77,3 +77,59 @@ def test_aspect_sentiment_falls_back_to_its_sentence(scorer) -> None:
     text = "装修是欧式的，灯光偏暗，整体非常舒服。价格太贵"
     assert aspect_sentiment(scorer, text, "装修") > 0
     assert aspect_sentiment(scorer, "装修是欧式的。价格太贵", "装修") == 0.0  # another sentence
+
+
+WITH_ADAPTATION_TEXTS = [
+    "客服态度很好",
+    "价格不贵",
+    "信号太差了！",
+    "还行吧",
+    "",
+    "一般般，不过物流挺快",
+]
+
+
+@pytest.mark.parametrize("neutral_band", [0.0, 0.1, 0.4])
+@pytest.mark.parametrize("adapted", [False, True])
+def test_with_adaptation_scores_as_a_scorer_fitted_with_it(
+    neutral_band: float, adapted: bool
+) -> None:
+    """The worker's shortcut: the rules built once, the adaptation and band given later."""
+    adaptation = None
+    if adapted:
+        trained = SentimentScorer().fit(
+            ["一整个爱住", "直接下头"] * 40, ratings=[5.0, 1.0] * 40, rating_groups=["a"] * 80
+        )
+        adaptation = trained.adaptation_
+        assert adaptation is not None
+    rules = SentimentScorer().fit()
+    shortcut = rules.with_adaptation(adaptation, neutral_band=neutral_band)
+    fitted = SentimentScorer(neutral_band=neutral_band, adaptation=adaptation).fit()
+    np.testing.assert_array_equal(
+        shortcut.transform(WITH_ADAPTATION_TEXTS), fitted.transform(WITH_ADAPTATION_TEXTS)
+    )
+    assert (
+        shortcut.predict(WITH_ADAPTATION_TEXTS).tolist()
+        == fitted.predict(WITH_ADAPTATION_TEXTS).tolist()
+    )
+    assert shortcut.segmenter_ is rules.segmenter_ and shortcut.get_params() == fitted.get_params()
+
+
+def test_with_adaptation_needs_a_scorer_of_the_rules_alone() -> None:
+    with pytest.raises(ValueError) as info:
+        SentimentScorer().with_adaptation(None, neutral_band=0.1)
+    assert str(info.value) == "with_adaptation needs a fitted scorer; call fit() first."
+    trained = SentimentScorer().fit(
+        ["一整个爱住", "直接下头"] * 40, ratings=[5.0, 1.0] * 40, rating_groups=["a"] * 80
+    )
+    with pytest.raises(ValueError) as info:
+        trained.with_adaptation(None, neutral_band=0.1)
+    assert str(info.value) == (
+        "with_adaptation needs a scorer of the rules alone, fitted without data."
+    )
+    with pytest.raises(ValueError) as info:
+        SentimentScorer().fit().with_adaptation(None, neutral_band=1.5)
+    assert (
+        str(info.value)
+        == "neutral_band is 1.5, which is not valid; use one of: a number in [0, 1)."
+    )
