@@ -26,7 +26,7 @@ from ..sentiment.lexicon import load_sentiment_lexicon
 from ..sentiment.scorer import ScoredDocument
 from ..text import ChineseTokenizer, normalize_text, split_clauses
 from ..text.entities import EntityView
-from .senses import contains, context_holds, is_negated
+from .senses import context_holds, is_negated
 from .taxonomy import MONEY_KEYWORD, ORGANISATION_CONTEXT, Taxonomy, load_taxonomy
 
 __all__ = [
@@ -218,7 +218,13 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
         if len(traces):
             traces.make_automaton()
         self.keyword_traces_ = traces
-        self.exclude_tokens_ = excludes
+        # the exclude phrases filed under their first token, as keywords are
+        exclude_index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for theme_index, phrases in enumerate(excludes):
+            for phrase in phrases:
+                if phrase:
+                    exclude_index.setdefault(phrase[0], []).append((phrase, theme_index))
+        self.exclude_index_ = exclude_index
         excluded = ahocorasick.Automaton()
         for phrases in excludes:
             for phrase in phrases:
@@ -312,11 +318,21 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
             for theme_index in self.money_themes_:
                 found.setdefault(theme_index, []).append(MONEY_KEYWORD)
         self._match_across_modifiers(tokens, clause, found)
-        return {
-            t: kws
-            for t, kws in found.items()
-            if not any(contains(tokens, e) for e in self.exclude_tokens_[t])
-        }
+        if not found:
+            return found
+        excluded = self._excluded(tokens)
+        return {t: kws for t, kws in found.items() if t not in excluded}
+
+    def _excluded(self, tokens: Sequence[str]) -> set[int]:
+        """Themes one of whose ``exclude`` phrases occurs as consecutive tokens of ``tokens``."""
+        index = self.exclude_index_
+        excluded: set[int] = set()
+        if index:
+            for i, token in enumerate(tokens):
+                for phrase, theme_index in index.get(token, ()):
+                    if tuple(tokens[i : i + len(phrase)]) == phrase:
+                        excluded.add(theme_index)
+        return excluded
 
     def _match_across_modifiers(
         self, tokens: Sequence[str], clause: str, found: dict[int, list[str]]
@@ -367,10 +383,7 @@ class ThemeMatcher(BaseEstimator, TransformerMixin):
             for keyword, theme_index in candidates:
                 if tuple(tokens[i + 1 : i + len(keyword)]) == keyword[1:]:
                     present.add(theme_index)
-        for theme_index, phrases in enumerate(self.exclude_tokens_):
-            if any(contains(tokens, e) for e in phrases):
-                present.add(theme_index)
-        return frozenset(present)
+        return frozenset(present | self._excluded(tokens))
 
     def clause_hits(self, doc: ScoredDocument) -> ClauseHits:
         """The keyword matches of each clause of ``doc`` (clauses without any left out)."""
