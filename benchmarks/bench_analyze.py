@@ -12,8 +12,9 @@ bench_ingest.py) and a churn label file for their users, then in one run:
    moved to the CSV by ``--docs-sheet-rows 0``, docs and mentions as Parquet),
    sampling the resident memory of its whole process tree every 0.1 s.
 
-Prints documents per second of both, their ratio and the peak RSS (the sum
-over the main process and its workers). ``--keep DIR`` writes the inputs, the
+Prints documents per second of both, their ratio, the peak RSS (the sum
+over the main process and its workers) and the analysis's phases as
+``analyze --timings`` prints them. ``--keep DIR`` writes the inputs, the
 outputs and ``rss.tsv`` (seconds since the start, MB of the main process and of
 the whole tree, one line per sample) to DIR instead of a temporary folder.
 Not a test: its figures go in the notes.
@@ -82,7 +83,7 @@ def _rss_mb(pid: int) -> tuple[float, float]:
         return 0.0, 0.0
 
 
-def _run_analyze(command: list[str], trace: Path | None) -> tuple[float, float, int]:
+def _run_analyze(command: list[str], trace: Path | None) -> tuple[float, float, str]:
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0.0
@@ -108,7 +109,7 @@ def _run_analyze(command: list[str], trace: Path | None) -> tuple[float, float, 
         trace.write_text("seconds\tmain_mb\ttree_mb\n" + "\n".join(lines) + "\n")
     if process.returncode:
         sys.exit(f"analyze failed ({process.returncode}): {err.decode()[-2000:]}")
-    return seconds, peak, process.returncode
+    return seconds, peak, err.decode()
 
 
 def main() -> None:
@@ -161,15 +162,20 @@ def main() -> None:
             "--engine",
             args.engine,
             "--quiet",
+            "--timings",
         ]
         trace = folder / "rss.tsv" if args.keep is not None else None
-        seconds, peak, _ = _run_analyze(command, trace)
+        seconds, peak, said = _run_analyze(command, trace)
         rate = args.docs / seconds
         print(
             f"feedback-miner analyze --jobs {args.jobs} --engine {args.engine}: {seconds:.1f} s = "
             f"{rate:,.0f} docs/s end to end; peak RSS of its processes {peak:,.0f} MB"
         )
         print(f"ratio analyze / jieba.lcut: {rate / jieba_rate:.2f}")
+        table = said[said.find("phase ") :] if "phase " in said else ""
+        if table:
+            print("phases of the analysis (wall seconds, the main process; from --timings):")
+            print(table.rstrip())
 
 
 if __name__ == "__main__":

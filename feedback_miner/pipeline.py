@@ -10,7 +10,6 @@ stages are in :mod:`feedback_miner.stages`, where they run in
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
@@ -40,6 +39,7 @@ from .themes import Taxonomy, load_pack
 from .themes.corpus import LearnedChoice, fit_corpus, sample_texts
 from .themes.fit import FitResult, TaxonomyFit, fit_taxonomies, resolve_taxonomy
 from .themes.matcher import build_matcher
+from .timing import Stopwatch
 
 # texts sampled (seeded) to fit what needs the whole corpus, and the part of them that
 # picks the taxonomy: each pack's coverage is then within about a point of the corpus's
@@ -165,12 +165,13 @@ def analyze(
     AnalysisResult
     """
     timings: dict[str, float] = {}
-    started = time.perf_counter()
+    watch = Stopwatch(timings)
     key, given = resolve_taxonomy(taxonomy)
     # local workers are forked first, while this process holds only its imports: the labels,
     # records and corpus models read and fitted below are never copied into them. With them
     # comes a side process that fits the sentiment adaptation while this one fits the corpus
     with _local_workers(engine, jobs) as workers, _side_process(workers) as side:
+        watch.lap("workers started")
         churn_labels = (
             load_labels(
                 labels.path,
@@ -183,6 +184,7 @@ def analyze(
             if labels
             else None
         )
+        watch.lap("labels read")
         stream = IngestStream(inputs, ingest_options)
         planned: AdaptationPlan | CorpusAdaptation | None = None
         pending: Future[CorpusAdaptation] | None = None
@@ -202,6 +204,7 @@ def analyze(
         else:
             blocks = iter(stream)
         records = _concat(list(blocks), stream) if engine == "dask" else None
+        watch.lap("inputs read ahead")
         # what needs the whole corpus is fitted on a seeded sample before any chunk is analysed:
         # from the records already read when all are, else from a first pass over the inputs
         if records is not None:
@@ -226,7 +229,7 @@ def analyze(
             seed=seed,
             scorer=scorer,
         )
-        timings["corpus"] = time.perf_counter() - started
+        watch.lap("corpus models")
         adaptation: CorpusAdaptation | None
         if pending is not None and side is not None:
             adaptation = side.result(pending)
@@ -234,7 +237,7 @@ def analyze(
             adaptation = _fit_adaptation(planned)
         else:
             adaptation = planned
-        timings["adaptation"] = time.perf_counter() - started
+        watch.lap("sentiment adaptation")
         spec = AnalyzerSpec(
             taxonomy=chosen,
             neutral_band=neutral_band,
@@ -265,13 +268,12 @@ def analyze(
                 on_progress=on_progress,
                 workers=workers,
             )
-        timings["ingest and text"] = time.perf_counter() - started
+        watch.lap("text stages")
     taxonomy_fit = _taxonomy_fit(docs, key, candidates)
 
     churn = None
     warnings: list[RunWarning] = []
     if churn_labels is not None:
-        started = time.perf_counter()
         churn = analyze_churn(
             docs,
             mentions,
@@ -288,11 +290,10 @@ def analyze(
             ),
         )
         warnings += churn.warnings
-        timings["attribution"] = time.perf_counter() - started
-    started = time.perf_counter()
+        watch.lap("attribution")
     score_options = replace(scores, seed=seed) if scores is not None else ScoreOptions(seed=seed)
     scored = analyze_scores(docs, mentions, stream.files, chosen, score_options)
-    timings["scores and changes"] = time.perf_counter() - started
+    watch.lap("score drivers and changes")
     coverage = taxonomy_coverage(docs)
     if coverage.negative_documents and coverage.negative_coverage < LOW_COVERAGE:
         warnings.append(
@@ -311,7 +312,6 @@ def analyze(
         )
     summary = None
     if with_summary:
-        started = time.perf_counter()
         summary = summarize(
             docs,
             mentions,
@@ -323,7 +323,7 @@ def analyze(
             seed=seed,
             scorer=scorer,
         )
-        timings["summary"] = time.perf_counter() - started
+        watch.lap("summaries")
     settings = RunSettings(
         version=__version__,
         taxonomy=f"{chosen.name} {chosen.version} ({chosen.source}"

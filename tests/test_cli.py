@@ -117,6 +117,48 @@ def test_analyze_says_what_rating_adaptation_did(
         assert said in err and "95% CI" in err
 
 
+ANALYZE_PHASES = [
+    "workers started",
+    "labels read",
+    "inputs read ahead",
+    "corpus models",
+    "sentiment adaptation",
+    "text stages",
+    "attribution",
+    "score drivers and changes",
+    "summaries",
+    "tables written",
+    "report written",
+]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_analyze_timings_lists_each_phase_even_when_quiet(
+    samples_dir: Path, tmp_path: Path, capsys, jobs: str
+) -> None:
+    argv = [
+        "analyze",
+        str(samples_dir / "service_tickets.csv"),
+        "--labels",
+        str(samples_dir / "churn_labels.csv"),
+        "-o",
+        str(tmp_path / "r.xlsx"),
+        "--jobs",
+        jobs,
+        "--quiet",
+        "--timings",
+    ]
+    assert main(argv) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].split() == ["phase", "seconds", "share"]
+    rows = [line.rsplit(maxsplit=2) for line in lines[1:]]
+    assert [name for name, _, _ in rows] == [*ANALYZE_PHASES, "total"]
+    seconds = [float(s) for _, s, _ in rows]
+    assert all(s >= 0 for s in seconds)
+    assert abs(sum(seconds[:-1]) - seconds[-1]) <= 0.05 * len(ANALYZE_PHASES)  # 0.1 s rounding
+    assert rows[-1][2] == "100%"
+
+
 def test_ingest_and_rejects(samples_dir: Path, tmp_path: Path, capsys) -> None:
     code = main(
         [

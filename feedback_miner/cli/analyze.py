@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FeedbackMinerError
+from ..timing import Stopwatch, timings_table
 from .common import check_run_options, describe_file, run_analysis, say
 from .options import (
     add_column_options,
@@ -98,6 +100,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_report_options(parser)
     add_run_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="print the seconds each phase of the run took, on standard error (also with "
+        "--quiet); 'text stages' includes reading what was not read ahead",
+    )
     parser.set_defaults(run=run)
 
 
@@ -146,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
 
     _check(args)
     result = run_analysis(args)
+    watch = Stopwatch(result.timings)
     for summary in result.files:
         say(args, describe_file(summary))
     if result.adaptation is not None:
@@ -177,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
         write_table_file(result.changes.table, args.changes, raw=raw, option="--changes")
     if args.summary:
         write_run_summary(result, args.summary)
+    watch.lap("tables written")
     rows = args.docs_sheet_rows
     if rows is None and len(result.docs) > AUTO_CSV_DOCUMENTS:
         rows = 0
@@ -190,7 +200,10 @@ def run(args: argparse.Namespace) -> int:
     written = build_report(result, args.output, lang=args.lang, raw_csv=raw, **sheet_rows)
     if written.overflow is not None:
         say(args, f"The documents that do not fit in the sheet are in {written.overflow}")
+    watch.lap("report written")
     _summarise(args, result)
+    if args.timings:
+        print("\n".join(timings_table(result.timings)), file=sys.stderr)
     return 0
 
 
