@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import chain
@@ -26,7 +25,6 @@ from . import __version__
 from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
 from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
-from .engines.side import SideProcess
 from .ingest import IngestOptions, IngestStream
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
@@ -168,9 +166,9 @@ def analyze(
     watch = Stopwatch(timings)
     key, given = resolve_taxonomy(taxonomy)
     # local workers are forked first, while this process holds only its imports: the labels,
-    # records and corpus models read and fitted below are never copied into them. With them
-    # comes a side process that fits the sentiment adaptation while this one fits the corpus
-    with _local_workers(engine, jobs) as workers, _side_process(workers) as side:
+    # records and corpus models read and fitted below are never copied into them. One of them
+    # fits the sentiment adaptation while this process fits the corpus models
+    with _local_workers(engine, jobs) as workers:
         watch.lap("workers started")
         churn_labels = (
             load_labels(
@@ -187,7 +185,7 @@ def analyze(
         watch.lap("labels read")
         stream = IngestStream(inputs, ingest_options)
         planned: AdaptationPlan | CorpusAdaptation | None = None
-        pending: Future[CorpusAdaptation] | None = None
+        asked = False
         held: list[tuple[int, pd.DataFrame]] | None = None
         rest: Iterator[pd.DataFrame] | None = None
         blocks: Iterator[pd.DataFrame]
@@ -198,8 +196,9 @@ def analyze(
                 planned = _plan_adaptation(
                     held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
                 )
-                if side is not None and isinstance(planned, AdaptationPlan):
-                    pending = side.submit(_fit_adaptation, planned)
+                if workers is not None and isinstance(planned, AdaptationPlan):
+                    workers.call(_fit_adaptation, planned)
+                    asked = True
             blocks = chain(_release(held), rest or ())
         else:
             blocks = iter(stream)
@@ -231,8 +230,8 @@ def analyze(
         )
         watch.lap("corpus models")
         adaptation: CorpusAdaptation | None
-        if pending is not None and side is not None:
-            adaptation = side.result(pending)
+        if asked and workers is not None:
+            adaptation = workers.answer()
         elif isinstance(planned, AdaptationPlan):
             adaptation = _fit_adaptation(planned)
         else:
@@ -431,7 +430,7 @@ def _plan_adaptation(
 
 @_one_blas_thread
 def _fit_adaptation(plan: AdaptationPlan) -> CorpusAdaptation:
-    """Fit a planned adaptation (in this process or the side process: the same fit)."""
+    """Fit a planned adaptation (in this process or a worker: the same fit)."""
     return plan.fit()
 
 
@@ -440,11 +439,6 @@ def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers 
     if engine == "local" and jobs > 1:
         return Workers(jobs)
     return nullcontext(None)
-
-
-def _side_process(workers: Workers | None) -> AbstractContextManager[SideProcess | None]:
-    """A side process beside local workers (none without them: one job means one process)."""
-    return SideProcess() if workers is not None else nullcontext(None)
 
 
 def _subsample(texts: list[str], size: int, seed: int) -> list[str]:

@@ -21,7 +21,7 @@ import pandas as pd
 from .schema import MENTION_COLUMNS, MENTION_EXTRA_COLUMNS
 from .sentiment import Adaptation, SentimentScorer, label_score
 from .sentiment.scorer import ScoredDocument
-from .text import ChineseTokenizer, split_clauses
+from .text import split_clauses
 from .text.entities import EntityFinder, EntityView
 from .themes import (
     Taxonomy,
@@ -107,32 +107,31 @@ class Stages:
 
 @dataclass(frozen=True)
 class Dictionaries:
-    """What the stages load whatever their spec: the sentiment rules and jieba's dictionary.
+    """What the stages load whatever their spec: the sentiment rules' lexicon and segmenter.
 
     A worker process loads them while the main process is still reading the
-    inputs and fitting what the spec holds, so that building its stages when
-    the spec comes takes a few hundredths of a second, not two or three seconds.
+    inputs and fitting what the spec holds: building the segmenter is most of
+    the time it takes to build the stages. (jieba's dictionary is loaded when
+    the spec comes, with the taxonomy's words: loading it before would make a
+    second copy of it.)
 
     Attributes
     ----------
     rules : SentimentScorer
         The rule scorer, fitted without data (its lexicon and segmenter).
-    tokenizer : ChineseTokenizer
-        A tokenizer with the team's dictionary and no extra words, loaded.
     """
 
     rules: SentimentScorer
-    tokenizer: ChineseTokenizer
 
 
 def load_dictionaries() -> Dictionaries:
-    """Load the :class:`Dictionaries` (about two seconds)."""
-    return Dictionaries(rules=SentimentScorer().fit(), tokenizer=ChineseTokenizer().load())
+    """Load the :class:`Dictionaries` (a second or two)."""
+    return Dictionaries(rules=SentimentScorer().fit())
 
 
 def build_stages(spec: AnalyzerSpec, dictionaries: Dictionaries | None = None) -> Stages:
-    """Build the scorer and matcher of ``spec`` (loads the dictionaries: about two seconds,
-    unless ``dictionaries`` loaded earlier are given).
+    """Build the scorer and matcher of ``spec`` (about two seconds, most of it the
+    sentiment segmenter, which ``dictionaries`` loaded earlier bring built).
 
     Each call builds new objects (sharing the read-only lexicon and segmenter
     of ``dictionaries``): callers that analyse many chunks build once and pass
@@ -152,9 +151,7 @@ def build_stages(spec: AnalyzerSpec, dictionaries: Dictionaries | None = None) -
     if dictionaries is None:
         dictionaries = load_dictionaries()
     scorer = dictionaries.rules.with_adaptation(spec.adaptation, neutral_band=spec.neutral_band)
-    matcher = build_matcher(
-        spec.taxonomy, split_words=scorer.lexicon_.split_vocabulary(), base=dictionaries.tokenizer
-    )
+    matcher = build_matcher(spec.taxonomy, split_words=scorer.lexicon_.split_vocabulary())
     return Stages(
         spec=spec,
         scorer=scorer,

@@ -16,7 +16,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -30,15 +30,7 @@ from ..stages import (
     load_dictionaries,
 )
 
-__all__ = [
-    "DEFAULT_CHUNK_SIZE",
-    "Workers",
-    "chunked",
-    "lost_worker",
-    "run_chunks",
-    "start_method",
-    "stream_chunks",
-]
+__all__ = ["DEFAULT_CHUNK_SIZE", "Workers", "chunked", "run_chunks", "stream_chunks"]
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +102,7 @@ def run_chunks(
         pool.close()
 
 
-def start_method() -> Any:
+def _context() -> Any:
     """The start method, pinned: ``fork`` on Linux, ``spawn`` elsewhere (as Python does
     on macOS and Windows), whatever the Python version's default."""
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
@@ -131,13 +123,16 @@ class Workers:
     def __init__(self, jobs: int) -> None:
         if jobs < 2:
             raise ValueError(f"Workers needs 2 or more processes; got {jobs}.")
-        context = start_method()
+        context = _context()
         self.jobs = jobs
         self.tasks: Any = context.Queue()
         self.results: Any = context.Queue()
         self.specs: list[Any] = [context.Queue() for _ in range(jobs)]
+        self.answers: Any = context.Queue()
         self.workers: list[BaseProcess] = [
-            context.Process(target=_serve, args=(specs, self.tasks, self.results), daemon=True)
+            context.Process(
+                target=_serve, args=(specs, self.tasks, self.results, self.answers), daemon=True
+            )
             for specs in self.specs
         ]
         for worker in self.workers:
@@ -150,6 +145,32 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def call(self, function: Callable[..., Any], *args: object) -> None:
+        """Start ``function(*args)`` in the first worker, before the run: the worker is idle
+        until the spec comes, and this process can do other work meanwhile. :meth:`answer`
+        waits for the result; one call at a time."""
+        if self.started:
+            raise RuntimeError("a call to the workers goes before their run.")
+        self.specs[0].put(_Call(function, args))
+
+    def answer(self) -> Any:
+        """The result of the last :meth:`call`; an error raised in the call is raised here.
+
+        Raises
+        ------
+        WorkerError
+            When a worker process ended before answering (killed, or out of memory).
+        """
+        while True:
+            try:
+                done, value = self.answers.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if not done:
+                raise value
+            return value
 
     def run(self, chunks: Iterable[pd.DataFrame], spec: AnalyzerSpec) -> Iterator[AnalysedChunk]:
         """:func:`~feedback_miner.stages.analyze_chunk` over ``chunks``, in input order."""
@@ -188,7 +209,7 @@ class Workers:
         if dead:
             code = dead[0].exitcode
             how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
-            raise lost_worker(how, f" (exit code {code})")
+            raise _lost_worker(how, f" (exit code {code})")
 
     def close(self) -> None:
         """Stop the workers: politely after a complete run, at once otherwise (before a run
@@ -202,12 +223,12 @@ class Workers:
             if worker.is_alive():
                 worker.terminate()
                 worker.join(_JOIN_SECONDS)
-        for channel in (self.tasks, self.results, *self.specs):
+        for channel in (self.tasks, self.results, self.answers, *self.specs):
             channel.cancel_join_thread()  # never wait on data no process will read
             channel.close()
 
 
-def lost_worker(how: str, detail: str = "") -> WorkerError:
+def _lost_worker(how: str, detail: str = "") -> WorkerError:
     """The error for a worker process that ``how`` (``"ended"``, ``"was killed by signal 9"``)
     before finishing its part of the analysis; ``detail`` follows in the message."""
     return WorkerError(
@@ -217,15 +238,32 @@ def lost_worker(how: str, detail: str = "") -> WorkerError:
     )
 
 
-def _serve(specs: Any, tasks: Any, results: Any) -> None:
-    """A worker's loop: wait for the spec, build the stages once, then analyse chunks until
-    told to stop."""
+class _Call(NamedTuple):
+    """A function a worker runs before the spec comes (see :meth:`Workers.call`)."""
+
+    function: Callable[..., Any]
+    args: tuple[object, ...]
+
+    def run(self) -> tuple[bool, Any]:
+        """(True, the result), or (False, the error raised)."""
+        try:
+            return True, self.function(*self.args)
+        except Exception as error:
+            return False, _sendable(error)
+
+
+def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
+    """A worker's loop: load the dictionaries, answer calls until the spec comes, build the
+    stages once, then analyse chunks until told to stop."""
     # Ctrl+C reaches every process of the group: the main process handles it and ends the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         # loaded while the main process reads and fits what the spec holds
         dictionaries: Dictionaries | None = load_dictionaries()
         spec = specs.get()
+        while isinstance(spec, _Call):
+            answers.put(spec.run())
+            spec = specs.get()
         if spec is None:
             return
         stages = build_stages(spec, dictionaries)

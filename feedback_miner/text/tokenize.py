@@ -95,11 +95,6 @@ class ChineseTokenizer:
             if word.strip():
                 self._jieba.add_word(word.strip(), _ADDED_WORD_FREQ)
 
-    def load(self) -> ChineseTokenizer:
-        """Load jieba's dictionary now rather than at the first cut; returns this tokenizer."""
-        self._jieba.check_initialized()
-        return self
-
     def _add(self, word: str, freq: str, tag: str, source: str) -> None:
         try:
             count = int(freq)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from feedback_miner.engines import run_chunks
+from feedback_miner.engines import Workers, run_chunks
 from feedback_miner.errors import FeedbackMinerError, WorkerError
 from feedback_miner.ingest import ingest_files
 from feedback_miner.stages import AnalyzerSpec
@@ -25,6 +25,10 @@ def records(samples_dir: Path) -> pd.DataFrame:
 def _chunks(records: pd.DataFrame, size: int = 50):
     for start in range(0, len(records), size):
         yield records.iloc[start : start + size]
+
+
+def _spec() -> AnalyzerSpec:
+    return AnalyzerSpec(taxonomy=load_taxonomy())
 
 
 def _children() -> set[int]:
@@ -85,3 +89,44 @@ def test_workers_started_early_wait_for_the_spec_and_end_unused(records: pd.Data
     with pytest.raises(ValueError) as error:
         Workers(1)
     assert str(error.value) == "Workers needs 2 or more processes; got 1."
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_call_runs_in_a_worker_before_the_run_and_its_answer_comes_back(
+    records: pd.DataFrame,
+) -> None:
+    """The analysis fits its sentiment adaptation this way while it fits the corpus models."""
+    before = _children()
+    with Workers(2) as workers:
+        workers.call(os.getpid)
+        assert workers.answer() in _children() - before
+        workers.call(_fail, "没有评分列")
+        with pytest.raises(ValueError, match="没有评分列"):
+            workers.answer()
+        docs = [part.docs for part in workers.run(_chunks(records), _spec())]
+        assert sum(len(d) for d in docs) == len(records)
+        with pytest.raises(RuntimeError) as info:
+            workers.call(os.getpid)
+        assert str(info.value) == "a call to the workers goes before their run."
+    assert _children() - before == set()
+
+
+def test_a_worker_killed_during_a_call_ends_it_with_a_message() -> None:
+    before = _children()
+    with Workers(2) as workers:
+        workers.call(_die)
+        with pytest.raises(WorkerError) as info:
+            workers.answer()
+    assert str(info.value) == (
+        "a worker process was killed by signal 9 before finishing its part of the analysis "
+        "(exit code -9); this usually means the machine ran out of memory. Try 1) fewer "
+        "worker processes (--jobs 1), 2) splitting the input into smaller files."
+    )
+    assert _children() - before == set()
