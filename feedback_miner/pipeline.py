@@ -30,7 +30,7 @@ from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
 from .scores import ScoreOptions, analyze_scores
 from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer, plan_adaptation
-from .stages import AnalyzerSpec
+from .stages import AnalyzerSpec, Dictionaries
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
 from .themes import Taxonomy, load_pack
@@ -233,7 +233,7 @@ def analyze(
         if asked and workers is not None:
             adaptation = workers.answer()
         elif isinstance(planned, AdaptationPlan):
-            adaptation = _fit_adaptation(planned)
+            adaptation = _fit_adaptation(Dictionaries(rules=scorer), planned)
         else:
             adaptation = planned
         watch.lap("sentiment adaptation")
@@ -429,9 +429,10 @@ def _plan_adaptation(
 
 
 @_one_blas_thread
-def _fit_adaptation(plan: AdaptationPlan) -> CorpusAdaptation:
-    """Fit a planned adaptation (in this process or a worker: the same fit)."""
-    return plan.fit()
+def _fit_adaptation(dictionaries: Dictionaries | None, plan: AdaptationPlan) -> CorpusAdaptation:
+    """Fit a planned adaptation with the rules already loaded (in this process or a worker:
+    the same fit)."""
+    return plan.fit(rules=dictionaries.rules if dictionaries is not None else None)
 
 
 def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers | None]:

@@ -147,7 +147,8 @@ class Workers:
         self.close()
 
     def call(self, function: Callable[..., Any], *args: object) -> None:
-        """Start ``function(*args)`` in the first worker, before the run: the worker is idle
+        """Start ``function(dictionaries, *args)`` in the first worker, with the worker's
+        :class:`~feedback_miner.stages.Dictionaries`, before the run: the worker is idle
         until the spec comes, and this process can do other work meanwhile. :meth:`answer`
         waits for the result; one call at a time."""
         if self.started:
@@ -244,10 +245,10 @@ class _Call(NamedTuple):
     function: Callable[..., Any]
     args: tuple[object, ...]
 
-    def run(self) -> tuple[bool, Any]:
+    def run(self, dictionaries: Dictionaries | None) -> tuple[bool, Any]:
         """(True, the result), or (False, the error raised)."""
         try:
-            return True, self.function(*self.args)
+            return True, self.function(dictionaries, *self.args)
         except Exception as error:
             return False, _sendable(error)
 
@@ -262,7 +263,7 @@ def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
         dictionaries: Dictionaries | None = load_dictionaries()
         spec = specs.get()
         while isinstance(spec, _Call):
-            answers.put(spec.run())
+            answers.put(spec.run(dictionaries))
             spec = specs.get()
         if spec is None:
             return

@@ -100,10 +100,11 @@ class AdaptationPlan:
     seed: int
     notes: tuple[str, ...] = ()
 
-    def fit(self) -> CorpusAdaptation:
-        """Fit the adaptation on the chosen records."""
+    def fit(self, rules: SentimentScorer | None = None) -> CorpusAdaptation:
+        """Fit the adaptation on the chosen records; ``rules``, a scorer of the rules alone
+        already built, saves building the segmenter again (see :meth:`SentimentScorer.fit`)."""
         scorer = SentimentScorer(self_training=self.self_train, random_state=self.seed).fit(
-            list(self.texts), ratings=self.ratings, rating_groups=self.groups
+            list(self.texts), ratings=self.ratings, rating_groups=self.groups, rules=rules
         )
         return CorpusAdaptation(scorer.adaptation_, scorer.training_, self.notes)
 

@@ -135,6 +135,7 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         *,
         ratings: Iterable[float] | None = None,
         rating_groups: Iterable[object] | None = None,
+        rules: SentimentScorer | None = None,
     ) -> SentimentScorer:
         """Load the lexicon; with ``X``, adapt to it; with ``ratings``, learn from them.
 
@@ -151,10 +152,19 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         rating_groups : iterable, optional
             A group per rating (the input file): each group's scale (1-5 or
             0-10) is decided on its own ratings.
+        rules : SentimentScorer, optional
+            A scorer of the rules alone, fitted without data, whose lexicon and
+            segmenter are used instead of building them again (a second or
+            two); the fit is the same.
         """
         self._validate()
-        self.lexicon_: SentimentLexicon = load_sentiment_lexicon()
-        self.segmenter_ = LexiconSegmenter(self.lexicon_)
+        if rules is not None:
+            rules._check_rules_alone("fit(rules=...)")
+            self.lexicon_: SentimentLexicon = rules.lexicon_
+            self.segmenter_: LexiconSegmenter = rules.segmenter_
+        else:
+            self.lexicon_ = load_sentiment_lexicon()
+            self.segmenter_ = LexiconSegmenter(self.lexicon_)
         self.adaptation_: Adaptation | None = self.adaptation
         self.training_: AdaptationReport | None = None
         self.expanded_words_: dict[str, float] = {}
@@ -225,12 +235,7 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         >>> rules.with_adaptation(None, neutral_band=0.3).predict(["还行吧"]).tolist()
         ['neutral']
         """
-        if not hasattr(self, "segmenter_"):
-            raise ValueError("with_adaptation needs a fitted scorer; call fit() first.")
-        if self.adaptation_ is not None or self.expanded_words_:
-            raise ValueError(
-                "with_adaptation needs a scorer of the rules alone, fitted without data."
-            )
+        self._check_rules_alone("with_adaptation")
         scorer = SentimentScorer(neutral_band=neutral_band, adaptation=adaptation)
         scorer._validate()
         scorer.lexicon_ = self.lexicon_
@@ -239,6 +244,13 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         scorer.training_ = None
         scorer.expanded_words_ = {}
         return scorer
+
+    def _check_rules_alone(self, what: str) -> None:
+        """Raise ValueError unless this scorer is fitted, on no data."""
+        if not hasattr(self, "segmenter_"):
+            raise ValueError(f"{what} needs a fitted scorer; call fit() first.")
+        if self.adaptation_ is not None or self.expanded_words_:
+            raise ValueError(f"{what} needs a scorer of the rules alone, fitted without data.")
 
     def _validate(self) -> None:
         if not 0 <= self.neutral_band < 1:

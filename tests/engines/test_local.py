@@ -13,7 +13,7 @@ import pytest
 from feedback_miner.engines import Workers, run_chunks
 from feedback_miner.errors import FeedbackMinerError, WorkerError
 from feedback_miner.ingest import ingest_files
-from feedback_miner.stages import AnalyzerSpec
+from feedback_miner.stages import AnalyzerSpec, Dictionaries
 from feedback_miner.themes import load_taxonomy
 
 
@@ -91,11 +91,16 @@ def test_workers_started_early_wait_for_the_spec_and_end_unused(records: pd.Data
     assert str(error.value) == "Workers needs 2 or more processes; got 1."
 
 
-def _fail(message: str) -> None:
+def _pid(dictionaries: Dictionaries) -> int:
+    assert dictionaries.rules.segmenter_ is not None  # the worker's own, loaded
+    return os.getpid()
+
+
+def _fail(dictionaries: Dictionaries, message: str) -> None:
     raise ValueError(message)
 
 
-def _die() -> None:
+def _die(dictionaries: Dictionaries) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -105,7 +110,7 @@ def test_a_call_runs_in_a_worker_before_the_run_and_its_answer_comes_back(
     """The analysis fits its sentiment adaptation this way while it fits the corpus models."""
     before = _children()
     with Workers(2) as workers:
-        workers.call(os.getpid)
+        workers.call(_pid)
         assert workers.answer() in _children() - before
         workers.call(_fail, "没有评分列")
         with pytest.raises(ValueError, match="没有评分列"):
@@ -113,7 +118,7 @@ def test_a_call_runs_in_a_worker_before_the_run_and_its_answer_comes_back(
         docs = [part.docs for part in workers.run(_chunks(records), _spec())]
         assert sum(len(d) for d in docs) == len(records)
         with pytest.raises(RuntimeError) as info:
-            workers.call(os.getpid)
+            workers.call(_pid)
         assert str(info.value) == "a call to the workers goes before their run."
     assert _children() - before == set()
 

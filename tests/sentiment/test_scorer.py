@@ -133,3 +133,19 @@ def test_with_adaptation_needs_a_scorer_of_the_rules_alone() -> None:
         str(info.value)
         == "neutral_band is 1.5, which is not valid; use one of: a number in [0, 1)."
     )
+
+
+def test_fit_with_rules_already_built_learns_the_same_and_shares_them() -> None:
+    texts, ratings = ["一整个爱住", "直接下头", "还可以吧"] * 40, [5.0, 1.0, 3.0] * 40
+    rules = SentimentScorer().fit()
+    shared = SentimentScorer().fit(texts, ratings=ratings, rules=rules)
+    alone = SentimentScorer().fit(texts, ratings=ratings)
+    assert shared.segmenter_ is rules.segmenter_ and shared.training_ == alone.training_
+    np.testing.assert_array_equal(
+        shared.transform(WITH_ADAPTATION_TEXTS), alone.transform(WITH_ADAPTATION_TEXTS)
+    )
+    with pytest.raises(ValueError) as info:
+        SentimentScorer().fit(texts, ratings=ratings, rules=alone)
+    assert str(info.value) == (
+        "fit(rules=...) needs a scorer of the rules alone, fitted without data."
+    )
