@@ -236,6 +236,7 @@ def analyze(
             adaptation = _fit_adaptation(Dictionaries(rules=scorer), planned)
         else:
             adaptation = planned
+        del planned  # its texts are not needed any more
         watch.lap("sentiment adaptation")
         spec = AnalyzerSpec(
             taxonomy=chosen,
