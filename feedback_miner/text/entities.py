@@ -396,6 +396,12 @@ class EntityFinder:
         role word such as 客服 or 官方: not @小王); of several, the organisation
         named most often wins (the first on a tie).
         """
+        if "@" not in text and "＠" not in text and "【" not in text:
+            return ""  # no handle, reply or title can be found: most texts, at no cost
+        return self._addressee(text)
+
+    def _addressee(self, text: str) -> str:
+        """:meth:`addressee` read from all the entities of ``text``."""
         entities = self.find(text)
         handles = [e.text for e in entities if e.kind in ("handle", "reply")]
         named = [h for h in handles if self._looks_official(h)]

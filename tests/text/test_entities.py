@@ -1,5 +1,9 @@
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
+from feedback_miner.ingest import ingest_files
 from feedback_miner.text.boilerplate import find_boilerplate, known_handles
 from feedback_miner.text.entities import MASK, ORGANISATION_MASK, EntityFinder
 
@@ -77,10 +81,26 @@ def test_entities(
         ("回复@小王:同感", ""),  # a person is no addressee
         ("【老王烧烤（万达店）】味道不错", "老王烧烤（万达店）"),
         ("客服太差了", ""),
+        ("＠中国联通客服 网速慢", "中国联通"),  # a full-width at sign
+        ("  【老王烧烤】不错", "老王烧烤"),
+        ("中国联通客服太差了", ""),  # a name without a handle addresses nobody
+        ("味道不错【推荐】", ""),  # a bracket that is no title
     ],
 )
 def test_addressee(finder: EntityFinder, text: str, addressee: str) -> None:
     assert finder.addressee(text) == addressee
+
+
+def test_addressee_skips_only_texts_where_nothing_can_be_found(
+    finder: EntityFinder, samples_dir: Path
+) -> None:
+    """Texts without an at sign or a title bracket are answered without reading their
+    entities: the answer is the one reading them gives, on every sample text."""
+    posts = pd.read_csv(samples_dir / "social_posts.csv", encoding="utf-8-sig")["微博内容"]
+    tickets = ingest_files([samples_dir / "service_tickets.csv"]).records["text"]
+    texts = [*posts.astype(str), *tickets]
+    assert sum(finder.addressee(t) != "" for t in texts) > 10
+    assert [finder.addressee(t) for t in texts] == [finder._addressee(t) for t in texts]
 
 
 def test_masked_view_keeps_lengths_and_shows_names_in_evidence(finder: EntityFinder) -> None:
