@@ -149,7 +149,8 @@ class AnalysisResult:
     warnings : tuple of RunWarning
         What a reader must know (see :mod:`feedback_miner.advice`).
     timings : dict
-        Seconds spent per stage.
+        Wall seconds per phase of the run, in the order they ran (see
+        ``analyze --timings``).
     adaptation : CorpusAdaptation or None
         What adapting sentiment to these records did (what it learnt from and
         its agreement with held-back ratings); ``None`` when it was not tried.
