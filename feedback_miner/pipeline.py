@@ -9,33 +9,38 @@ stages are in :mod:`feedback_miner.stages`, where they run in
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import chain
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from . import __version__
 from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
 from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
 from .ingest import IngestOptions, IngestStream
+from .prephase import (
+    fit_adaptation,
+    fit_packs_beside,
+    one_blas_thread,
+    plan_adaptation_of,
+    read_ahead,
+    release,
+)
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
 from .scores import ScoreOptions, analyze_scores
-from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer, plan_adaptation
+from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer
 from .stages import AnalyzerSpec, Dictionaries
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
 from .themes import Taxonomy, load_pack
 from .themes.corpus import LearnedChoice, fit_corpus, sample_texts
-from .themes.fit import FitResult, TaxonomyFit, fit_taxonomies, resolve_taxonomy
+from .themes.fit import FitResult, TaxonomyFit, resolve_taxonomy
 from .themes.matcher import build_matcher
 from .timing import Stopwatch
 
@@ -44,32 +49,12 @@ from .timing import Stopwatch
 FIT_SAMPLE = 20_000
 PACK_SAMPLE = 5_000
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
 # AnalysisResult, LabelOptions and the column names are re-exported for scripts
 # written against earlier versions (they live in result.py and schema.py)
 __all__ = ["DOC_COLUMNS", "MENTION_COLUMNS", "AnalysisResult", "LabelOptions", "analyze"]
 
 
-def _one_blas_thread(function: Callable[P, R]) -> Callable[P, R]:
-    """Run ``function`` with the numeric libraries' thread pools limited to one thread.
-
-    The analysis's own parallelism is its worker processes (``jobs``); the
-    models it fits in between (attribution, score drivers, topics) are on
-    tables of users by dozens of columns, where OpenBLAS and OpenMP threads
-    cost more than they give.
-    """
-
-    @functools.wraps(function)
-    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
-        with threadpool_limits(limits=1):
-            return function(*args, **kwargs)
-
-    return limited
-
-
-@_one_blas_thread
+@one_blas_thread
 def analyze(
     inputs: Sequence[str | Path],
     *,
@@ -191,15 +176,15 @@ def analyze(
         blocks: Iterator[pd.DataFrame]
         if self_train or rating_adapt or engine == "dask":
             # adaptation is fitted once on the records before any is scored
-            held, rest = _read_ahead(stream, everything=self_train or engine == "dask")
+            held, rest = read_ahead(stream, everything=self_train or engine == "dask")
             if rest is None and (self_train or rating_adapt):
-                planned = _plan_adaptation(
+                planned = plan_adaptation_of(
                     held, stream.paths, self_train=self_train, use_ratings=rating_adapt, seed=seed
                 )
                 if workers is not None and isinstance(planned, AdaptationPlan):
-                    workers.call(_fit_adaptation, planned)
+                    workers.call(fit_adaptation, planned)
                     asked = True
-            blocks = chain(_release(held), rest or ())
+            blocks = chain(release(held), rest or ())
         else:
             blocks = iter(stream)
         records = _concat(list(blocks), stream) if engine == "dask" else None
@@ -215,8 +200,12 @@ def analyze(
         scorer = SentimentScorer(neutral_band=neutral_band).fit()
         candidates: FitResult | None = None
         if given is None:
-            candidates = fit_taxonomies(
-                _subsample(sample, PACK_SAMPLE, seed), neutral_band=neutral_band, scorer=scorer
+            candidates = fit_packs_beside(
+                workers,
+                _subsample(sample, PACK_SAMPLE, seed),
+                neutral_band=neutral_band,
+                scorer=scorer,
+                busy=asked,
             )
             key, chosen = candidates.chosen, load_pack(candidates.chosen)
         else:
@@ -233,7 +222,7 @@ def analyze(
         if asked and workers is not None:
             adaptation = workers.answer()
         elif isinstance(planned, AdaptationPlan):
-            adaptation = _fit_adaptation(Dictionaries(rules=scorer), planned)
+            adaptation = fit_adaptation(Dictionaries(rules=scorer), planned)
         else:
             adaptation = planned
         del planned  # its texts are not needed any more
@@ -369,71 +358,6 @@ def analyze(
         timings=timings,
         adaptation=adaptation,
     )
-
-
-def _read_ahead(
-    stream: IngestStream, *, everything: bool
-) -> tuple[list[tuple[int, pd.DataFrame]], Iterator[pd.DataFrame] | None]:
-    """Read record blocks, each with its input's position, until adaptation can be decided.
-
-    With ``everything``, or once a block carries ratings, every block is read:
-    the adaptation learns from all of them, and the rest is ``None``. Otherwise
-    reading stops at the first block of the last input when no ratings were
-    seen so far, and the rest of the stream is returned to be analysed as it
-    is read (``IngestStream`` lists a file in ``files`` once its last block was
-    read, so the number listed is the position of the input a block comes from).
-    """
-    held: list[tuple[int, pd.DataFrame]] = []
-    rated = False
-    blocks = iter(stream)
-    for block in blocks:
-        position = len(stream.files)
-        held.append((position, block))
-        rated = rated or bool(block["rating"].notna().any())
-        if not (everything or rated) and position >= len(stream.paths) - 1:
-            return held, blocks
-    return held, None
-
-
-def _release(held: list[tuple[int, pd.DataFrame]]) -> Iterator[pd.DataFrame]:
-    """The blocks read ahead, in order, each dropped from ``held`` as it is handed on.
-
-    A million records read ahead for the adaptation take more memory than the
-    analysed tables: once a block is analysed nothing but the workers' results
-    should hold it.
-    """
-    held.reverse()
-    while held:
-        yield held.pop()[1]
-
-
-def _plan_adaptation(
-    held: list[tuple[int, pd.DataFrame]],
-    paths: Sequence[Path],
-    *,
-    self_train: bool,
-    use_ratings: bool,
-    seed: int,
-) -> AdaptationPlan | CorpusAdaptation:
-    """Choose the records read to fit the sentiment adaptation on, each input's ratings on
-    their own scale (or, with nothing to learn from, the empty adaptation)."""
-    if not held:
-        return CorpusAdaptation(None, None)
-    texts = [t if isinstance(t, str) else "" for _, block in held for t in block["text"]]
-    ratings = np.concatenate(
-        [pd.to_numeric(b["rating"], errors="coerce").to_numpy(dtype=float) for _, b in held]
-    )
-    files = [paths[position].name for position, block in held for _ in range(len(block))]
-    return plan_adaptation(
-        texts, ratings, files, self_train=self_train, use_ratings=use_ratings, seed=seed
-    )
-
-
-@_one_blas_thread
-def _fit_adaptation(dictionaries: Dictionaries | None, plan: AdaptationPlan) -> CorpusAdaptation:
-    """Fit a planned adaptation with the rules already loaded (in this process or a worker:
-    the same fit)."""
-    return plan.fit(rules=dictionaries.rules if dictionaries is not None else None)
 
 
 def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers | None]:

@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -8,6 +9,7 @@ from feedback_miner.ingest import ingest_files
 from feedback_miner.pipeline import analyze
 from feedback_miner.result import LabelOptions
 from feedback_miner.schema import DOC_COLUMNS, MENTION_COLUMNS
+from feedback_miner.sentiment import SentimentScorer
 from feedback_miner.stages import AnalyzerSpec
 from feedback_miner.themes import load_taxonomy
 
@@ -161,11 +163,39 @@ def test_the_pack_is_picked_on_a_seeded_subsample_in_input_order(n: int, size: i
 
 def test_blocks_read_ahead_are_let_go_as_they_are_handed_on() -> None:
     """A million records read ahead for the adaptation must not stay once analysed."""
-    from feedback_miner.pipeline import _release
+    from feedback_miner.prephase import release
 
     held = [(0, pd.DataFrame({"i": [k]})) for k in range(4)]
     got = []
-    for block in _release(held):
+    for block in release(held):
         got.append(int(block["i"].iloc[0]))
         assert len(held) == 4 - len(got)
     assert got == [0, 1, 2, 3] and held == []
+
+
+@pytest.mark.parametrize(("jobs", "busy"), [(2, True), (2, False), (3, True)])
+def test_packs_compared_beside_the_workers_give_the_one_process_result(
+    samples_dir: Path, jobs: int, busy: bool
+) -> None:
+    """The built-in packs shared between the main process and the idle workers (all of
+    them, or all but the one fitting the adaptation): every fit and the pick are those of
+    one call on all packs."""
+    from feedback_miner.engines import Workers
+    from feedback_miner.prephase import fit_packs_beside
+    from feedback_miner.themes.fit import fit_taxonomies
+
+    texts = ingest_files([samples_dir / "service_tickets.csv"]).records["text"].tolist()
+    scorer = SentimentScorer().fit()
+    alone = fit_taxonomies(texts, neutral_band=0.2, scorer=scorer)
+    with Workers(jobs) as workers:
+        if busy:
+            workers.call(_wait, 0.5)  # the first worker is busy with something else
+        shared = fit_packs_beside(workers, texts, neutral_band=0.2, scorer=scorer, busy=busy)
+        if busy:
+            assert workers.answer() == 0.5
+    assert shared == alone
+
+
+def _wait(dictionaries: object, seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds

@@ -128,12 +128,12 @@ class Workers:
         self.tasks: Any = context.Queue()
         self.results: Any = context.Queue()
         self.specs: list[Any] = [context.Queue() for _ in range(jobs)]
-        self.answers: Any = context.Queue()
+        self.answers: list[Any] = [context.Queue() for _ in range(jobs)]
         self.workers: list[BaseProcess] = [
             context.Process(
-                target=_serve, args=(specs, self.tasks, self.results, self.answers), daemon=True
+                target=_serve, args=(specs, self.tasks, self.results, answers), daemon=True
             )
-            for specs in self.specs
+            for specs, answers in zip(self.specs, self.answers, strict=True)
         ]
         for worker in self.workers:
             worker.start()
@@ -146,17 +146,18 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def call(self, function: Callable[..., Any], *args: object) -> None:
-        """Start ``function(dictionaries, *args)`` in the first worker, with the worker's
-        :class:`~feedback_miner.stages.Dictionaries`, before the run: the worker is idle
+    def call(self, function: Callable[..., Any], *args: object, worker: int = 0) -> None:
+        """Start ``function(dictionaries, *args)`` in worker number ``worker``, with its
+        :class:`~feedback_miner.stages.Dictionaries`, before the run: a worker is idle
         until the spec comes, and this process can do other work meanwhile. :meth:`answer`
-        waits for the result; one call at a time."""
+        waits for the result; a worker answers its calls in the order they were made."""
         if self.started:
             raise RuntimeError("a call to the workers goes before their run.")
-        self.specs[0].put(_Call(function, args))
+        self.specs[worker].put(_Call(function, args))
 
-    def answer(self) -> Any:
-        """The result of the last :meth:`call`; an error raised in the call is raised here.
+    def answer(self, worker: int = 0) -> Any:
+        """The result of worker ``worker``'s oldest unanswered :meth:`call`; an error raised
+        in the call is raised here.
 
         Raises
         ------
@@ -165,7 +166,7 @@ class Workers:
         """
         while True:
             try:
-                done, value = self.answers.get(timeout=_POLL_SECONDS)
+                done, value = self.answers[worker].get(timeout=_POLL_SECONDS)
             except queue.Empty:
                 self._check_alive()
                 continue
@@ -224,7 +225,7 @@ class Workers:
             if worker.is_alive():
                 worker.terminate()
                 worker.join(_JOIN_SECONDS)
-        for channel in (self.tasks, self.results, self.answers, *self.specs):
+        for channel in (self.tasks, self.results, *self.answers, *self.specs):
             channel.cancel_join_thread()  # never wait on data no process will read
             channel.close()
 

@@ -34,6 +34,7 @@ __all__ = [
     "FitResult",
     "PackFit",
     "TaxonomyFit",
+    "combine_fits",
     "fit_taxonomies",
     "resolve_taxonomy",
 ]
@@ -185,6 +186,25 @@ def fit_taxonomies(
                 negative_documents=n_negative,
             )
         )
+    return FitResult(tuple(fits), _pick(fits))
+
+
+def combine_fits(parts: Sequence[FitResult], order: Sequence[str]) -> FitResult:
+    """One result from fits of parts of the candidates (fitted apart, in several processes):
+    every fit in ``order`` (the candidates' ids, as :func:`fit_taxonomies` would have been
+    given them) and the pick among them, which is the pick of one call on them all.
+
+    Examples
+    --------
+    >>> def fit(key, negative):
+    ...     return PackFit(key, key, 0.5, negative, 100, 40)
+    >>> parts = [FitResult((fit("b", 0.6),), "b"), FitResult((fit("a", 0.4), fit("c", 0.7)), "c")]
+    >>> combined = combine_fits(parts, ["a", "b", "c"])
+    >>> [f.taxonomy for f in combined.fits], combined.chosen
+    (['a', 'b', 'c'], 'c')
+    """
+    found = {f.taxonomy: f for part in parts for f in part.fits}
+    fits = [found[key] for key in order]
     return FitResult(tuple(fits), _pick(fits))
 
 

@@ -1,0 +1,156 @@
+"""What an analysis does before its chunks, beside its idle workers.
+
+Before the text stages can run, the records are read ahead (when the
+sentiment adaptation needs them all), the adaptation is fitted, and the
+built-in taxonomies are compared on a sample. The local engine's workers wait
+for the spec meanwhile, with their dictionaries loaded: the first fits the
+adaptation and the others take a share of the taxonomies, while the main
+process fits the rest and the corpus models. Every result is the one a single
+process gets.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from .engines import Workers
+from .ingest import IngestStream
+from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer, plan_adaptation
+from .stages import Dictionaries
+from .themes import PACKS, load_pack
+from .themes.fit import FitResult, combine_fits, fit_taxonomies
+
+__all__ = [
+    "fit_adaptation",
+    "fit_packs_beside",
+    "one_blas_thread",
+    "plan_adaptation_of",
+    "read_ahead",
+    "release",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_blas_thread(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` with the numeric libraries' thread pools limited to one thread.
+
+    The analysis's own parallelism is its worker processes (``jobs``); the
+    models it fits in between (attribution, score drivers, topics) are on
+    tables of users by dozens of columns, where OpenBLAS and OpenMP threads
+    cost more than they give.
+    """
+
+    @functools.wraps(function)
+    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+        with threadpool_limits(limits=1):
+            return function(*args, **kwargs)
+
+    return limited
+
+
+def read_ahead(
+    stream: IngestStream, *, everything: bool
+) -> tuple[list[tuple[int, pd.DataFrame]], Iterator[pd.DataFrame] | None]:
+    """Read record blocks, each with its input's position, until adaptation can be decided.
+
+    With ``everything``, or once a block carries ratings, every block is read:
+    the adaptation learns from all of them, and the rest is ``None``. Otherwise
+    reading stops at the first block of the last input when no ratings were
+    seen so far, and the rest of the stream is returned to be analysed as it
+    is read (``IngestStream`` lists a file in ``files`` once its last block was
+    read, so the number listed is the position of the input a block comes from).
+    """
+    held: list[tuple[int, pd.DataFrame]] = []
+    rated = False
+    blocks = iter(stream)
+    for block in blocks:
+        position = len(stream.files)
+        held.append((position, block))
+        rated = rated or bool(block["rating"].notna().any())
+        if not (everything or rated) and position >= len(stream.paths) - 1:
+            return held, blocks
+    return held, None
+
+
+def release(held: list[tuple[int, pd.DataFrame]]) -> Iterator[pd.DataFrame]:
+    """The blocks read ahead, in order, each dropped from ``held`` as it is handed on.
+
+    A million records read ahead for the adaptation take more memory than the
+    analysed tables: once a block is analysed nothing but the workers' results
+    should hold it.
+    """
+    held.reverse()
+    while held:
+        yield held.pop()[1]
+
+
+def plan_adaptation_of(
+    held: list[tuple[int, pd.DataFrame]],
+    paths: Sequence[Path],
+    *,
+    self_train: bool,
+    use_ratings: bool,
+    seed: int,
+) -> AdaptationPlan | CorpusAdaptation:
+    """Choose the records read to fit the sentiment adaptation on, each input's ratings on
+    their own scale (or, with nothing to learn from, the empty adaptation)."""
+    if not held:
+        return CorpusAdaptation(None, None)
+    texts = [t if isinstance(t, str) else "" for _, block in held for t in block["text"]]
+    ratings = np.concatenate(
+        [pd.to_numeric(b["rating"], errors="coerce").to_numpy(dtype=float) for _, b in held]
+    )
+    files = [paths[position].name for position, block in held for _ in range(len(block))]
+    return plan_adaptation(
+        texts, ratings, files, self_train=self_train, use_ratings=use_ratings, seed=seed
+    )
+
+
+@one_blas_thread
+def fit_adaptation(dictionaries: Dictionaries | None, plan: AdaptationPlan) -> CorpusAdaptation:
+    """Fit a planned adaptation with the rules already loaded (in this process or a worker:
+    the same fit)."""
+    return plan.fit(rules=dictionaries.rules if dictionaries is not None else None)
+
+
+def fit_packs_beside(
+    workers: Workers | None,
+    texts: list[str],
+    *,
+    neutral_band: float,
+    scorer: SentimentScorer,
+    busy: bool,
+) -> FitResult:
+    """Every built-in pack fitted on ``texts`` (:func:`fit_taxonomies`), the packs shared
+    between this process and the workers that wait for the spec (worker 0 not when it is
+    ``busy`` fitting the adaptation): the same result as one call on them all."""
+    if workers is None:
+        return fit_taxonomies(texts, neutral_band=neutral_band, scorer=scorer)
+    helpers = range(1 if busy else 0, workers.jobs)
+    shares = len(helpers) + 1
+    for share, worker in enumerate(helpers, start=1):
+        workers.call(_fit_packs, texts, PACKS[share::shares], neutral_band, worker=worker)
+    parts = [_fit_packs(Dictionaries(rules=scorer), texts, PACKS[0::shares], neutral_band)]
+    parts += [workers.answer(worker) for worker in helpers]
+    return combine_fits(parts, PACKS)
+
+
+def _fit_packs(
+    dictionaries: Dictionaries, texts: list[str], packs: Sequence[str], neutral_band: float
+) -> FitResult:
+    """:func:`fit_taxonomies` of ``packs`` on ``texts`` with the rules already loaded."""
+    return fit_taxonomies(
+        texts,
+        [(pack, load_pack(pack)) for pack in packs],
+        neutral_band=neutral_band,
+        scorer=dictionaries.rules,
+    )
