@@ -116,10 +116,10 @@ def plan_adaptation_of(
 
 
 @one_blas_thread
-def fit_adaptation(dictionaries: Dictionaries | None, plan: AdaptationPlan) -> CorpusAdaptation:
+def fit_adaptation(dictionaries: Dictionaries, plan: AdaptationPlan) -> CorpusAdaptation:
     """Fit a planned adaptation with the rules already loaded (in this process or a worker:
     the same fit)."""
-    return plan.fit(rules=dictionaries.rules if dictionaries is not None else None)
+    return plan.fit(rules=dictionaries.rules)
 
 
 def fit_packs_beside(
