@@ -27,6 +27,7 @@ from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
 from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
 from .ingest import IngestOptions, IngestStream
+from .memory import release_freed_memory
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
 from .scores import ScoreOptions, analyze_scores
@@ -275,10 +276,12 @@ def analyze(
         )
         warnings += churn.warnings
         timings["attribution"] = time.perf_counter() - started
+        release_freed_memory()
     started = time.perf_counter()
     score_options = replace(scores, seed=seed) if scores is not None else ScoreOptions(seed=seed)
     scored = analyze_scores(docs, mentions, stream.files, chosen, score_options)
     timings["scores and changes"] = time.perf_counter() - started
+    release_freed_memory()
     coverage = taxonomy_coverage(docs)
     if coverage.negative_documents and coverage.negative_coverage < LOW_COVERAGE:
         warnings.append(
@@ -310,6 +313,7 @@ def analyze(
             scorer=scorer,
         )
         timings["summary"] = time.perf_counter() - started
+        release_freed_memory()
     settings = RunSettings(
         version=__version__,
         taxonomy=f"{chosen.name} {chosen.version} ({chosen.source}"
