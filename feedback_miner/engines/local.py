@@ -128,6 +128,7 @@ class Workers:
             worker.start()
         self.started = False
         self.finished = False
+        self.closed = False
 
     def __enter__(self) -> Workers:
         return self
@@ -154,6 +155,9 @@ class Workers:
             yield self._wait_for(returned, ready)
             returned += 1
         self.finished = True
+        # one run per instance: the workers end now, so that their memory is gone before the
+        # results are gathered into whole tables
+        self.close()
 
     def _wait_for(self, index: int, ready: dict[int, AnalysedChunk]) -> AnalysedChunk:
         while index not in ready:
@@ -179,7 +183,13 @@ class Workers:
             )
 
     def close(self) -> None:
-        """Stop the workers: politely after a complete run or none, at once otherwise."""
+        """Stop the workers: politely after a complete run or none, at once otherwise.
+
+        A complete run stops them itself; closing again does nothing.
+        """
+        if self.closed:
+            return
+        self.closed = True
         if not self.started:
             for specs in self.specs:
                 specs.put(None)

@@ -15,6 +15,7 @@ interval covers zero is ``uncertain``: no advice is drawn from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -244,7 +245,7 @@ def _coefficients(
     column = {theme: X[:, j] for j, theme in enumerate(ids)}
     found: dict[str, tuple[float, float, float, float]] = {}
     top = [t.id for t in taxonomy.themes if not t.parent]
-    fitted_top = _ols(c, {t: column[t] for t in top}, top)
+    fitted_top = _ols(c, {t: column[t] for t in top}, top, order="C")
     found.update(fitted_top)
     for parent in taxonomy.themes:
         children = [t.id for t in taxonomy.themes if t.parent == parent.id]
@@ -259,25 +260,33 @@ def _coefficients(
             f"{parent.id}:own": own,
             **{t: column[t] for t in others},
         }
-        found.update(_ols(c, parts, children))
+        found.update(_ols(c, parts, children, order="F"))
     return found
 
 
 def _ols(
-    c: np.ndarray, themes: dict[str, np.ndarray], report: list[str]
+    c: np.ndarray,
+    themes: dict[str, np.ndarray],
+    report: list[str],
+    *,
+    order: Literal["C", "F"],
 ) -> dict[str, tuple[float, float, float, float]]:
     """Least squares of ``c`` on the ``themes`` columns (0/1 floats) with HC1 intervals, for
-    the ``report`` columns."""
+    the ``report`` columns.
+
+    ``order`` is the memory layout of the design: the fit's last bits depend on it, and the
+    figures stay those of earlier versions, whose design came from pandas (row-major from one
+    table's columns, column-major from columns put side by side).
+    """
     n = len(c)
     usable = [t for t, flags in themes.items() if _MIN_DOCS <= flags.sum() <= n - _MIN_DOCS]
     if not usable or n < len(usable) + 10:
         return {}
     import statsmodels.api as sm
 
-    # the design (a constant, then the usable columns) is filled in one array, column-major as
-    # statsmodels got it from pandas (the fit's last bits depend on the layout): on a million
+    # the design (a constant, then the usable columns) is filled in one array: on a million
     # documents each copy of it weighs over 100 MB
-    design = np.empty((n, len(usable) + 1), order="F")
+    design = np.empty((n, len(usable) + 1), order=order)
     design[:, 0] = 1.0
     for j, theme in enumerate(usable, start=1):
         design[:, j] = themes[theme]
