@@ -23,6 +23,7 @@ from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
 from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
 from .ingest import IngestOptions, IngestStream
+from .memory import release_freed_memory
 from .prephase import (
     fit_adaptation,
     fit_packs_beside,
@@ -279,9 +280,11 @@ def analyze(
             ),
         )
         warnings += churn.warnings
+        release_freed_memory()
         watch.lap("attribution")
     score_options = replace(scores, seed=seed) if scores is not None else ScoreOptions(seed=seed)
     scored = analyze_scores(docs, mentions, stream.files, chosen, score_options)
+    release_freed_memory()
     watch.lap("score drivers and changes")
     coverage = taxonomy_coverage(docs)
     if coverage.negative_documents and coverage.negative_coverage < LOW_COVERAGE:
@@ -312,6 +315,7 @@ def analyze(
             seed=seed,
             scorer=scorer,
         )
+        release_freed_memory()
         watch.lap("summaries")
     settings = RunSettings(
         version=__version__,

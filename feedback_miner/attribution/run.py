@@ -16,6 +16,7 @@ import pandas as pd
 from ..advice import RunWarning
 from ..errors import LabelError
 from ..features.users import user_features
+from ..memory import release_freed_memory
 from ..themes import Taxonomy
 from .confounders import (
     ConfounderFlag,
@@ -121,6 +122,8 @@ def analyze_churn(
     incremental, missing = None, None
     if isinstance(cutoff, Cutoff):
         incremental = _incremental(docs, mentions, labels, taxonomy, covariates, cutoff, options)
+        # the cross-validated fits copied the users x features matrix many times over
+        release_freed_memory()
         if incremental is None:
             missing = NoCutoff(
                 "too_few",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
+from ..memory import release_freed_memory
 from ..schema import DOC_COLUMNS
 from ..stages import ANALYSIS_COLUMNS, AnalysedChunk, empty_tables
 
@@ -60,7 +61,11 @@ class Collector:
         docs = pd.concat(self.docs, ignore_index=True)
         mentions = pd.concat(self.mentions, ignore_index=True)
         self.docs, self.mentions = [], []
-        return AnalysedChunk(order_doc_columns(docs), mentions)
+        docs = order_doc_columns(docs)
+        # the chunks' columns were freed by the thousand: hand their memory back before the
+        # analysis of the whole tables adds to it
+        release_freed_memory()
+        return AnalysedChunk(docs, mentions)
 
 
 def collect(
@@ -82,4 +87,7 @@ def order_doc_columns(docs: pd.DataFrame) -> pd.DataFrame:
     does not depend on how the records were cut into chunks.
     """
     first, last = list(DOC_COLUMNS), list(ANALYSIS_COLUMNS)
-    return docs[first + [c for c in docs.columns if c not in first and c not in last] + last]
+    order = first + [c for c in docs.columns if c not in first and c not in last] + last
+    # selecting columns copies every one of them: a million documents' table is only
+    # reordered when its columns are not in order already
+    return docs if list(docs.columns) == order else docs[order]

@@ -139,6 +139,7 @@ class Workers:
             worker.start()
         self.started = False
         self.finished = False
+        self.closed = False
 
     def __enter__(self) -> Workers:
         return self
@@ -193,6 +194,9 @@ class Workers:
             yield self._wait_for(returned, ready)
             returned += 1
         self.finished = True
+        # one run per instance: the workers end now, so that their memory is gone before the
+        # results are gathered into whole tables
+        self.close()
 
     def _wait_for(self, index: int, ready: dict[int, AnalysedChunk]) -> AnalysedChunk:
         while index not in ready:
@@ -215,7 +219,13 @@ class Workers:
 
     def close(self) -> None:
         """Stop the workers: politely after a complete run, at once otherwise (before a run
-        they hold nothing but their dictionaries)."""
+        they hold nothing but their dictionaries).
+
+        A complete run stops them itself; closing again does nothing.
+        """
+        if self.closed:
+            return
+        self.closed = True
         if self.finished:
             for _ in self.workers:
                 self.tasks.put(None)

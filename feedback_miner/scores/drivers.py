@@ -15,11 +15,11 @@ interval covers zero is ``uncertain``: no advice is drawn from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from ..attribution.stats import rolled_up
 from ..joins import doc_rows
 from ..themes import Taxonomy
 from .metrics import ScoreMetric, contributions
@@ -42,6 +42,8 @@ DRIVER_COLUMNS = (
     "q_value",
 )
 _BOOTSTRAP = 1000
+# bootstrap replicates weighed at a time; fewer would save memory but change the last bits of
+# the intervals (OpenBLAS takes other kernels for small products)
 _BLOCK = 50
 # bootstrap replicates drawn at a time into a block's weights
 _FILL_ROWS = 5
@@ -78,12 +80,47 @@ class ScoreDrivers:
 
 def theme_matrix(docs: pd.DataFrame, mentions: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Documents x themes, 1 where the document mentions the theme or one of its sub-themes."""
-    matrix = np.zeros((len(docs), len(taxonomy.ids)), dtype=np.int64)
+    every = np.ones(len(docs), dtype=bool)
+    flags = _theme_flags(docs, mentions, taxonomy, every, dtype=np.int64)
+    return pd.DataFrame(flags, columns=list(taxonomy.ids))
+
+
+def _theme_flags(
+    docs: pd.DataFrame,
+    mentions: pd.DataFrame,
+    taxonomy: Taxonomy,
+    rows: np.ndarray,
+    *,
+    dtype: type[np.generic],
+) -> np.ndarray:
+    """The documents ``rows`` (a mask over ``docs``) x themes, 1 where the document mentions
+    the theme or one of its sub-themes, built in one array.
+
+    On a million documents each documents x themes copy weighs over 100 MB: the
+    flags are set in the array that is returned, and each theme's flags are
+    carried up to its ancestors in place: an ancestor ends with its own flag or
+    any descendant's, as in :func:`~feedback_miner.attribution.stats.rolled_up`.
+    """
+    ids = list(taxonomy.ids)
+    flags = np.zeros((int(rows.sum()), len(ids)), dtype=dtype)
+    # the position of each document among those kept (-1 for the others)
+    position = np.where(rows, np.cumsum(rows) - 1, -1)
     row = doc_rows(docs["doc_id"], mentions["doc_id"])
-    column = pd.Index(taxonomy.ids).get_indexer(pd.Index(mentions["theme_id"]))
+    column = pd.Index(ids).get_indexer(pd.Index(mentions["theme_id"]))
     found = (row >= 0) & (column >= 0)
-    matrix[row[found], column[found]] = 1
-    return rolled_up(pd.DataFrame(matrix, columns=list(taxonomy.ids)), taxonomy)
+    at = position[row[found]]
+    kept = at >= 0
+    flags[at[kept], column[found][kept]] = 1
+    parents = {t.id: t.parent for t in taxonomy.themes}
+    for j, theme in enumerate(ids):
+        ancestor, seen = parents.get(theme, ""), {theme}
+        while ancestor and ancestor not in seen and ancestor in parents:
+            # a descendant's flags carried up already only add the ancestor's descendants
+            up = flags[:, ids.index(ancestor)]
+            np.maximum(up, flags[:, j], out=up)
+            seen.add(ancestor)
+            ancestor = parents.get(ancestor, "")
+    return flags
 
 
 def score_drivers(
@@ -115,7 +152,7 @@ def score_drivers(
     """
     rated = np.isfinite(values)
     c = contributions(values[rated], metric)
-    X = theme_matrix(docs, mentions, taxonomy).to_numpy()[rated].astype(float)
+    X = _theme_flags(docs, mentions, taxonomy, rated, dtype=np.float64)
     overall = float(c.mean()) if len(c) else float("nan")
     counts = X.sum(axis=0)
     total, n = c.sum(), len(c)
@@ -227,33 +264,54 @@ def _coefficients(
 ) -> dict[str, tuple[float, float, float, float]]:
     """(coef, low, high, p) per theme: top-level themes together, sub-themes as parts."""
     ids = list(taxonomy.ids)
-    frame = pd.DataFrame(X, columns=ids)
+    column = {theme: X[:, j] for j, theme in enumerate(ids)}
     found: dict[str, tuple[float, float, float, float]] = {}
     top = [t.id for t in taxonomy.themes if not t.parent]
-    fitted_top = _ols(c, frame[top], top)
+    fitted_top = _ols(c, {t: column[t] for t in top}, top, order="C")
     found.update(fitted_top)
     for parent in taxonomy.themes:
         children = [t.id for t in taxonomy.themes if t.parent == parent.id]
         if not children:
             continue
-        own = frame[parent.id].where(frame[children].max(axis=1) == 0, 0).rename(f"{parent.id}:own")
+        # the parent's own mentions: documents that mention none of its sub-themes
+        any_child = np.max(X[:, [ids.index(t) for t in children]], axis=1)
+        own = np.where(any_child == 0, column[parent.id], 0.0)
         others = [t for t in fitted_top if t != parent.id]
-        parts = pd.concat([frame[children], own, frame[others]], axis=1)
-        found.update(_ols(c, parts, children))
+        parts = {
+            **{t: column[t] for t in children},
+            f"{parent.id}:own": own,
+            **{t: column[t] for t in others},
+        }
+        found.update(_ols(c, parts, children, order="F"))
     return found
 
 
 def _ols(
-    c: np.ndarray, themes: pd.DataFrame, report: list[str]
+    c: np.ndarray,
+    themes: dict[str, np.ndarray],
+    report: list[str],
+    *,
+    order: Literal["C", "F"],
 ) -> dict[str, tuple[float, float, float, float]]:
-    """Least squares of ``c`` on ``themes`` with HC1 intervals, for the ``report`` columns."""
+    """Least squares of ``c`` on the ``themes`` columns (0/1 floats) with HC1 intervals, for
+    the ``report`` columns.
+
+    ``order`` is the memory layout of the design: the fit's last bits depend on it, and the
+    figures stay those of earlier versions, whose design came from pandas (row-major from one
+    table's columns, column-major from columns put side by side).
+    """
     n = len(c)
-    usable = [t for t in themes.columns if _MIN_DOCS <= themes[t].sum() <= n - _MIN_DOCS]
+    usable = [t for t, flags in themes.items() if _MIN_DOCS <= flags.sum() <= n - _MIN_DOCS]
     if not usable or n < len(usable) + 10:
         return {}
     import statsmodels.api as sm
 
-    design = sm.add_constant(themes[usable].to_numpy(dtype=float), has_constant="add")
+    # the design (a constant, then the usable columns) is filled in one array: on a million
+    # documents each copy of it weighs over 100 MB
+    design = np.empty((n, len(usable) + 1), order=order)
+    design[:, 0] = 1.0
+    for j, theme in enumerate(usable, start=1):
+        design[:, j] = themes[theme]
     fit = sm.OLS(c, design).fit(cov_type="HC1")
     out = {}
     for j, theme in enumerate(usable, start=1):

@@ -79,6 +79,8 @@ def test_workers_started_early_wait_for_the_spec_and_end_unused(records: pd.Data
     with Workers(2) as workers:
         assert len(_children() - before) == 2
         early = list(run_chunks(_chunks(records), spec, workers=workers))
+        # a complete run ends them at once, before their owner closes them
+        assert _children() - before == set()
     assert _children() - before == set()
     late = list(run_chunks(_chunks(records), spec, jobs=1))
     for a, b in zip(early, late, strict=True):

@@ -190,3 +190,93 @@ def test_alike_groups_are_the_distinct_rows_in_the_order_they_first_occur(
     gc, gX, k = _alike_groups(np.asarray(c), np.asarray(X, dtype=float))
     assert np.column_stack([gc, gX]).tolist() == rows
     assert k.tolist() == counts
+
+
+def _plain_flags(docs: pd.DataFrame, mentions: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """Documents x themes written plainly: an integer matrix, then rolled up into a copy."""
+    from feedback_miner.attribution.stats import rolled_up
+
+    matrix = pd.DataFrame(0, index=range(len(docs)), columns=list(taxonomy.ids))
+    row = {d: i for i, d in enumerate(docs["doc_id"])}
+    for doc, theme in zip(mentions["doc_id"], mentions["theme_id"], strict=True):
+        if doc in row and theme in matrix.columns:
+            matrix.loc[row[doc], theme] = 1
+    return rolled_up(matrix, taxonomy)
+
+
+_DEEP = Taxonomy(
+    "deep",
+    "1",
+    (
+        Theme("svc", "客服", ("客服",)),
+        Theme("wait", "等待", ("排队",), parent="svc"),
+        Theme("hold", "占线", ("占线",), parent="wait"),
+        Theme("rude", "态度", ("态度",), parent="svc"),
+        Theme("price", "价格", ("贵",)),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("pairs", "rated"),
+    [
+        # no mention, one rated document
+        ([], [True]),
+        # a grandchild counts for its parent and grandparent, not for a sibling
+        ([("d0", "hold")], [True, True]),
+        # unknown themes and documents are left out; an unrated document drops its row
+        ([("d0", "price"), ("d1", "nope"), ("d9", "svc"), ("d2", "rude")], [True, False, True]),
+        # a parent's own mention beside a child's
+        ([("d0", "svc"), ("d0", "wait"), ("d1", "wait"), ("d2", "price")], [True, True, True]),
+    ],
+)
+def test_theme_flags_built_in_place_equal_the_rolled_up_matrix(pairs, rated) -> None:
+    from feedback_miner.scores.drivers import _theme_flags, theme_matrix
+
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(rated))]})
+    mentions = pd.DataFrame(pairs, columns=["doc_id", "theme_id"])
+    plain = _plain_flags(docs, mentions, _DEEP)
+    pd.testing.assert_frame_equal(theme_matrix(docs, mentions, _DEEP), plain)
+    mask = np.array(rated)
+    floats = _theme_flags(docs, mentions, _DEEP, mask, dtype=np.float64)
+    assert floats.dtype == np.float64
+    np.testing.assert_array_equal(floats, plain.to_numpy()[mask].astype(float))
+
+
+def test_key_driver_coefficients_equal_the_plain_regressions() -> None:
+    """The design filled column by column gives the fits of statsmodels on the frames, bit for bit."""
+    import statsmodels.api as sm
+
+    from feedback_miner.scores.drivers import _coefficients
+
+    rng = np.random.default_rng(5)
+    n = 4000
+    flags = rng.random((n, len(_DEEP.ids))) < 0.15
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)]})
+    rows, columns = np.nonzero(flags)
+    mentions = pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in rows], "theme_id": [_DEEP.ids[j] for j in columns]}
+    )
+    X = _plain_flags(docs, mentions, _DEEP).to_numpy().astype(float)
+    frame = pd.DataFrame(X, columns=list(_DEEP.ids))
+    c = rng.normal(-frame["svc"] * 2 - frame["price"], 1.0)
+    found = _coefficients(c, X, _DEEP)
+
+    def plain(themes: pd.DataFrame, report: list[str]) -> dict[str, tuple[float, ...]]:
+        fit = sm.OLS(c, sm.add_constant(themes.to_numpy(dtype=float), has_constant="add")).fit(
+            cov_type="HC1"
+        )
+        return {
+            t: (fit.params[j], fit.params[j] - 1.959963984540054 * fit.bse[j])
+            for j, t in enumerate(themes.columns, start=1)
+            if t in report
+        }
+
+    want = plain(frame[["svc", "price"]], ["svc", "price"])
+    for parent, children in (("svc", ["wait", "rude"]), ("wait", ["hold"])):
+        own = frame[parent].where(frame[children].max(axis=1) == 0, 0).rename(f"{parent}:own")
+        others = [t for t in ("svc", "price") if t != parent]
+        want.update(plain(pd.concat([frame[children], own, frame[others]], axis=1), children))
+    assert sorted(found) == sorted(want)
+    for theme, (coef, low) in want.items():
+        assert found[theme][:2] == (coef, low)
