@@ -41,10 +41,10 @@ def timings_table(timings: dict[str, float]) -> list[str]:
     Examples
     --------
     >>> print("\\n".join(timings_table({"read": 1.0, "text stages": 3.0})))
-    phase          seconds  share
-    read               1.0    25%
-    text stages        3.0    75%
-    total              4.0   100%
+    phase        seconds  share
+    read             1.0    25%
+    text stages      3.0    75%
+    total            4.0   100%
     """
     total = sum(timings.values())
     width = max([len("phase"), len("total"), *(len(name) for name in timings)]) + 2
