@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 
 from .lexicon import SentimentLexicon
-from .rules import ALPHA
+from .rules import ALL_PATTERNS, ALPHA, PatternHints
 
 __all__ = ["ASIDE_WEIGHT", "aside_weights", "balance_score", "contrast_weights", "sarcasm_tails"]
 
@@ -76,7 +76,11 @@ def contrast_weights(
 
 
 def aside_weights(
-    clauses: Sequence[str], clause_tokens: Sequence[Sequence[str]], lex: SentimentLexicon
+    clauses: Sequence[str],
+    clause_tokens: Sequence[Sequence[str]],
+    lex: SentimentLexicon,
+    *,
+    found: PatternHints = ALL_PATTERNS,
 ) -> list[float]:
     """Per clause: 1, :data:`ASIDE_WEIGHT` for an aside, or -1 for a comparison that
     speaks for the other (别家比你们便宜).
@@ -89,12 +93,16 @@ def aside_weights(
         Their tokens (a contrast marker ends an aside).
     lex : SentimentLexicon
         The lexicon, with its discourse markers.
+    found : PatternHints
+        Whether the document holds quotation marks and aside markers at all
+        (:func:`~feedback_miner.sentiment.rules.pattern_hints`); saves time only.
     """
     weights = [1.0] * len(clauses)
-    for i in _quoted_clauses(clauses):
-        weights[i] = ASIDE_WEIGHT
+    if found.quotes:
+        for i in _quoted_clauses(clauses):
+            weights[i] = ASIDE_WEIGHT
     starts = lex.aside_pattern
-    if not any(starts.search(c) for c in clauses):
+    if not found.asides or not any(starts.search(c) for c in clauses):
         return weights  # the common case: nothing but the writer's own experience
     markers = lex.discourse
     target, narration = markers.get("target", _NEVER), markers.get("narration", _NEVER)

@@ -126,13 +126,21 @@ class SentimentLexicon:
         return frozenset(w[0] for w in (*self.negators, *self.degrees))
 
     @cached_property
-    def construction_index(self) -> PatternIndex[float]:
-        """The construction patterns filed under their first characters."""
-        return PatternIndex(self.patterns)
+    def clause_pattern_index(self) -> PatternIndex[tuple[bool, float]]:
+        """The construction patterns (``False``) and the sarcasm, comparison, wish,
+        warning and courtesy patterns (``True``), filed under their characters together."""
+        constructions = [(p, (False, w)) for p, w in self.patterns]
+        reversals = [(p, (True, w)) for p, w, kind in self.irony if kind != "marker"]
+        return PatternIndex(constructions + reversals)
 
-    def constructions_in(self, clause: str) -> list[float]:
-        """The weights of the construction patterns found in ``clause``."""
-        return self.construction_index.found(clause)
+    def clause_patterns_in(self, clause: str) -> tuple[list[float], list[float]]:
+        """The weights of the construction patterns and of the reversal patterns
+        found in ``clause``, each in the lexicon's order."""
+        constructions: list[float] = []
+        reversals: list[float] = []
+        for reversal, weight in self.clause_pattern_index.found(clause):
+            (reversals if reversal else constructions).append(weight)
+        return constructions, reversals
 
     @cached_property
     def sentence_pattern(self) -> re.Pattern[str]:
@@ -144,15 +152,6 @@ class SentimentLexicon:
     def sentence_weights(self) -> dict[str, float]:
         """Group name of :attr:`sentence_pattern` -> weight."""
         return {f"s{i}": weight for i, (_, weight) in enumerate(self.sentence_patterns)}
-
-    @cached_property
-    def reversal_index(self) -> PatternIndex[float]:
-        """The sarcasm, comparison, wish, warning and courtesy patterns, filed."""
-        return PatternIndex((p, w) for p, w, kind in self.irony if kind != "marker")
-
-    def reversals_in(self, clause: str) -> list[float]:
-        """The weights of the sarcasm, comparison, wish, warning and courtesy patterns in ``clause``."""
-        return self.reversal_index.found(clause)
 
     @cached_property
     def marker_pattern(self) -> re.Pattern[str]:
@@ -169,9 +168,14 @@ class SentimentLexicon:
 
     @cached_property
     def document_patterns(self) -> tuple[re.Pattern[str], ...]:
-        """The marker, rhetorical and emoticon families, each as one expression over the
-        lines of a whole document (see ``rules.pattern_hints``)."""
-        families = (self.marker_pattern, self.rhetorical_pattern, self.emoticon_pattern)
+        """The marker, rhetorical, emoticon and aside families, each as one expression
+        over the lines of a whole document (see ``rules.pattern_hints``)."""
+        families = (
+            self.marker_pattern,
+            self.rhetorical_pattern,
+            self.emoticon_pattern,
+            self.aside_pattern,
+        )
         return tuple(re.compile(p.pattern, re.MULTILINE) for p in families)
 
     @cached_property

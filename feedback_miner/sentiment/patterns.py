@@ -6,8 +6,10 @@ rules together, so each pattern is filed under the characters its matches
 can start with, read from the pattern's own text (``(?:等了|拖了)...`` can
 only start with 等 or 拖). A clause is then tried only against the patterns
 filed under one of its characters, and against those whose first character
-cannot be read (``^``, a negated class, an optional start), which are always
-tried. The result is the same as trying them all.
+cannot be read (a negated class, a wildcard, an optional start), which are
+always tried. Anchors and lookarounds match no character, so they are read
+through: ``^没有`` starts with 没 and ``(?<![一有])点不开`` with 点. The result
+is the same as trying them all.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
-__all__ = ["PatternIndex", "first_characters", "required_characters"]
+__all__ = ["PatternIndex", "anchored_at_start", "first_characters", "required_characters"]
 
 Payload = TypeVar("Payload")
 
@@ -37,7 +39,9 @@ def first_characters(pattern: str) -> frozenset[str] | None:
     ['慢', '拖', '等']
     >>> sorted(first_characters("(?:等了|拖了)?很久"))  # or start with 很
     ['很', '拖', '等']
-    >>> first_characters("^没有") is None
+    >>> sorted(first_characters("^(?:还|也)?没有"))  # an anchor matches no character
+    ['也', '没', '还']
+    >>> first_characters("[^，。]{0,8}就好了") is None
     True
     """
     found: set[str] = set()
@@ -50,18 +54,31 @@ def first_characters(pattern: str) -> frozenset[str] | None:
 
 
 def required_characters(pattern: str, atoms: int = 3) -> list[frozenset[str]]:
-    """For up to ``atoms`` leading atoms of a single-branch pattern, the characters one
-    of which any matching text contains; empty when the first cannot be read.
+    """For up to ``atoms`` leading atoms, the characters one of which any matching text
+    contains; empty when the first cannot be read.
+
+    With several top-level branches, a match matches one of them: each level is
+    the union of the branches' levels, as deep as the shallowest branch reads.
 
     Examples
     --------
     >>> [sorted(s) for s in required_characters("(?:没|不)(?:通知|告知)了")]
     [['不', '没'], ['告', '通'], ['了']]
+    >>> [sorted(s) for s in required_characters("太少|少得可怜")]
+    [['太', '少'], ['少', '得']]
     """
-    if len(_top_level_branches(pattern)) != 1:
-        return []
+    levels: list[frozenset[str]] | None = None
+    for branch in _top_level_branches(pattern):
+        found = _branch_requirements(branch, atoms)
+        # as deep as the shallowest branch reads
+        levels = found if levels is None else [a | b for a, b in zip(levels, found, strict=False)]
+    return levels or []
+
+
+def _branch_requirements(branch: str, atoms: int) -> list[frozenset[str]]:
+    """:func:`required_characters` of one branch."""
     found: list[frozenset[str]] = []
-    rest = pattern
+    rest = _zero_width_skipped(branch)
     while rest and len(found) < atoms:
         head, after = _first_atom(rest)
         if head is None or _optional(after):
@@ -69,8 +86,20 @@ def required_characters(pattern: str, atoms: int = 3) -> list[frozenset[str]]:
         found.append(frozenset(head))
         if after.startswith(("+", "{")):
             break  # what follows a repeated atom can be anywhere after it
-        rest = after
+        rest = _zero_width_skipped(after)
     return found
+
+
+def anchored_at_start(pattern: str) -> bool:
+    """Whether every top-level branch of ``pattern`` starts with ``^``: a match then
+    starts at the text's first character.
+
+    Examples
+    --------
+    >>> anchored_at_start("^没有|^无"), anchored_at_start("^没有|无")
+    (True, False)
+    """
+    return all(branch.startswith("^") for branch in _top_level_branches(pattern))
 
 
 def _top_level_branches(pattern: str) -> list[str]:
@@ -105,6 +134,7 @@ def _top_level_branches(pattern: str) -> list[str]:
 def _branch_start(branch: str) -> set[str] | None:
     """First characters of one branch, or ``None``; an optional first atom adds
     the first characters of what follows it."""
+    branch = _zero_width_skipped(branch)
     if not branch:
         return None
     head, rest = _first_atom(branch)
@@ -114,6 +144,27 @@ def _branch_start(branch: str) -> set[str] | None:
         return head
     tail = _branch_start(_after_quantifier(rest))
     return None if tail is None else head | tail
+
+
+_ZERO_WIDTH_GROUPS = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+def _zero_width_skipped(branch: str) -> str:
+    """``branch`` without the anchors and lookarounds it starts with: they match no
+    character, so the first character of a match is read after them.
+
+    A quantified lookaround (``(?=x)?``) is not a plain read and is kept.
+    """
+    while True:
+        if branch.startswith("^"):
+            branch = branch[1:]
+        elif branch.startswith(_ZERO_WIDTH_GROUPS):
+            end = _closing(branch)
+            if end is None or branch[end + 1 : end + 2] in ("?", "*", "+", "{"):
+                return branch
+            branch = branch[end + 1 :]
+        else:
+            return branch
 
 
 def _first_atom(branch: str) -> tuple[set[str] | None, str]:
@@ -201,9 +252,11 @@ class PatternIndex(Generic[Payload]):
         self._entries = list(entries)
         self._always = 0
         # a bit per pattern. Level 0: the patterns filed under a character they can
-        # start with; levels 1 and 2: under a character their second (third) atom
-        # needs, with the patterns that need none in ``_free``
-        self._levels: list[dict[str, int]] = [{}, {}, {}]
+        # start with (under the text's first character only, for a pattern anchored
+        # at the start: ``_starts``); levels 1 and 2: under a character their second
+        # (third) atom needs, with the patterns that need none in ``_free``
+        levels: list[dict[str, int]] = [{}, {}, {}]
+        self._starts: dict[str, int] = {}
         self._free = [0, 0, 0]
         for i, (pattern, _) in enumerate(self._entries):
             bit = 1 << i
@@ -211,22 +264,31 @@ class PatternIndex(Generic[Payload]):
             if start is None:
                 self._always |= bit
                 continue
+            anchored = anchored_at_start(pattern.pattern) and not pattern.flags & re.MULTILINE
             needs = required_characters(pattern.pattern)
             for level, chars in enumerate([start, *needs[1:]][:3]):
-                table = self._levels[level]
+                table = self._starts if anchored and not level else levels[level]
                 for char in chars:
                     table[char] = table.get(char, 0) | bit
             for level in range(max(len(needs), 1), 3):
                 self._free[level] |= bit
+        # one lookup per character of a text: its bits at the three levels
+        self._table = {
+            char: (levels[0].get(char, 0), levels[1].get(char, 0), levels[2].get(char, 0))
+            for char in {*levels[0], *levels[1], *levels[2]}
+        }
 
     def candidates(self, text: str) -> int:
         """The patterns worth trying on ``text``, as a bit set (bit ``i``: pattern ``i``)."""
-        first, second, third = self._levels
-        a, b, c = 0, self._free[1], self._free[2]
+        table = self._table
+        a = self._starts.get(text[0], 0) if text else 0
+        b, c = self._free[1], self._free[2]
         for char in set(text):
-            a |= first.get(char, 0)
-            b |= second.get(char, 0)
-            c |= third.get(char, 0)
+            bits = table.get(char)
+            if bits is not None:
+                a |= bits[0]
+                b |= bits[1]
+                c |= bits[2]
         return self._always | (a & b & c)
 
     def found(self, text: str) -> list[Payload]:

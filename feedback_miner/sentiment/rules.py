@@ -117,6 +117,8 @@ class PatternHints(NamedTuple):
     markers: bool = True
     rhetorical: bool = True
     emoticons: bool = True
+    asides: bool = True
+    quotes: bool = True
 
 
 ALL_PATTERNS = PatternHints()
@@ -130,7 +132,11 @@ def pattern_hints(clauses: Sequence[str], lex: SentimentLexicon) -> PatternHints
     found; a family found nowhere is not looked for clause by clause.
     """
     text = "\n".join(clauses)
-    return PatternHints(*(p.search(text) is not None for p in lex.document_patterns))
+    markers, rhetorical, emoticons, asides = (
+        p.search(text) is not None for p in lex.document_patterns
+    )
+    quotes = _QUOTE_MARK.search(text) is not None
+    return PatternHints(markers, rhetorical, emoticons, asides, quotes)
 
 
 def _lookup(
@@ -320,8 +326,11 @@ def raw_clause_score(
     if found.emoticons:
         for face in lex.emoticon_pattern.findall(clause_text):
             total += lex.emoticons[face]
-    total = _constructions(total, clause_text, lex)
-    total = _reversal(total, clause_text, lex)
+    constructions, reversals = lex.clause_patterns_in(clause_text)
+    if constructions:
+        total = _constructions(total, constructions)
+    if reversals:
+        total = _reversal(total, reversals)
     if found.rhetorical:
         total = _rhetorical(total, tokens, clause_text, lex)
     if not total:
@@ -332,11 +341,8 @@ def raw_clause_score(
     return total
 
 
-def _constructions(total: float, clause_text: str, lex: SentimentLexicon) -> float:
+def _constructions(total: float, weights: Sequence[float]) -> float:
     """Rule 5: constructions add to the words; the same message twice counts once."""
-    weights = lex.constructions_in(clause_text)
-    if not weights:
-        return total
     found = min((w for w in weights if w < 0), default=0.0) + max(
         (w for w in weights if w > 0), default=0.0
     )
@@ -368,12 +374,9 @@ def sentence_constructions(raw: list[float], clauses: Sequence[str], lex: Sentim
         raw[last] = _with_construction(raw[last], lex.sentence_weights[match.lastgroup])
 
 
-def _reversal(total: float, clause_text: str, lex: SentimentLexicon) -> float:
+def _reversal(total: float, weights: Sequence[float]) -> float:
     """Rule 6: sarcasm, comparisons and wishes: literal praise becomes the pattern's
     complaint (or nothing); a courtesy formula is its own weight."""
-    weights = lex.reversals_in(clause_text)
-    if not weights:
-        return total
     weight = min(weights)
     if weight > 0:
         return weight  # 辛苦师傅了: thanks, whatever 辛苦 says elsewhere

@@ -280,16 +280,18 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
         hints = pattern_hints(clauses, lex)
         raw = []
         found = []
+        quotes = hints.quotes
         for clause in clauses:
             words = cut(clause)
-            spans = quoted_spans(clause)
+            spans = quoted_spans(clause) if quotes else ()
             quoted = [cut(s) for s in spans] if spans else ()
             raw.append(raw_clause_score(words, clause, lex, quoted=quoted, found=hints))
-            found.append(tuple(w for w in words if w))
+            found.append(tuple(filter(None, words)))  # without the gaps
         tokens = tuple(found)
         sentence_constructions(raw, clauses, lex)
-        sarcasm_tails(raw, clauses, lex)
-        asides = aside_weights(clauses, tokens, lex)
+        if hints.markers:
+            sarcasm_tails(raw, clauses, lex)
+        asides = aside_weights(clauses, tokens, lex, found=hints)
         weights = [
             a * c for a, c in zip(asides, contrast_weights(clauses, tokens, lex), strict=True)
         ]

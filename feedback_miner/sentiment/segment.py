@@ -57,6 +57,8 @@ GAP = ""
 _NUMERALS = frozenset("0123456789一二两三四五六七八九十百千几半俩")
 # kinds of vocabulary entry
 _PLAIN, _SPLIT, _ADVERB_WORD = 0, 1, 2
+# what the automaton holds for a word: its parts, whether it is Latin, its length, its kind
+_Entry = tuple[tuple[str, ...], bool, int, int]
 
 
 class LexiconSegmenter:
@@ -140,14 +142,16 @@ class LexiconSegmenter:
         A gap is marked only between two words, never at either end.
         """
         text = text.lower()
-        matches = [
-            (end - size + 1, end, parts, kind)
-            for end, (parts, latin, size, kind) in self._automaton.iter_long(text)
-            if not latin or _stands_alone(text, end - size + 1, end)
+        # (end, (parts, latin, size, kind)) as the automaton yields them
+        matches: list[tuple[int, _Entry]] = [
+            match
+            for match in self._automaton.iter_long(text)
+            if not match[1][1] or _stands_alone(text, match[0] - match[1][2] + 1, match[0])
         ]
         out: list[str] = []
         last_end, negator_end = -1, -2
-        for k, (start, end, parts, kind) in enumerate(matches):
+        for k, (end, (parts, _, size, kind)) in enumerate(matches):
+            start = end - size + 1
             if out and start > last_end + 1:
                 out.append(GAP)
             if kind == _SPLIT and negator_end == start - 1:
@@ -165,16 +169,17 @@ class LexiconSegmenter:
             last_end = end
         return out
 
-    def _glued(
-        self, text: str, end: int, matches: list[tuple[int, int, tuple[str, ...], int]], k: int
-    ) -> bool:
+    def _glued(self, text: str, end: int, matches: list[tuple[int, _Entry]], k: int) -> bool:
         """Whether the character after ``end`` is an unknown Chinese character, not a particle."""
         after = end + 1
         if after >= len(text) or not "\u4e00" <= text[after] <= "\u9fff":
             return False
         if text[after] in self._particles:
             return False
-        return k + 1 == len(matches) or matches[k + 1][0] > after
+        if k + 1 == len(matches):
+            return True
+        next_end, (_, _, next_size, _) = matches[k + 1]
+        return next_end - next_size + 1 > after
 
     def _split(self, word: str) -> tuple[str, ...]:
         """价格便宜 -> 价格, 便宜: a compound that ends in one of our words of 2+ characters."""

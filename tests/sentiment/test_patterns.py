@@ -9,7 +9,12 @@ from test_readings import COMPLAINTS, MIXED, NARRATION, NEGATED_MENTIONS, SARCAS
 from test_rules import CONSTRUCTIONS, RHETORICAL
 
 from feedback_miner.sentiment import load_sentiment_lexicon
-from feedback_miner.sentiment.patterns import PatternIndex, first_characters, required_characters
+from feedback_miner.sentiment.patterns import (
+    PatternIndex,
+    anchored_at_start,
+    first_characters,
+    required_characters,
+)
 from feedback_miner.text import split_clauses
 
 
@@ -22,9 +27,17 @@ from feedback_miner.text import split_clauses
         ("[0-9]+天", set("0123456789")),
         ("(?:太|很)少|少得可怜", {"太", "很", "少"}),  # top-level branches
         (r"\[微笑\]", {"["}),
-        ("^没有", None),  # anchored: tried on every clause
+        ("^没有", {"没"}),  # an anchor matches no character: read through it
+        ("^(?:还|也)?没有", {"还", "也", "没"}),
+        ("(?<![一有])点不开", {"点"}),  # nor does a lookbehind
+        ("(?<=没)有(?!用)", {"有"}),
+        ("(?!不)好吃", {"好"}),  # nor a lookahead
+        ("(?:太)?(?<!不)少", {"太", "少"}),  # after an optional start
+        ("(?=好)?好吃", None),  # a quantified lookaround is not read
+        ("^$", None),  # matches the empty text
+        ("^", None),
+        ("^[^，。]+吗", None),
         ("[^，。]{0,8}就好了", None),  # a negated class
-        ("(?<![一有])点不开", None),  # a lookbehind
         (r"\S{1,6}都没", None),
     ],
 )
@@ -41,7 +54,16 @@ def test_required_characters_stop_at_optional_or_repeated_atoms() -> None:
     ]
     assert required_characters("(?:没|不)(?:及时)?(?:通知)") == [frozenset("没不")]
     assert required_characters("[0-9]+天才") == [frozenset("0123456789")]
-    assert required_characters("(?:等|拖)了|慢") == []  # two branches: the first characters only
+    assert required_characters("(?:等|拖)了|慢") == [
+        frozenset("等拖慢")
+    ]  # a match takes one branch
+    assert required_characters("(?:等|拖)了|慢了") == [frozenset("等拖慢"), frozenset("了")]
+    assert required_characters("(?:等|拖)?了|慢") == []  # a branch that cannot be read
+    assert required_characters("^(?<![一有])点(?!了)不开") == [
+        frozenset("点"),
+        frozenset("不"),
+        frozenset("开"),
+    ]
 
 
 def test_the_index_finds_what_every_pattern_finds() -> None:
@@ -69,3 +91,40 @@ def test_an_index_of_plain_patterns() -> None:
     assert index.found("等了很久才到") == [-1.5]
     assert index.found("下次还来，等了很久也值") == [-1.5, 1.5]
     assert index.found("很好") == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchored"),
+    [
+        ("^没有", True),
+        ("^没有|^无", True),
+        ("^没有|无", False),  # one branch may match anywhere
+        ("(?:^没有)", False),  # not read inside a group: filed as a pattern matching anywhere
+        ("没有$", False),
+    ],
+)
+def test_anchored_at_start(pattern: str, anchored: bool) -> None:
+    assert anchored_at_start(pattern) is anchored
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("^没有", "没有了"),
+        ("^没有", "还没有"),  # 没 is in the text but not first
+        ("^(?:还|也)?没有", "也没有"),
+        ("^(?:还|也)?没有", "就没有"),
+        ("^(?<!不)好吃", "好吃"),
+        ("^没有|好", "真好"),
+        ("^没有", ""),
+    ],
+)
+def test_anchored_patterns_are_tried_only_on_their_first_character(pattern: str, text: str) -> None:
+    compiled = re.compile(pattern)
+    index = PatternIndex([(compiled, "p")])
+    assert index.found(text) == (["p"] if compiled.search(text) else [])
+
+
+def test_a_multiline_anchor_is_not_read_as_the_text_start() -> None:
+    index = PatternIndex([(re.compile("^没有", re.MULTILINE), "p")])
+    assert index.found("好吃\n没有了") == ["p"]
