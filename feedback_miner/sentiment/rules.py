@@ -222,16 +222,21 @@ def word_evidence(tokens: Sequence[str], lex: SentimentLexicon) -> tuple[float, 
     i, window_start, n = 0, 0, len(tokens)
     previous_end, previous_factor, previous_sign = -1, 1.0, 0.0
     stage = 1.0  # weight of the words after a contrast marker inside the clause
+    degrees, contrast, prefixes = lex.degrees, lex.contrast, lex.prefixes
+    initials = lex.modifier_initials
     while i < n:
         token = tokens[i]
-        if token in lex.degrees and i + 1 < n and _lookup(tokens, i + 1, lex) is not None:
+        if token in degrees and i + 1 < n and _lookup(tokens, i + 1, lex) is not None:
             i += 1  # 好贵, 太慢: a degree adverb, not the word 好 or 太
             continue
-        if (positive or negative) and token in lex.contrast:
-            before, stage = _INNER_CONTRAST[lex.contrast[token]]
+        if (positive or negative) and token in contrast:
+            before, stage = _INNER_CONTRAST[contrast[token]]
             positive, negative = positive * before, negative * before
             i += 1
             window_start = i
+            continue
+        if token not in prefixes and (len(token) < 2 or token[0] not in initials):
+            i += 1  # no entry starts here (what _lookup would find at once)
             continue
         found = _lookup(tokens, i, lex)
         if found is None:
