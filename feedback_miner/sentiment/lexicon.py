@@ -10,7 +10,7 @@ from typing import Literal
 
 from ..errors import LexiconError
 from ..resources import lexicon_file, read_table
-from .patterns import PatternIndex
+from .patterns import PatternIndex, first_characters
 
 __all__ = [
     "ContrastKind",
@@ -177,6 +177,12 @@ class SentimentLexicon:
             self.aside_pattern,
         )
         return tuple(re.compile(p.pattern, re.MULTILINE) for p in families)
+
+    @cached_property
+    def document_pattern_starts(self) -> tuple[frozenset[str] | None, ...]:
+        """The characters a match of each of :attr:`document_patterns` can start with
+        (``None`` where that cannot be read): a text holding none of them is not searched."""
+        return tuple(first_characters(p.pattern) for p in self.document_patterns)
 
     @cached_property
     def rhetorical_pattern(self) -> re.Pattern[str]:

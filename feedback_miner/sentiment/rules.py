@@ -129,11 +129,14 @@ def pattern_hints(clauses: Sequence[str], lex: SentimentLexicon) -> PatternHints
 
     The clauses are joined by line breaks and searched with patterns compiled
     for several lines, so that a clause's match (anchors included) is always
-    found; a family found nowhere is not looked for clause by clause.
+    found; a family found nowhere is not looked for clause by clause. A family
+    none of whose first characters is in the text is not searched at all.
     """
     text = "\n".join(clauses)
+    characters = set(text)
     markers, rhetorical, emoticons, asides = (
-        p.search(text) is not None for p in lex.document_patterns
+        (starts is None or not starts.isdisjoint(characters)) and p.search(text) is not None
+        for p, starts in zip(lex.document_patterns, lex.document_pattern_starts, strict=True)
     )
     quotes = _QUOTE_MARK.search(text) is not None
     return PatternHints(markers, rhetorical, emoticons, asides, quotes)

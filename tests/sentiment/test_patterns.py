@@ -15,6 +15,7 @@ from feedback_miner.sentiment.patterns import (
     first_characters,
     required_characters,
 )
+from feedback_miner.sentiment.rules import pattern_hints
 from feedback_miner.text import split_clauses
 
 
@@ -128,3 +129,28 @@ def test_anchored_patterns_are_tried_only_on_their_first_character(pattern: str,
 def test_a_multiline_anchor_is_not_read_as_the_text_start() -> None:
     index = PatternIndex([(re.compile("^没有", re.MULTILINE), "p")])
     assert index.found("好吃\n没有了") == ["p"]
+
+
+def test_document_hints_say_what_some_clause_holds() -> None:
+    lexicon = load_sentiment_lexicon()
+    texts = [
+        row[0]
+        for table in (COMPLAINTS, MIXED, SARCASM, TARGETS, NARRATION, NEGATED_MENTIONS)
+        for row in table
+    ] + [row[0] for row in (*CONSTRUCTIONS, *RHETORICAL)]
+    texts += ["服务真“好”", "呵呵", "[微笑]", "[哈哈]不错", "人家那边", "隔壁那家好吃", "平平淡淡"]
+    families = (
+        lexicon.marker_pattern,
+        lexicon.rhetorical_pattern,
+        lexicon.emoticon_pattern,
+        lexicon.aside_pattern,
+        re.compile('[“"「‘『]'),
+    )
+    seen = [False] * len(families)
+    for text in texts:
+        clauses = split_clauses(text)
+        hints = pattern_hints(clauses, lexicon)
+        expected = [any(p.search(c) for c in clauses) for p in families]
+        assert list(hints) == expected, text
+        seen = [a or b for a, b in zip(seen, expected, strict=True)]
+    assert all(seen)  # every family is found somewhere in the table
