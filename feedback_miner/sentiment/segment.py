@@ -38,6 +38,7 @@ word (debug).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 import ahocorasick
 import jieba
@@ -92,9 +93,12 @@ class LexiconSegmenter:
         characters = set("".join(ours))
         vocabulary = {w.lower() for w in ours}
         known: set[str] = set()
+        # how often words start with each character, by jieba's frequencies
+        initials: Counter[str] = Counter()
         with jieba.Tokenizer().get_dict_file() as handle:
             for line in handle:
                 word, frequency = line.decode("utf-8").split(" ", 2)[:2]
+                initials[word[:1]] += int(frequency)
                 if not 2 <= len(word) <= _MAX_WORD:
                     continue
                 known.add(word)
@@ -112,7 +116,14 @@ class LexiconSegmenter:
         del known
         adverb_words = {w for w in lexicon.words if len(w) == 1 and w in lexicon.degrees}
         automaton = ahocorasick.Automaton()
+        # the automaton looks a character up among a node's children in the order they
+        # were added: one word of each first character, most common first, makes the
+        # search about a quarter cheaper; the words found are the same in any order
+        first_words: dict[str, str] = {}
         for word in vocabulary:
+            first_words.setdefault(word[:1], word)
+        leading = sorted(first_words, key=lambda c: (-initials[c], c))
+        for word in [first_words[c] for c in leading] + list(vocabulary):
             # what a match yields, decided once: its parts, whether it needs a boundary
             # check, its length, and its kind
             kind = _ADVERB_WORD if word in adverb_words else _PLAIN
