@@ -168,6 +168,7 @@ def analyze(
             if labels
             else None
         )
+        release_freed_memory()  # what reading the label file freed
         watch.lap("labels read")
         stream = IngestStream(inputs, ingest_options)
         planned: AdaptationPlan | CorpusAdaptation | None = None
@@ -186,6 +187,9 @@ def analyze(
                     workers.call(fit_adaptation, planned)
                     asked = True
             blocks = chain(held.release(), rest or ())
+            # reading freed each block's tables and strings: hand that memory back before the
+            # corpus models and the collected tables add to it
+            release_freed_memory()
         else:
             blocks = iter(stream)
         records = _concat(list(blocks), stream) if engine == "dask" else None
