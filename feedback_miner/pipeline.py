@@ -25,12 +25,12 @@ from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyz
 from .ingest import IngestOptions, IngestStream
 from .memory import release_freed_memory
 from .prephase import (
+    HeldBlocks,
     fit_adaptation,
     fit_packs_beside,
     one_blas_thread,
     plan_adaptation_of,
     read_ahead,
-    release,
 )
 from .result import AnalysisResult, LabelOptions, RunSettings
 from .schema import DOC_COLUMNS, MENTION_COLUMNS
@@ -168,11 +168,12 @@ def analyze(
             if labels
             else None
         )
+        release_freed_memory()  # what reading the label file freed
         watch.lap("labels read")
         stream = IngestStream(inputs, ingest_options)
         planned: AdaptationPlan | CorpusAdaptation | None = None
         asked = False
-        held: list[tuple[int, pd.DataFrame]] | None = None
+        held: HeldBlocks | None = None
         rest: Iterator[pd.DataFrame] | None = None
         blocks: Iterator[pd.DataFrame]
         if self_train or rating_adapt or engine == "dask":
@@ -185,7 +186,10 @@ def analyze(
                 if workers is not None and isinstance(planned, AdaptationPlan):
                     workers.call(fit_adaptation, planned)
                     asked = True
-            blocks = chain(release(held), rest or ())
+            blocks = chain(held.release(), rest or ())
+            # reading freed each block's tables and strings: hand that memory back before the
+            # corpus models and the collected tables add to it
+            release_freed_memory()
         else:
             blocks = iter(stream)
         records = _concat(list(blocks), stream) if engine == "dask" else None

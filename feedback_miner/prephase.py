@@ -12,6 +12,7 @@ process gets.
 from __future__ import annotations
 
 import functools
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -28,12 +29,12 @@ from .themes import PACKS, load_pack
 from .themes.fit import FitResult, combine_fits, fit_taxonomies
 
 __all__ = [
+    "HeldBlocks",
     "fit_adaptation",
     "fit_packs_beside",
     "one_blas_thread",
     "plan_adaptation_of",
     "read_ahead",
-    "release",
 ]
 
 P = ParamSpec("P")
@@ -57,9 +58,50 @@ def one_blas_thread(function: Callable[P, R]) -> Callable[P, R]:
     return limited
 
 
+class HeldBlocks:
+    """Record blocks read ahead, each with its input's position, held in compact form.
+
+    A million records as pandas tables of Python strings weigh about a
+    gigabyte, and once freed block by block most of that memory stays with the
+    process (the small objects' arenas are rarely emptied whole). Each block is
+    held pickled instead, a fraction of that size in one buffer per block that
+    goes back to the system when dropped, and is rebuilt exactly (values, types,
+    missing values) when it is read.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: list[tuple[int, bytes]] = []
+
+    def append(self, position: int, block: pd.DataFrame) -> None:
+        """Hold ``block``, read from the input at ``position``."""
+        self._blocks.append((position, pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def __iter__(self) -> Iterator[tuple[int, pd.DataFrame]]:
+        """(position, block) of every block held, in order; the blocks stay held."""
+        for position, data in self._blocks:
+            yield position, pickle.loads(data)
+
+    def release(self) -> Iterator[pd.DataFrame]:
+        """The blocks, in order, each dropped from those held as it is handed on.
+
+        A million records read ahead for the adaptation take more memory than the
+        analysed tables: once a block is analysed nothing but the workers' results
+        should hold it.
+        """
+        self._blocks.reverse()
+        while self._blocks:
+            data = self._blocks.pop()[1]
+            block = pickle.loads(data)
+            del data
+            yield block
+
+
 def read_ahead(
     stream: IngestStream, *, everything: bool
-) -> tuple[list[tuple[int, pd.DataFrame]], Iterator[pd.DataFrame] | None]:
+) -> tuple[HeldBlocks, Iterator[pd.DataFrame] | None]:
     """Read record blocks, each with its input's position, until adaptation can be decided.
 
     With ``everything``, or once a block carries ratings, every block is read:
@@ -69,32 +111,21 @@ def read_ahead(
     is read (``IngestStream`` lists a file in ``files`` once its last block was
     read, so the number listed is the position of the input a block comes from).
     """
-    held: list[tuple[int, pd.DataFrame]] = []
+    held = HeldBlocks()
     rated = False
     blocks = iter(stream)
     for block in blocks:
         position = len(stream.files)
-        held.append((position, block))
         rated = rated or bool(block["rating"].notna().any())
+        held.append(position, block)
+        del block  # only the compact copy stays while the rest is read
         if not (everything or rated) and position >= len(stream.paths) - 1:
             return held, blocks
     return held, None
 
 
-def release(held: list[tuple[int, pd.DataFrame]]) -> Iterator[pd.DataFrame]:
-    """The blocks read ahead, in order, each dropped from ``held`` as it is handed on.
-
-    A million records read ahead for the adaptation take more memory than the
-    analysed tables: once a block is analysed nothing but the workers' results
-    should hold it.
-    """
-    held.reverse()
-    while held:
-        yield held.pop()[1]
-
-
 def plan_adaptation_of(
-    held: list[tuple[int, pd.DataFrame]],
+    held: HeldBlocks,
     paths: Sequence[Path],
     *,
     self_train: bool,
@@ -105,13 +136,20 @@ def plan_adaptation_of(
     their own scale (or, with nothing to learn from, the empty adaptation)."""
     if not held:
         return CorpusAdaptation(None, None)
-    texts = [t if isinstance(t, str) else "" for _, block in held for t in block["text"]]
-    ratings = np.concatenate(
-        [pd.to_numeric(b["rating"], errors="coerce").to_numpy(dtype=float) for _, b in held]
-    )
-    files = [paths[position].name for position, block in held for _ in range(len(block))]
+    texts: list[str] = []
+    parts: list[np.ndarray] = []
+    files: list[str] = []
+    for position, block in held:  # each block is rebuilt once
+        texts += [t if isinstance(t, str) else "" for t in block["text"]]
+        parts.append(pd.to_numeric(block["rating"], errors="coerce").to_numpy(dtype=float))
+        files += [paths[position].name] * len(block)
     return plan_adaptation(
-        texts, ratings, files, self_train=self_train, use_ratings=use_ratings, seed=seed
+        texts,
+        np.concatenate(parts),
+        files,
+        self_train=self_train,
+        use_ratings=use_ratings,
+        seed=seed,
     )
 
 

@@ -163,14 +163,50 @@ def test_the_pack_is_picked_on_a_seeded_subsample_in_input_order(n: int, size: i
 
 def test_blocks_read_ahead_are_let_go_as_they_are_handed_on() -> None:
     """A million records read ahead for the adaptation must not stay once analysed."""
-    from feedback_miner.prephase import release
+    from feedback_miner.prephase import HeldBlocks
 
-    held = [(0, pd.DataFrame({"i": [k]})) for k in range(4)]
+    held = HeldBlocks()
+    for k in range(4):
+        held.append(k % 2, pd.DataFrame({"i": [k]}))
+    assert [(p, int(b["i"].iloc[0])) for p, b in held] == [(0, 0), (1, 1), (0, 2), (1, 3)]
     got = []
-    for block in release(held):
+    for block in held.release():
         got.append(int(block["i"].iloc[0]))
         assert len(held) == 4 - len(got)
-    assert got == [0, 1, 2, 3] and held == []
+    assert got == [0, 1, 2, 3] and len(held) == 0
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # missing values of each kind stay what they were: None, NaN, NaT, pd.NA
+        pd.DataFrame(
+            {
+                "doc_id": ["a:1", "a:2", "a:3"],
+                "user_id": ["U1", None, float("nan")],
+                "created_at": pd.to_datetime(["2026-01-02 00:00", None, "2026-03-04 10:00"]),
+                "text": ["太贵了！", "", "😡 退订"],
+                "rating": [5.0, float("nan"), 1.0],
+                "meta:渠道": pd.array(["在线客服", pd.NA, "电话"], dtype="string"),
+            }
+        ),
+        # an empty block keeps its columns and types
+        pd.DataFrame({"doc_id": pd.Series([], dtype=object), "rating": pd.Series([], dtype=float)}),
+    ],
+)
+def test_blocks_held_compactly_come_back_exactly(block: pd.DataFrame) -> None:
+    from feedback_miner.prephase import HeldBlocks
+
+    held = HeldBlocks()
+    held.append(0, block)
+    ((position, again),) = list(held)
+    assert position == 0
+    pd.testing.assert_frame_equal(again, block)
+    assert [type(v) for v in again["doc_id"]] == [type(v) for v in block["doc_id"]]
+    if "user_id" in block:
+        assert again["user_id"].iloc[1] is None and isinstance(again["user_id"].iloc[2], float)
+    (released,) = list(held.release())
+    pd.testing.assert_frame_equal(released, block)
 
 
 @pytest.mark.parametrize(("jobs", "busy"), [(2, True), (2, False), (3, True)])

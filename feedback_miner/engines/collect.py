@@ -19,7 +19,7 @@ from ..memory import release_freed_memory
 from ..schema import DOC_COLUMNS
 from ..stages import ANALYSIS_COLUMNS, AnalysedChunk, empty_tables
 
-__all__ = ["Collector", "collect", "order_doc_columns"]
+__all__ = ["Collector", "collect", "compact_strings", "order_doc_columns"]
 
 # values kept per column by the collector before it stops sharing them
 _MAX_SHARED_VALUES = 50_000
@@ -41,12 +41,10 @@ class Collector:
         self.mentions.append(self._share(part.mentions, "mentions"))
 
     def _share(self, frame: pd.DataFrame, table: str) -> pd.DataFrame:
+        compact_strings(frame)
         for column in frame.columns:
             values = frame[column]
             if values.dtype != object:
-                continue
-            if column in _DISTINCT_STRING_COLUMNS or str(column).startswith("meta:"):
-                frame[column] = values.astype(_COMPACT_STRINGS)
                 continue
             seen = self._shared.setdefault(f"{table}:{column}", {})
             if len(seen) <= _MAX_SHARED_VALUES:
@@ -66,6 +64,21 @@ class Collector:
         # analysis of the whole tables adds to it
         release_freed_memory()
         return AnalysedChunk(docs, mentions)
+
+
+def compact_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its columns of mostly distinct strings stored as Arrow strings, in place.
+
+    Where a chunk is analysed (a worker process) this is done before its tables travel:
+    they then arrive as Arrow buffers, and the process that gathers them never makes the
+    strings' Python objects, whose freed memory would stay scattered in it.
+    """
+    for column in frame.columns:
+        if frame[column].dtype == object and (
+            column in _DISTINCT_STRING_COLUMNS or str(column).startswith("meta:")
+        ):
+            frame[column] = frame[column].astype(_COMPACT_STRINGS)
+    return frame
 
 
 def collect(

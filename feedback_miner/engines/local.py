@@ -29,6 +29,7 @@ from ..stages import (
     build_stages,
     load_dictionaries,
 )
+from .collect import compact_strings
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "Workers", "chunked", "run_chunks", "stream_chunks"]
 
@@ -68,7 +69,9 @@ def run_chunks(
 ) -> Iterator[AnalysedChunk]:
     """:func:`~feedback_miner.stages.analyze_chunk` over ``chunks`` in ``jobs`` processes.
 
-    Results come in input order. Chunks are taken from ``chunks`` only as
+    Results come in input order, their columns of mostly distinct strings as Arrow
+    strings (:func:`~feedback_miner.engines.collect.compact_strings`) whatever the
+    number of processes. Chunks are taken from ``chunks`` only as
     workers become free (at most two per worker wait), so that a stream of
     records read block by block is analysed while it is being read, and
     memory holds a few chunks, not all.
@@ -93,13 +96,20 @@ def run_chunks(
     if jobs == 1:
         stages = build_stages(spec)
         for chunk in chunks:
-            yield analyze_chunk(chunk, stages)
+            yield _compact(analyze_chunk(chunk, stages))
         return
     pool = Workers(jobs)
     try:
         yield from pool.run(chunks, spec)
     finally:
         pool.close()
+
+
+def _compact(part: AnalysedChunk) -> AnalysedChunk:
+    """An analysed chunk with its mostly distinct strings as Arrow strings: from a worker,
+    it travels as Arrow buffers, and the main process never holds those strings as Python
+    objects."""
+    return AnalysedChunk(compact_strings(part.docs), compact_strings(part.mentions))
 
 
 def _context() -> Any:
@@ -289,7 +299,7 @@ def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
             return
         index, chunk = task
         try:
-            results.put((index, analyze_chunk(chunk, stages), None))
+            results.put((index, _compact(analyze_chunk(chunk, stages)), None))
         except Exception as error:
             results.put((index, None, _sendable(error)))
 

@@ -14,6 +14,7 @@ interval covers zero is ``uncertain``: no advice is drawn from it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,6 +50,8 @@ _BLOCK = 50
 _FILL_ROWS = 5
 _MIN_DOCS = 10
 _Z95 = 1.959963984540054
+# the largest value of the packed key of alike rows before it is renumbered
+_KEY_LIMIT = 2**62
 
 
 @dataclass(frozen=True)
@@ -251,12 +254,44 @@ def _bootstrap(c: np.ndarray, X: np.ndarray, seed: int) -> tuple[np.ndarray, np.
 def _alike_groups(c: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct rows of (``c``, ``X``) in the order they first occur, and how many
     documents each stands for."""
-    _, first, counts = np.unique(
-        np.column_stack([c, X]), axis=0, return_index=True, return_counts=True
-    )
-    order = np.argsort(first)
-    rows = first[order]
-    return c[rows], X[rows], counts[order].astype(float)
+    codes = alike_rows([c, *X.T])
+    _, rows = np.unique(codes, return_index=True)
+    return c[rows], X[rows], np.bincount(codes).astype(float)
+
+
+def alike_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """A group number per row of ``columns`` (equal-length arrays): rows equal in every
+    column share a number, and numbers go up in the order groups first occur.
+
+    Rows are equal as ``np.unique(..., axis=0)`` compares them: ``-0.0`` equals ``0.0``,
+    and a row with a NaN is alike to no other. Each column's values are numbered, and the
+    numbers are combined into one integer key per row (renumbered when the key would
+    outgrow 62 bits): no stacked copy of the columns is made, and a million rows by
+    dozens of columns need a few integer arrays.
+
+    Examples
+    --------
+    >>> alike_rows([np.array([1.0, 2.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.0, 0.0])]).tolist()
+    [0, 1, 0, 2]
+    """
+    n = len(columns[0]) if len(columns) else 0
+    key = np.zeros(n, dtype=np.int64)
+    size = 1  # the key's values are below size
+    lonely = np.zeros(n, dtype=bool)
+    for values in columns:
+        codes, uniques = pd.factorize(np.asarray(values))
+        lonely |= codes < 0
+        width = max(len(uniques), 1)
+        if size * width > _KEY_LIMIT:
+            key = pd.factorize(key)[0]
+            size = int(key.max()) + 1 if n else 1
+        key *= width
+        key += np.maximum(codes, 0)
+        size *= width
+    if lonely.any():
+        key = pd.factorize(key)[0]
+        key[lonely] = int(key.max()) + 1 + np.arange(int(lonely.sum()))
+    return pd.factorize(key)[0].astype(np.int64, copy=False)
 
 
 def _coefficients(

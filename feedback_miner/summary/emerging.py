@@ -103,8 +103,15 @@ def emerging_themes(
     ...     "sentiment_label": ["negative"]})).reason
     'too_few'
     """
-    text = docs["text"].fillna("").astype(str).to_numpy()
-    long_enough = np.array([len(t) >= _MIN_CHARS for t in text], dtype=bool)
+    column = docs["text"]
+    text: np.ndarray | None = None
+    if isinstance(column.dtype, pd.StringDtype):
+        # each value a string or missing: lengths are counted in the column (Arrow's, for an
+        # analysis's docs), and only the texts read below become Python strings
+        long_enough = column.str.len().fillna(0).to_numpy(dtype=np.int64) >= _MIN_CHARS
+    else:
+        text = column.fillna("").astype(str).to_numpy()
+        long_enough = np.array([len(t) >= _MIN_CHARS for t in text], dtype=bool)
     negative = (docs["sentiment_label"] == "negative").to_numpy()
     if all_texts:
         wanted = long_enough
@@ -116,9 +123,14 @@ def emerging_themes(
         positions = np.sort(
             np.random.default_rng(seed).choice(positions, MAX_SCORED, replace=False)
         )
+    values = (
+        column.iloc[positions].fillna("").astype(str).to_numpy()
+        if text is None
+        else text[positions]
+    )
     complaints: list[tuple[int, str, bool]] = []
-    for position in positions.tolist():
-        value, is_negative = text[position], bool(negative[position])
+    for position, value in zip(positions.tolist(), values.tolist(), strict=True):
+        is_negative = bool(negative[position])
         if all_texts or scorer is None:
             complaints.append((position, value, is_negative if all_texts else True))
             continue

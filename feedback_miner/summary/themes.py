@@ -68,11 +68,13 @@ def theme_summary(
     """
     n_docs = max(len(docs), 1)
     positions = mentions.groupby("theme_id", sort=False).indices
+    # each theme's mentions are taken from the columns used, not from every column
+    used = mentions[[c for c in ("doc_id", "sentiment_score", "keywords") if c in mentions]]
     rows = []
     for theme in taxonomy.themes:
         subtree = [theme.id, *_descendants(taxonomy, theme.id)]
         picked = [i for t in subtree for i in positions.get(t, [])]
-        own = mentions.iloc[sorted(picked)]
+        own = used.iloc[sorted(picked)]
         per_doc = own.groupby("doc_id", sort=False)["sentiment_score"]
         doc_means = per_doc.mean()
         doc_worst = per_doc.min()

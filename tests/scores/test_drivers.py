@@ -192,6 +192,57 @@ def test_alike_groups_are_the_distinct_rows_in_the_order_they_first_occur(
     assert k.tolist() == counts
 
 
+_NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    ("columns", "groups"),
+    [
+        # ties: equal rows share a number, numbered in the order they first occur
+        ([[3.0, 1.0, 3.0, 1.0, 2.0]], [0, 1, 0, 1, 2]),
+        # negatives and a column that splits equal first values
+        ([[-1.0, -1.0, 5.0, -1.0], [1.0, 1.0, 0.0, 0.0]], [0, 0, 1, 2]),
+        # -0.0 is 0.0
+        ([[0.0, -0.0, 100.0, -0.0], [1.0, 1.0, 0.0, 1.0]], [0, 0, 1, 0]),
+        # a row with a NaN is alike to no other, not even an equal one
+        ([[1.0, _NAN, 1.0, _NAN], [0.0, 0.0, 0.0, 0.0]], [0, 1, 0, 2]),
+        ([[1.0, 1.0, 1.0], [_NAN, 0.0, 0.0]], [0, 1, 1]),
+        # one row, and no rows
+        ([[2.0], [0.0], [1.0]], [0]),
+        ([[], []], []),
+    ],
+)
+def test_alike_rows_number_equal_rows_alike_in_order_of_first_occurrence(
+    columns: list[list[float]], groups: list[int]
+) -> None:
+    from feedback_miner.scores.drivers import alike_rows
+
+    assert alike_rows([np.asarray(c, dtype=float) for c in columns]).tolist() == groups
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_alike_groups_are_those_of_numpy_unique_rows_bit_for_bit(seed: int) -> None:
+    """Many theme columns (the packed key is renumbered on the way), ties, negatives, -0.0
+    and NaN: the groups, their order, the representative rows' bits and the counts are
+    those of ``np.unique(axis=0)`` on the stacked rows."""
+    from feedback_miner.scores.drivers import _alike_groups
+
+    rng = np.random.default_rng(seed)
+    n, themes = 3_000, 90
+    c = rng.choice([0.0, -0.0, 1.0, -100.0, 100.0, 3.5, _NAN], n)
+    X = (rng.random((n, themes)) < [0.5] * 3 + [0.01] * (themes - 3)).astype(float)
+    X[rng.random((n, themes)) < 0.0005] = _NAN
+    _, first, counts = np.unique(
+        np.column_stack([c, X]), axis=0, return_index=True, return_counts=True
+    )
+    order = np.argsort(first)
+    gc, gX, k = _alike_groups(c, X)
+    assert gc.view(np.uint64).tolist() == c[first[order]].view(np.uint64).tolist()
+    assert np.array_equal(gX, X[first[order]], equal_nan=True)
+    assert k.tolist() == counts[order].tolist()
+    assert len(k) < n  # there are ties to group
+
+
 def _plain_flags(docs: pd.DataFrame, mentions: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Documents x themes written plainly: an integer matrix, then rolled up into a copy."""
     from feedback_miner.attribution.stats import rolled_up

@@ -300,3 +300,21 @@ def test_segments_with_labels_show_churn_by_segment() -> None:
     table = segment_shares(docs, ["price"], "meta:等级", labels).set_index("segment")
     assert table["users"].to_dict() == {"金卡": 2, "银卡": 2}
     assert table["churn_rate"].to_dict() == {"金卡": 0.5, "银卡": 1.0}
+
+
+@pytest.mark.parametrize("dtype", [object, "string[python]", "string[pyarrow]"])
+def test_emerging_themes_read_the_same_texts_from_any_string_column(scorer, dtype) -> None:
+    """Arrow strings (an analysis's docs) are measured in the column: missing and short
+    texts are left out, and the texts read are those of a plain column."""
+    days = ["周一", "周二", "周三", "周四", "周五", "周六"] * 4
+    texts = [f"{d}光猫闪红灯，报修了师傅不上门" for d in days] + [None, "太卡", "", "退订了"]
+    docs = _docs(28, text=pd.Series(texts, dtype=dtype), sentiment_label="negative")
+    plain = emerging_themes(_docs(28, text=texts, sentiment_label="negative"), scorer=scorer)
+    got = emerging_themes(docs, scorer=scorer)
+    assert (got.uncovered, got.used, got.rows, got.texts) == (
+        plain.uncovered,
+        plain.used,
+        plain.rows,
+        plain.texts,
+    )
+    assert got.uncovered == 24 and got.rows == tuple(range(24))
