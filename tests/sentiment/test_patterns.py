@@ -67,13 +67,18 @@ def test_required_characters_stop_at_optional_or_repeated_atoms() -> None:
     ]
 
 
-def test_the_index_finds_what_every_pattern_finds() -> None:
-    lexicon = load_sentiment_lexicon()
-    texts = [
+def _table_texts() -> list[str]:
+    """The texts of the sentiment rule tables."""
+    return [
         row[0]
         for table in (COMPLAINTS, MIXED, SARCASM, TARGETS, NARRATION, NEGATED_MENTIONS)
         for row in table
     ] + [row[0] for row in (*CONSTRUCTIONS, *RHETORICAL)]
+
+
+def test_the_index_finds_what_every_pattern_finds() -> None:
+    lexicon = load_sentiment_lexicon()
+    texts = _table_texts()
     clauses = [clause for text in texts for clause in split_clauses(text)]
     families = [
         lexicon.patterns,
@@ -133,11 +138,7 @@ def test_a_multiline_anchor_is_not_read_as_the_text_start() -> None:
 
 def test_document_hints_say_what_some_clause_holds() -> None:
     lexicon = load_sentiment_lexicon()
-    texts = [
-        row[0]
-        for table in (COMPLAINTS, MIXED, SARCASM, TARGETS, NARRATION, NEGATED_MENTIONS)
-        for row in table
-    ] + [row[0] for row in (*CONSTRUCTIONS, *RHETORICAL)]
+    texts = _table_texts()
     texts += ["服务真“好”", "呵呵", "[微笑]", "[哈哈]不错", "人家那边", "隔壁那家好吃", "平平淡淡"]
     families = (
         lexicon.marker_pattern,
