@@ -9,12 +9,14 @@ the ids once, in Arrow, and return numpy integer arrays to index with.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["doc_rows", "take", "user_codes"]
+__all__ = ["doc_rows", "positions", "take", "user_codes"]
 
 
 def user_codes(user_ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -56,6 +58,23 @@ def take(values: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:
     """
     padded = np.concatenate([values, np.array([fill], dtype=values.dtype)])
     return padded[codes]
+
+
+def positions(values: pd.Series, names: Sequence[str]) -> np.ndarray:
+    """The position of each of ``values`` among ``names`` (-1 for a value not there), e.g.
+    each mention's theme among the taxonomy's ids.
+
+    A mentions table repeats a few dozen theme ids over millions of rows: each distinct
+    value is looked up once, and no index of the column is built.
+
+    Examples
+    --------
+    >>> positions(pd.Series(["b", None, "a", "x", "b"]), ["a", "b"]).tolist()
+    [1, -1, 0, -1, 1]
+    """
+    codes, uniques = pd.factorize(values)
+    found = pd.Index(list(names)).get_indexer(pd.Index(uniques, dtype=object))
+    return take(found.astype(np.int64), codes, fill=-1)
 
 
 def doc_rows(doc_ids: pd.Series, wanted: pd.Series) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from feedback_miner.joins import doc_rows, take, user_codes
+from feedback_miner.joins import doc_rows, positions, take, user_codes
 
 ARROW = pd.StringDtype("pyarrow")
 
@@ -53,3 +53,23 @@ def test_take_fills_missing_codes() -> None:
     assert take(np.array([], dtype=bool), np.array([-1, -1]), fill=False).tolist() == [False, False]
     dates = np.array(["2026-01-02"], dtype="datetime64[ns]")
     assert np.isnat(take(dates, np.array([-1]), fill=np.datetime64("NaT"))[0])
+
+
+@pytest.mark.parametrize(
+    ("values", "names", "found"),
+    [
+        (["b", None, "a", "x", "b"], ["a", "b"], [1, -1, 0, -1, 1]),
+        ([], ["a"], []),
+        (["a", "a"], [], [-1, -1]),
+        (["价格", "客服:态度", "价格"], ["客服:态度", "价格"], [1, 0, 1]),
+        ([None, None], ["a"], [-1, -1]),
+    ],
+)
+def test_positions_of_values_among_names(
+    values: list[object], names: list[str], found: list[int]
+) -> None:
+    """Object and Arrow string columns give the same positions (as a lookup per row would)."""
+    for dtype in (object, ARROW):
+        column = pd.Series(values, dtype=dtype)  # type: ignore[call-overload]
+        assert positions(column, names).tolist() == found
+        assert found == [names.index(v) if v in names else -1 for v in values]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LabelError
-from ..joins import doc_rows, take, user_codes
+from ..joins import doc_rows, positions, take, user_codes
 from .labels import ChurnLabels
 
 __all__ = ["Exposure", "ExposureRule", "UndatedRule", "build_exposure"]
@@ -143,7 +143,7 @@ def build_exposure(
     counted = take(eligible, in_doc, fill=False)
     if rule == "negative":
         counted &= mentions["sentiment_score"].to_numpy(dtype=float) <= -neutral_band
-    theme_col = pd.Index(theme_ids).get_indexer(pd.Index(mentions["theme_id"]))
+    theme_col = positions(mentions["theme_id"], theme_ids)
     counted &= theme_col >= 0
     matrix[user_row[codes[in_doc[counted]]], theme_col[counted]] = 1
 

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from ..joins import doc_rows
+from ..joins import doc_rows, positions
 from ..themes import Taxonomy
 from .metrics import ScoreMetric, contributions
 
@@ -82,9 +81,10 @@ class ScoreDrivers:
 
 
 def theme_matrix(docs: pd.DataFrame, mentions: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
-    """Documents x themes, 1 where the document mentions the theme or one of its sub-themes."""
+    """Documents x themes, 1 where the document mentions the theme or one of its sub-themes
+    (bytes: a million documents by dozens of themes weigh tens of megabytes)."""
     every = np.ones(len(docs), dtype=bool)
-    flags = _theme_flags(docs, mentions, taxonomy, every, dtype=np.int64)
+    flags = _theme_flags(docs, mentions, taxonomy, every, dtype=np.int8)
     return pd.DataFrame(flags, columns=list(taxonomy.ids))
 
 
@@ -109,7 +109,7 @@ def _theme_flags(
     # the position of each document among those kept (-1 for the others)
     position = np.where(rows, np.cumsum(rows) - 1, -1)
     row = doc_rows(docs["doc_id"], mentions["doc_id"])
-    column = pd.Index(ids).get_indexer(pd.Index(mentions["theme_id"]))
+    column = positions(mentions["theme_id"], ids)
     found = (row >= 0) & (column >= 0)
     at = position[row[found]]
     kept = at >= 0
@@ -155,16 +155,21 @@ def score_drivers(
     """
     rated = np.isfinite(values)
     c = contributions(values[rated], metric)
-    X = _theme_flags(docs, mentions, taxonomy, rated, dtype=np.float64)
+    # every figure below depends on the documents only through the groups of alike ones (the
+    # same contribution and the same themes): the flags are held as bytes and read once, and
+    # the sums, the bootstrap and the regressions run on the groups, weighted by their sizes
+    groups = _alike_groups(c, _theme_flags(docs, mentions, taxonomy, rated, dtype=np.int8))
+    group_c, gX, k = groups
     overall = float(c.mean()) if len(c) else float("nan")
-    counts = X.sum(axis=0)
+    counts = k @ gX
     total, n = c.sum(), len(c)
+    in_theme = gX.T @ (k * group_c)
     with np.errstate(invalid="ignore", divide="ignore"):
-        with_theme = (X.T @ c) / counts
-        without = (total - X.T @ c) / (n - counts)
+        with_theme = in_theme / counts
+        without = (total - in_theme) / (n - counts)
     impact = overall - without
-    low, high = _bootstrap(c, X, seed)
-    coefs = _coefficients(c, X, taxonomy)
+    low, high = _bootstrap_groups(*groups, seed)
+    coefs = _coefficients(group_c, gX, taxonomy, weights=k)
     rows = []
     for j, theme in enumerate(taxonomy.themes):
         enough = counts[j] >= _MIN_DOCS and n - counts[j] >= _MIN_DOCS
@@ -210,7 +215,16 @@ def score_drivers(
 
 
 def _bootstrap(c: np.ndarray, X: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """95% interval of each theme's impact, from Poisson-weighted resamples of the documents.
+    """95% interval of each theme's impact, from Poisson-weighted resamples of the documents
+    ``c`` (contributions) x ``X`` (theme flags); see :func:`_bootstrap_groups`."""
+    return _bootstrap_groups(*_alike_groups(c, X), seed)
+
+
+def _bootstrap_groups(
+    c: np.ndarray, X: np.ndarray, k: np.ndarray, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """95% interval of each theme's impact, from Poisson-weighted resamples of the documents,
+    given as groups of alike documents (:func:`_alike_groups`): ``k`` documents each.
 
     Each document's weight is Poisson(1). The impacts depend on the documents
     only through the weights' sums over documents alike (the same contribution
@@ -224,7 +238,6 @@ def _bootstrap(c: np.ndarray, X: np.ndarray, seed: int) -> tuple[np.ndarray, np.
     themes = X.shape[1]
     if not len(c):
         return np.full(themes, np.nan), np.full(themes, np.nan)
-    c, X, k = _alike_groups(c, X)
     rng = np.random.default_rng(seed)
     draws = []
     # one block of weights is 50 x groups floats (400 MB for a million distinct documents):
@@ -252,11 +265,11 @@ def _bootstrap(c: np.ndarray, X: np.ndarray, seed: int) -> tuple[np.ndarray, np.
 
 
 def _alike_groups(c: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct rows of (``c``, ``X``) in the order they first occur, and how many
-    documents each stands for."""
+    """The distinct rows of (``c``, ``X``) in the order they first occur (``X``'s as floats),
+    and how many documents each stands for."""
     codes = alike_rows([c, *X.T])
     _, rows = np.unique(codes, return_index=True)
-    return c[rows], X[rows], np.bincount(codes).astype(float)
+    return c[rows], X[rows].astype(np.float64), np.bincount(codes).astype(float)
 
 
 def alike_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
@@ -295,14 +308,18 @@ def alike_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
 
 
 def _coefficients(
-    c: np.ndarray, X: np.ndarray, taxonomy: Taxonomy
+    c: np.ndarray, X: np.ndarray, taxonomy: Taxonomy, *, weights: np.ndarray | None = None
 ) -> dict[str, tuple[float, float, float, float]]:
-    """(coef, low, high, p) per theme: top-level themes together, sub-themes as parts."""
+    """(coef, low, high, p) per theme: top-level themes together, sub-themes as parts.
+
+    Each row of ``c`` and ``X`` stands for ``weights`` documents alike (one each by default).
+    """
+    k = np.ones(len(c)) if weights is None else weights
     ids = list(taxonomy.ids)
     column = {theme: X[:, j] for j, theme in enumerate(ids)}
     found: dict[str, tuple[float, float, float, float]] = {}
     top = [t.id for t in taxonomy.themes if not t.parent]
-    fitted_top = _ols(c, {t: column[t] for t in top}, top, order="C")
+    fitted_top = _ols(c, k, {t: column[t] for t in top}, top)
     found.update(fitted_top)
     for parent in taxonomy.themes:
         children = [t.id for t in taxonomy.themes if t.parent == parent.id]
@@ -317,40 +334,62 @@ def _coefficients(
             f"{parent.id}:own": own,
             **{t: column[t] for t in others},
         }
-        found.update(_ols(c, parts, children, order="F"))
+        found.update(_ols(c, k, parts, children))
     return found
 
 
 def _ols(
     c: np.ndarray,
+    k: np.ndarray,
     themes: dict[str, np.ndarray],
     report: list[str],
-    *,
-    order: Literal["C", "F"],
 ) -> dict[str, tuple[float, float, float, float]]:
-    """Least squares of ``c`` on the ``themes`` columns (0/1 floats) with HC1 intervals, for
-    the ``report`` columns.
+    """Least squares of ``c`` on the ``themes`` columns (0/1 floats) with HC1 intervals and
+    normal p-values, for the ``report`` columns; row ``i`` stands for ``k[i]`` documents.
 
-    ``order`` is the memory layout of the design: the fit's last bits depend on it, and the
-    figures stay those of earlier versions, whose design came from pandas (row-major from one
-    table's columns, column-major from columns put side by side).
+    This is the fit of every document, one row each (statsmodels' ``OLS(...).fit(cov_type=
+    "HC1")``), from the groups: the fit is that of the rows weighted by the square roots of
+    their counts, the sandwich's middle sums each group's squared residual times its count,
+    and the degrees of freedom are those of the documents. A coefficient that the design
+    cannot tell apart from another's (themes on the same documents) is NaN. On a million documents the
+    groups are a few thousand rows at most when ratings take a few values, and no copy of a
+    documents-sized design is made.
     """
-    n = len(c)
-    usable = [t for t, flags in themes.items() if _MIN_DOCS <= flags.sum() <= n - _MIN_DOCS]
+    n = float(k.sum())
+    usable = [t for t, flags in themes.items() if _MIN_DOCS <= float(k @ flags) <= n - _MIN_DOCS]
     if not usable or n < len(usable) + 10:
         return {}
-    import statsmodels.api as sm
+    from scipy.stats import norm
 
-    # the design (a constant, then the usable columns) is filled in one array: on a million
-    # documents each copy of it weighs over 100 MB
-    design = np.empty((n, len(usable) + 1), order=order)
+    design = np.empty((len(c), len(usable) + 1))
     design[:, 0] = 1.0
     for j, theme in enumerate(usable, start=1):
         design[:, j] = themes[theme]
-    fit = sm.OLS(c, design).fit(cov_type="HC1")
+    root = np.sqrt(k)
+    weighted = design * root[:, None]
+    # the pseudo-inverse from one SVD, with numpy's rank tolerance: columns that always come
+    # together make the design rank-deficient, and their coefficients cannot be told apart
+    u, s, vt = np.linalg.svd(weighted, full_matrices=False)
+    keep = s > s.max() * max(weighted.shape) * np.finfo(float).eps
+    rank = int(keep.sum())
+    inverse = vt[keep].T @ (u[:, keep].T / s[keep][:, None])  # (X'X)^+ is inverse @ inverse.T
+    # a coefficient is estimable when its unit vector lies in the rows' span
+    estimable = np.einsum("ij,ij->j", vt[keep], vt[keep]) > 1 - 1e-8
+    params = inverse @ (c * root)
+    residual = c - design @ params
+    bread = inverse @ inverse.T
+    meat = design.T @ (design * (k * residual**2)[:, None])
+    cov = bread @ meat @ bread * (n / (n - rank))
+    bse = np.sqrt(np.diag(cov))
     out = {}
     for j, theme in enumerate(usable, start=1):
-        if theme in report:
-            b, se = float(fit.params[j]), float(fit.bse[j])
-            out[theme] = (b, b - _Z95 * se, b + _Z95 * se, float(fit.pvalues[j]))
+        if theme not in report:
+            continue
+        if not estimable[j]:
+            out[theme] = (np.nan, np.nan, np.nan, np.nan)
+            continue
+        b, se = float(params[j]), float(bse[j])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_value = float(2 * norm.sf(abs(b / se)))
+        out[theme] = (b, b - _Z95 * se, b + _Z95 * se, p_value)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["MIN_MONTHS", "MIN_MONTH_DOCUMENTS", "monthly_trends", "theme_flags"]
@@ -14,13 +15,27 @@ MIN_MONTH_DOCUMENTS = 10
 
 
 def theme_flags(docs: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """One 0/1 column per theme: does the document mention it."""
-    themes = docs["themes"].fillna("").astype(str)
-    padded = ";" + themes + ";"
-    return pd.DataFrame(
-        {theme: padded.str.contains(f";{theme};", regex=False).astype(int) for theme in theme_ids},
-        index=docs.index,
-    )
+    """One 0/1 column per theme (bytes): does the document mention it.
+
+    A corpus has few distinct ``themes`` values (combinations of themes): each is
+    read once, and the documents take their value's row. On a million documents
+    no per-document string is built, and the flags weigh one byte per cell.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"themes": ["price;bugs", None, "price", "bugs_x"]})
+    >>> theme_flags(docs, ["price", "bugs"]).to_dict("list")
+    {'price': [1, 0, 1, 0], 'bugs': [1, 0, 0, 0]}
+    """
+    codes, values = pd.factorize(docs["themes"].fillna("").astype(str))
+    known = {theme: j for j, theme in enumerate(theme_ids)}
+    table = np.zeros((len(values) + 1, len(theme_ids)), dtype=np.int8)  # the last row: none
+    for i, joined in enumerate(values):
+        for theme in joined.split(";"):
+            if theme in known:
+                table[i, known[theme]] = 1
+    flags = table[np.where(codes < 0, len(values), codes)]
+    return pd.DataFrame(flags, columns=list(theme_ids), index=docs.index)
 
 
 def monthly_trends(

@@ -287,47 +287,111 @@ def test_theme_flags_built_in_place_equal_the_rolled_up_matrix(pairs, rated) -> 
     docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(rated))]})
     mentions = pd.DataFrame(pairs, columns=["doc_id", "theme_id"])
     plain = _plain_flags(docs, mentions, _DEEP)
-    pd.testing.assert_frame_equal(theme_matrix(docs, mentions, _DEEP), plain)
+    pd.testing.assert_frame_equal(theme_matrix(docs, mentions, _DEEP), plain.astype(np.int8))
     mask = np.array(rated)
     floats = _theme_flags(docs, mentions, _DEEP, mask, dtype=np.float64)
     assert floats.dtype == np.float64
     np.testing.assert_array_equal(floats, plain.to_numpy()[mask].astype(float))
 
 
-def test_key_driver_coefficients_equal_the_plain_regressions() -> None:
-    """The design filled column by column gives the fits of statsmodels on the frames, bit for bit."""
+def _plain_fits(
+    c: np.ndarray, frame: pd.DataFrame, taxonomy: Taxonomy
+) -> dict[str, tuple[float, ...]]:
+    """statsmodels' HC1 fits on the documents' frames, one row per document: the top-level
+    themes together, then each parent's sub-themes beside its own mentions and the others."""
     import statsmodels.api as sm
-
-    from feedback_miner.scores.drivers import _coefficients
-
-    rng = np.random.default_rng(5)
-    n = 4000
-    flags = rng.random((n, len(_DEEP.ids))) < 0.15
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)]})
-    rows, columns = np.nonzero(flags)
-    mentions = pd.DataFrame(
-        {"doc_id": [f"d{i}" for i in rows], "theme_id": [_DEEP.ids[j] for j in columns]}
-    )
-    X = _plain_flags(docs, mentions, _DEEP).to_numpy().astype(float)
-    frame = pd.DataFrame(X, columns=list(_DEEP.ids))
-    c = rng.normal(-frame["svc"] * 2 - frame["price"], 1.0)
-    found = _coefficients(c, X, _DEEP)
 
     def plain(themes: pd.DataFrame, report: list[str]) -> dict[str, tuple[float, ...]]:
         fit = sm.OLS(c, sm.add_constant(themes.to_numpy(dtype=float), has_constant="add")).fit(
             cov_type="HC1"
         )
         return {
-            t: (fit.params[j], fit.params[j] - 1.959963984540054 * fit.bse[j])
+            t: (
+                fit.params[j],
+                fit.params[j] - 1.959963984540054 * fit.bse[j],
+                fit.params[j] + 1.959963984540054 * fit.bse[j],
+                fit.pvalues[j],
+            )
             for j, t in enumerate(themes.columns, start=1)
             if t in report
         }
 
-    want = plain(frame[["svc", "price"]], ["svc", "price"])
-    for parent, children in (("svc", ["wait", "rude"]), ("wait", ["hold"])):
-        own = frame[parent].where(frame[children].max(axis=1) == 0, 0).rename(f"{parent}:own")
-        others = [t for t in ("svc", "price") if t != parent]
-        want.update(plain(pd.concat([frame[children], own, frame[others]], axis=1), children))
+    top = [t.id for t in taxonomy.themes if not t.parent]
+    want = plain(frame[top], top)
+    for parent in taxonomy.themes:
+        children = [t.id for t in taxonomy.themes if t.parent == parent.id]
+        if not children:
+            continue
+        own = frame[parent.id].where(frame[children].max(axis=1) == 0, 0)
+        others = [t for t in top if t != parent.id]
+        parts = pd.concat([frame[children], own.rename(f"{parent.id}:own"), frame[others]], axis=1)
+        want.update(plain(parts, children))
+    return want
+
+
+def _documents(seed: int, n: int, share: float) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    flags = rng.random((n, len(_DEEP.ids))) < share
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)]})
+    rows, columns = np.nonzero(flags)
+    mentions = pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in rows], "theme_id": [_DEEP.ids[j] for j in columns]}
+    )
+    return _plain_flags(docs, mentions, _DEEP), rng.random(n)
+
+
+def _assert_fits_equal(found: dict, want: dict) -> None:
     assert sorted(found) == sorted(want)
-    for theme, (coef, low) in want.items():
-        assert found[theme][:2] == (coef, low)
+    for theme, figures in want.items():
+        np.testing.assert_allclose(found[theme], figures, rtol=1e-9, atol=1e-12)
+
+
+def test_key_driver_coefficients_equal_the_plain_regressions() -> None:
+    """Distinct contributions (every group is one document): the fits are statsmodels' on the
+    frames, to the last few bits."""
+    from feedback_miner.scores.drivers import _coefficients
+
+    frame, noise = _documents(5, 4000, 0.15)
+    c = -frame["svc"].to_numpy() * 2 - frame["price"].to_numpy() + noise * 3
+    _assert_fits_equal(
+        _coefficients(c, frame.to_numpy(dtype=float), _DEEP), _plain_fits(c, frame, _DEEP)
+    )
+
+
+@pytest.mark.parametrize(("seed", "scale"), [(0, [-100.0, 0.0, 100.0]), (1, [1.0, 2, 3, 4, 5])])
+def test_key_driver_coefficients_from_groups_of_alike_documents_equal_the_plain_regressions(
+    seed: int, scale: list[float]
+) -> None:
+    """Contributions on a few-point scale: 20,000 documents make a few hundred groups, and the
+    fits on the groups, weighted by their sizes, are those of one row per document."""
+    from feedback_miner.scores.drivers import _alike_groups, _coefficients
+
+    frame, noise = _documents(seed, 20_000, 0.2)
+    drag = frame["svc"].to_numpy() + frame["hold"].to_numpy() + frame["price"].to_numpy()
+    c = np.asarray(scale)[
+        np.minimum((noise * len(scale) - drag).astype(int).clip(0), len(scale) - 1)
+    ]
+    group_c, group_X, k = _alike_groups(c, frame.to_numpy(dtype=np.int8))
+    assert len(k) < 500 and k.sum() == len(c)
+    found = _coefficients(group_c, group_X, _DEEP, weights=k)
+    _assert_fits_equal(found, _plain_fits(c, frame, _DEEP))
+
+
+_WIDE = Taxonomy("wide", "1", (*_DEEP.themes, Theme("fee", "费用", ("收费",))))
+
+
+def test_key_driver_coefficients_of_themes_that_always_come_together() -> None:
+    """Two top-level themes on the same documents cannot be told apart: their coefficients
+    are NaN, and every other theme's fit is statsmodels' with one of the two left out (the
+    same column space, so the same fitted values and residuals)."""
+    from feedback_miner.scores.drivers import _alike_groups, _coefficients
+
+    frame, noise = _documents(3, 5000, 0.2)
+    frame["fee"] = frame["price"]
+    c = np.round(noise * 4 - frame["svc"].to_numpy() - frame["price"].to_numpy())
+    group_c, group_X, k = _alike_groups(c, frame.to_numpy(dtype=np.int8))
+    found = _coefficients(group_c, group_X, _WIDE, weights=k)
+    assert np.isnan(found.pop("price")).all() and np.isnan(found.pop("fee")).all()
+    want = _plain_fits(c, frame.drop(columns="fee"), _DEEP)
+    del want["price"]
+    _assert_fits_equal(found, want)
