@@ -354,7 +354,6 @@ def analyze(
         attribution=churn.attribution if churn else None,
         incremental=churn.incremental if churn else None,
         incremental_note=churn.incremental_note if churn else None,
-        user_features=churn.user_features if churn else None,
         confounders=churn.confounders if churn else (),
         drivers=scored.drivers,
         drivers_note=scored.drivers_note,

@@ -140,9 +140,6 @@ class AnalysisResult:
         The comparison of two periods, when the dates allow one.
     drivers_note, changes_note : str or None
         Why either is missing.
-    user_features : pandas.DataFrame or None
-        With labels, the user feature table of every labelled user (see
-        :mod:`feedback_miner.features`).
     summary : Summary or None
         Theme counts, quotes, trends, segments, churn types, competitors and
         emerging themes for the report (see :mod:`feedback_miner.summary`).
@@ -169,7 +166,6 @@ class AnalysisResult:
     attribution: AttributionResult | None = None
     incremental: IncrementalValue | None = None
     incremental_note: str | None = None
-    user_features: pd.DataFrame | None = None
     confounders: tuple[ConfounderFlag, ...] = ()
     drivers: ScoreDrivers | None = None
     drivers_note: str | None = None

@@ -16,6 +16,10 @@ columns and the text features, two simple baselines show what a count of
 texts and their sentiment alone achieve. The interval of the gain is a
 bootstrap over users in which each replicate also draws one of the fold
 assignments, so it carries the variation of the fits as well as of the sample.
+Beyond :data:`MAX_USERS` users at risk the comparison is made on a seeded
+sample of them, stratified by outcome (:func:`sample_at_risk`): the interval
+is then that of the sample, which on 100,000 users is a few thousandths of
+AUC wide, and the models' copies of the users x features matrix stay small.
 """
 
 from __future__ import annotations
@@ -36,15 +40,19 @@ from .labels import ChurnLabels
 from .model import design_matrix
 
 __all__ = [
+    "MAX_USERS",
     "Cutoff",
     "IncrementalValue",
     "NoCutoff",
     "choose_cutoff",
     "incremental_auc",
     "outcome_after",
+    "sample_at_risk",
 ]
 
 _BOOTSTRAP = 1000
+# users at risk beyond which the models are compared on a sample of them
+MAX_USERS = 100_000
 _REPEATS = 3
 _MIN_PER_CLASS = 25
 _TUNED_UP_TO = 20_000
@@ -102,6 +110,9 @@ class IncrementalValue:
         Users scored, and how many churned in the outcome window.
     cutoff : Cutoff or None
         The cut-off date design, when the AUC was measured on one.
+    sampled_from : int or None
+        When the users scored are a sample (:func:`sample_at_risk`), the users at risk
+        they were drawn from.
     """
 
     auc_covariates: float | None
@@ -115,6 +126,7 @@ class IncrementalValue:
     baselines: dict[str, float] = field(default_factory=dict)
     n_churned: int = 0
     cutoff: Cutoff | None = None
+    sampled_from: int | None = None
 
 
 class _BootstrapAUC:
@@ -181,6 +193,36 @@ def outcome_after(labels: ChurnLabels, cutoff: Cutoff) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def sample_at_risk(outcome: pd.DataFrame, size: int = MAX_USERS, *, seed: int = 0) -> pd.DataFrame:
+    """``outcome`` (:func:`outcome_after`) when it has at most ``size`` users, else a seeded
+    sample of ``size`` of them stratified by ``churned``, in the frame's order.
+
+    Each outcome keeps its share: ``round(size * churned / users)`` churned users, the
+    rest of those who stayed. The same frame and seed give the same sample.
+
+    Examples
+    --------
+    >>> outcome = pd.DataFrame({"user_id": list("abcdefghij"), "churned": [1, 0] * 5})
+    >>> sample = sample_at_risk(outcome, 4, seed=0)
+    >>> len(sample), int(sample["churned"].sum())
+    (4, 2)
+    >>> len(sample_at_risk(outcome, 10))
+    10
+    """
+    if len(outcome) <= size:
+        return outcome
+    churned = outcome["churned"].to_numpy() == 1
+    take = round(size * int(churned.sum()) / len(outcome))
+    rng = np.random.default_rng(seed)
+    picked = np.concatenate(
+        [
+            rng.choice(np.flatnonzero(churned), take, replace=False),
+            rng.choice(np.flatnonzero(~churned), size - take, replace=False),
+        ]
+    )
+    return outcome.iloc[np.sort(picked)].reset_index(drop=True)
+
+
 def incremental_auc(
     labels: pd.DataFrame,
     features: pd.DataFrame,
@@ -190,6 +232,7 @@ def incremental_auc(
     repeats: int = _REPEATS,
     seed: int = 0,
     cutoff: Cutoff | None = None,
+    at_risk: int | None = None,
 ) -> IncrementalValue | None:
     """Compare out-of-fold AUCs; ``None`` when there are too few users or one class only.
 
@@ -207,6 +250,9 @@ def incremental_auc(
         Seed of the fold assignments and the bootstrap.
     cutoff : Cutoff, optional
         The cut-off design the inputs were built on (reported as it is).
+    at_risk : int, optional
+        When ``labels`` is a sample (:func:`sample_at_risk`), how many users it was drawn
+        from (said in ``split``).
     """
     row = pd.Index(features["user_id"]).get_indexer(labels["user_id"])
     users = labels[row >= 0].reset_index(drop=True)
@@ -249,18 +295,26 @@ def incremental_auc(
     auc_base = auc.get("base")
     reference = 0.5 if auc_base is None else auc_base
     low, high = _gain_interval(y, predictions, seed)
+    split = f"stratified, {folds} folds x {repeats} fold assignments"
+    sampled = at_risk is not None and at_risk > len(labels)
+    if sampled:
+        split += (
+            f", on a seeded sample of {len(labels):,} of the {at_risk:,} users at risk "
+            "(stratified by outcome)"
+        )
     return IncrementalValue(
         auc_covariates=auc_base,
         auc_with_text=auc["text"],
         delta=auc["text"] - reference,
         ci_low=low,
         ci_high=high,
-        split=f"stratified, {folds} folds x {repeats} fold assignments",
+        split=split,
         n_users=len(y),
         baseline="covariates" if auc_base is not None else "none",
         baselines={k: v for k, v in auc.items() if k in ("text count", "sentiment")},
         n_churned=int(y.sum()),
         cutoff=cutoff,
+        sampled_from=at_risk if sampled else None,
     )
 
 

@@ -33,6 +33,7 @@ from .incremental import (
     choose_cutoff,
     incremental_auc,
     outcome_after,
+    sample_at_risk,
 )
 from .labels import MISSING_LEVEL, ChurnLabels
 from .stats import AttributionResult, attribute, rolled_up
@@ -67,8 +68,6 @@ class ChurnAnalysis:
         What the text adds to a churn model, on a cut-off design.
     incremental_note : str or None
         Why the incremental value was not measured, when it was not.
-    user_features : pandas.DataFrame
-        Every labelled user's features at the cut-off ``as_of``.
     confounders : tuple of ConfounderFlag
         Themes whose effect vanishes within a segment.
     covariates : tuple of str
@@ -81,7 +80,6 @@ class ChurnAnalysis:
     attribution: AttributionResult
     incremental: IncrementalValue | None
     incremental_note: str | None
-    user_features: pd.DataFrame
     confounders: tuple[ConfounderFlag, ...]
     covariates: tuple[str, ...]
     warnings: tuple[RunWarning, ...]
@@ -133,17 +131,9 @@ def analyze_churn(
     else:
         missing = cutoff
     note = missing.message if missing else None
-    features = user_features(
-        docs,
-        mentions,
-        taxonomy.ids,
-        users=labels.frame["user_id"].tolist(),
-        as_of=options.as_of,
-        neutral_band=options.neutral_band,
-    )
     warnings = _warnings(exposure, labels, covariates, attribution, flags, missing, taxonomy)
     return ChurnAnalysis(
-        exposure, attribution, incremental, note, features, tuple(flags), covariates, warnings
+        exposure, attribution, incremental, note, tuple(flags), covariates, warnings
     )
 
 
@@ -219,7 +209,9 @@ def _incremental(
     cutoff: Cutoff,
     options: ChurnOptions,
 ) -> IncrementalValue | None:
-    outcome = outcome_after(labels, cutoff)
+    at_risk = outcome_after(labels, cutoff)
+    # the features are made only for the users compared (all of them up to MAX_USERS)
+    outcome = sample_at_risk(at_risk, seed=options.seed)
     label_covariates = tuple(c for c in covariates if c in outcome.columns)
     features = user_features(
         docs,
@@ -231,7 +223,14 @@ def _incremental(
         dated_only=True,
         neutral_band=options.neutral_band,
     )
-    return incremental_auc(outcome, features, label_covariates, seed=options.seed, cutoff=cutoff)
+    return incremental_auc(
+        outcome,
+        features,
+        label_covariates,
+        seed=options.seed,
+        cutoff=cutoff,
+        at_risk=len(at_risk),
+    )
 
 
 def _warnings(

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..joins import doc_rows, take, user_codes
+from ..joins import doc_rows, positions, take, user_codes
 
 if TYPE_CHECKING:
     from ..result import AnalysisResult
@@ -117,7 +117,7 @@ def user_features(
     )
     del frame, negative, grouped
     in_doc = doc_rows(docs["doc_id"], mentions["doc_id"])
-    theme = pd.Index(theme_ids).get_indexer(pd.Index(mentions["theme_id"]))
+    theme = positions(mentions["theme_id"], theme_ids)
     counted = take(kept, in_doc, fill=False) & (theme >= 0)
     rows = in_doc[counted]
     mention_score = mentions["sentiment_score"].to_numpy(dtype=float)[counted]
@@ -169,15 +169,14 @@ def features_of(result: AnalysisResult) -> pd.DataFrame:
     """The user feature table of an analysis, at its cut-off date.
 
     With churn labels: every labelled user (zeros for those who wrote
-    nothing) — the table the analysis already built. Without: the users who
-    wrote.
+    nothing). Without: the users who wrote. The table is built when it is
+    asked for: an analysis that writes no feature table does not hold one.
     """
-    if result.user_features is not None:
-        return result.user_features
     return user_features(
         result.docs,
         result.mentions,
         result.taxonomy.ids,
+        users=result.labels.frame["user_id"].tolist() if result.labels is not None else None,
         as_of=result.settings.as_of,
         neutral_band=result.settings.neutral_band,
     )

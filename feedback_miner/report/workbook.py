@@ -145,6 +145,14 @@ def _overview(grid: Grid, result: AnalysisResult, summary: Summary, t: Labels) -
                     None,
                 )
             )
+        if inc.sampled_from is not None:
+            figures.append(
+                (
+                    t("流失模型的用户(按结果分层的固定种子抽样)"),
+                    t("{n} / {total} 位", n=f"{inc.n_users:,}", total=f"{inc.sampled_from:,}"),
+                    None,
+                )
+            )
         base = (
             (t("流失模型AUC：仅标签文件中的列"), inc.auc_covariates, "0.000")
             if inc.auc_covariates is not None
