@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from itertools import chain
 
 import ahocorasick
 import jieba
@@ -122,8 +123,9 @@ class LexiconSegmenter:
         first_words: dict[str, str] = {}
         for word in vocabulary:
             first_words.setdefault(word[:1], word)
-        leading = sorted(first_words, key=lambda c: (-initials[c], c))
-        for word in [first_words[c] for c in leading] + list(vocabulary):
+        leading = [first_words[c] for c in sorted(first_words, key=lambda c: (-initials[c], c))]
+        rest = [w for w in vocabulary if first_words[w[:1]] != w]
+        for word in chain(leading, rest):
             # what a match yields, decided once: its parts, whether it needs a boundary
             # check, its length, and its kind
             kind = _ADVERB_WORD if word in adverb_words else _PLAIN
