@@ -159,17 +159,17 @@ def score_drivers(
     # same contribution and the same themes): the flags are held as bytes and read once, and
     # the sums, the bootstrap and the regressions run on the groups, weighted by their sizes
     groups = _alike_groups(c, _theme_flags(docs, mentions, taxonomy, rated, dtype=np.int8))
-    group_c, gX, k = groups
+    group_c, group_X, k = groups
     overall = float(c.mean()) if len(c) else float("nan")
-    counts = k @ gX
+    counts = k @ group_X
     total, n = c.sum(), len(c)
-    in_theme = gX.T @ (k * group_c)
+    in_theme = group_X.T @ (k * group_c)
     with np.errstate(invalid="ignore", divide="ignore"):
         with_theme = in_theme / counts
         without = (total - in_theme) / (n - counts)
     impact = overall - without
     low, high = _bootstrap_groups(*groups, seed)
-    coefs = _coefficients(group_c, gX, taxonomy, weights=k)
+    coefs = _coefficients(group_c, group_X, taxonomy, weights=k)
     rows = []
     for j, theme in enumerate(taxonomy.themes):
         enough = counts[j] >= _MIN_DOCS and n - counts[j] >= _MIN_DOCS
@@ -351,9 +351,9 @@ def _ols(
     "HC1")``), from the groups: the fit is that of the rows weighted by the square roots of
     their counts, the sandwich's middle sums each group's squared residual times its count,
     and the degrees of freedom are those of the documents. A coefficient that the design
-    cannot tell apart from another's (themes on the same documents) is NaN. On a million documents the
-    groups are a few thousand rows at most when ratings take a few values, and no copy of a
-    documents-sized design is made.
+    cannot tell apart from another's (themes on the same documents) is NaN. On a million
+    documents the groups are a few thousand rows at most when ratings take a few values,
+    and no copy of a documents-sized design is made.
     """
     n = float(k.sum())
     usable = [t for t, flags in themes.items() if _MIN_DOCS <= float(k @ flags) <= n - _MIN_DOCS]
