@@ -13,6 +13,7 @@ from ..attribution.stats import rolled_up
 from ..errors import FeedbackMinerError, InputFileError
 from ..ingest import FileSummary
 from ..summary.changes import Changes, period_changes, split_periods
+from ..summary.trends import theme_flags
 from ..themes import Taxonomy
 from .drivers import ScoreDrivers, score_drivers, theme_matrix
 from .metrics import ScoreMetric, choose_metric, contributions
@@ -134,13 +135,7 @@ def _baseline(path: Path, taxonomy: Taxonomy) -> pd.DataFrame:
             f"--baseline {path}: a docs table written by analyze --docs needs the columns "
             f"themes and sentiment_score; missing: {', '.join(missing)}."
         )
-    flags = np.zeros((len(old), len(taxonomy.ids)), dtype=np.int64)
-    position = {t: j for j, t in enumerate(taxonomy.ids)}
-    for i, joined in enumerate(old["themes"].fillna("").astype(str)):
-        for theme in filter(None, joined.split(";")):
-            if theme in position:
-                flags[i, position[theme]] = 1
-    matrix = rolled_up(pd.DataFrame(flags, columns=list(taxonomy.ids)), taxonomy)
+    matrix = rolled_up(theme_flags(old.reset_index(drop=True), taxonomy.ids), taxonomy)
     matrix["sentiment_score"] = pd.to_numeric(old["sentiment_score"], errors="coerce").to_numpy()
     if "rating" in old.columns:
         matrix["rating"] = old["rating"].to_numpy()
