@@ -12,7 +12,6 @@ process gets.
 from __future__ import annotations
 
 import functools
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -24,6 +23,7 @@ from threadpoolctl import threadpool_limits
 from .engines import Workers
 from .ingest import IngestStream
 from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer, plan_adaptation
+from .spill import SpillFile
 from .stages import Dictionaries
 from .themes import PACKS, load_pack
 from .themes.fit import FitResult, combine_fits, fit_taxonomies
@@ -59,43 +59,33 @@ def one_blas_thread(function: Callable[P, R]) -> Callable[P, R]:
 
 
 class HeldBlocks:
-    """Record blocks read ahead, each with its input's position, held in compact form.
+    """Record blocks read ahead, each with its input's position, held on disk.
 
     A million records as pandas tables of Python strings weigh about a
-    gigabyte, and once freed block by block most of that memory stays with the
-    process (the small objects' arenas are rarely emptied whole). Each block is
-    held pickled instead, a fraction of that size in one buffer per block that
-    goes back to the system when dropped, and is rebuilt exactly (values, types,
-    missing values) when it is read.
+    gigabyte, and pickled still a few hundred megabytes: held in memory they
+    would be there while the workers analyse them. Each block is written to a
+    :class:`~feedback_miner.spill.SpillFile` instead, and rebuilt exactly
+    (values, types, missing values) when it is read.
     """
 
     def __init__(self) -> None:
-        self._blocks: list[tuple[int, bytes]] = []
+        self._spill = SpillFile()
 
     def append(self, position: int, block: pd.DataFrame) -> None:
         """Hold ``block``, read from the input at ``position``."""
-        self._blocks.append((position, pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._spill.append((position, block))
 
     def __len__(self) -> int:
-        return len(self._blocks)
+        return len(self._spill)
 
     def __iter__(self) -> Iterator[tuple[int, pd.DataFrame]]:
         """(position, block) of every block held, in order; the blocks stay held."""
-        for position, data in self._blocks:
-            yield position, pickle.loads(data)
+        yield from self._spill
 
     def release(self) -> Iterator[pd.DataFrame]:
-        """The blocks, in order, each dropped from those held as it is handed on.
-
-        A million records read ahead for the adaptation take more memory than the
-        analysed tables: once a block is analysed nothing but the workers' results
-        should hold it.
-        """
-        self._blocks.reverse()
-        while self._blocks:
-            data = self._blocks.pop()[1]
-            block = pickle.loads(data)
-            del data
+        """The blocks, in order, each dropped from those held as it is handed on (the file
+        is deleted after the last)."""
+        for _, block in self._spill.drain():
             yield block
 
 

@@ -5,15 +5,23 @@ the stages once per worker and gives tables that do not depend on the engine,
 the number of workers or the chunk size.
 """
 
-from .collect import Collector, collect, order_doc_columns
+from .collect import Collector, PackedChunk, collect, order_doc_columns
 from .dispatch import Engine, analyze_blocks, analyze_records
-from .local import DEFAULT_CHUNK_SIZE, Workers, chunked, run_chunks, stream_chunks
+from .local import (
+    DEFAULT_CHUNK_SIZE,
+    Workers,
+    chunked,
+    run_chunks,
+    run_chunks_packed,
+    stream_chunks,
+)
 from .requirements import require_dask
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "Collector",
     "Engine",
+    "PackedChunk",
     "Workers",
     "analyze_blocks",
     "analyze_records",
@@ -22,5 +30,6 @@ __all__ = [
     "order_doc_columns",
     "require_dask",
     "run_chunks",
+    "run_chunks_packed",
     "stream_chunks",
 ]

@@ -11,20 +11,45 @@ depend on how records were cut into chunks.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 import pandas as pd
 
 from ..memory import release_freed_memory
 from ..schema import DOC_COLUMNS
+from ..spill import SpillFile
 from ..stages import ANALYSIS_COLUMNS, AnalysedChunk, empty_tables
 
-__all__ = ["Collector", "collect", "compact_strings", "order_doc_columns"]
+__all__ = ["Collector", "PackedChunk", "collect", "compact_strings", "order_doc_columns"]
 
 # values kept per column by the collector before it stops sharing them
 _MAX_SHARED_VALUES = 50_000
 _COMPACT_STRINGS = pd.StringDtype("pyarrow")
 _DISTINCT_STRING_COLUMNS = frozenset({"doc_id", "user_id", "text", "evidence", "keywords"})
+
+
+class PackedChunk(NamedTuple):
+    """An analysed chunk as the worker process that analysed it pickled it.
+
+    The main process receives it as bytes and writes them to disk as they are
+    (:func:`collect`): it rebuilds the tables only once the workers have ended,
+    so that the collected tables and the workers are never in memory together.
+    """
+
+    data: bytes
+    documents: int
+
+    @classmethod
+    def of(cls, part: AnalysedChunk) -> PackedChunk:
+        """``part`` pickled."""
+        return cls(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL), len(part.docs))
+
+    def unpack(self) -> AnalysedChunk:
+        """The chunk's tables, exactly as they were pickled."""
+        part: AnalysedChunk = pickle.loads(self.data)
+        return part
 
 
 class Collector:
@@ -82,14 +107,35 @@ def compact_strings(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def collect(
-    parts: Iterable[AnalysedChunk], on_progress: Callable[[int], None] | None = None
+    parts: Iterable[AnalysedChunk | PackedChunk],
+    on_progress: Callable[[int], None] | None = None,
 ) -> AnalysedChunk:
-    """Gather ``parts`` in order; ``on_progress`` is called with each part's number of documents."""
+    """Gather ``parts`` in order; ``on_progress`` is called with each part's number of documents.
+
+    Parts that come packed from worker processes wait in a
+    :class:`~feedback_miner.spill.SpillFile` until the last has come (when the
+    workers have ended), and are gathered then: a million documents' tables
+    are not held beside the workers' memory.
+    """
     collector = Collector()
+    spill: SpillFile | None = None
     for part in parts:
-        collector.add(part)
+        if isinstance(part, PackedChunk):
+            spill = spill if spill is not None else SpillFile()
+            spill.append_pickled(part.data)
+            documents = part.documents
+        else:
+            documents = len(part.docs)
+            if spill is None:
+                collector.add(part)
+            else:  # after a packed part every part waits too, to keep their order
+                spill.append(part)
+        del part  # a packed chunk's bytes go as soon as they are on disk
         if on_progress:
-            on_progress(len(part.docs))
+            on_progress(documents)
+    if spill is not None:
+        for unpacked in spill.drain():
+            collector.add(unpacked)
     return collector.tables()
 
 

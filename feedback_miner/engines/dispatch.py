@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..stages import AnalysedChunk, AnalyzerSpec, empty_tables
 from .collect import collect
-from .local import DEFAULT_CHUNK_SIZE, Workers, chunked, run_chunks, stream_chunks
+from .local import DEFAULT_CHUNK_SIZE, Workers, chunked, run_chunks_packed, stream_chunks
 from .requirements import require_dask
 
 __all__ = ["Engine", "analyze_blocks", "analyze_records"]
@@ -60,7 +60,7 @@ def analyze_records(
             return empty_tables(records)
         return collect(parts)
     chunks = chunked(records, chunk_size)
-    return collect(run_chunks(chunks, spec, jobs=jobs, workers=workers), on_progress)
+    return collect(run_chunks_packed(chunks, spec, jobs=jobs, workers=workers), on_progress)
 
 
 def analyze_blocks(
@@ -79,4 +79,4 @@ def analyze_blocks(
     block arrives; ``on_progress`` with the documents of each analysed chunk.
     """
     chunks = stream_chunks(blocks, chunk_size, on_total)
-    return collect(run_chunks(chunks, spec, jobs=jobs, workers=workers), on_progress)
+    return collect(run_chunks_packed(chunks, spec, jobs=jobs, workers=workers), on_progress)

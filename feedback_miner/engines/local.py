@@ -29,9 +29,16 @@ from ..stages import (
     build_stages,
     load_dictionaries,
 )
-from .collect import compact_strings
+from .collect import PackedChunk, compact_strings
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "Workers", "chunked", "run_chunks", "stream_chunks"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "Workers",
+    "chunked",
+    "run_chunks",
+    "run_chunks_packed",
+    "stream_chunks",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +95,20 @@ def run_chunks(
         When a worker process ends without finishing its chunk (killed, or out
         of memory).
     """
+    for part in run_chunks_packed(chunks, spec, jobs=jobs, workers=workers):
+        yield part.unpack() if isinstance(part, PackedChunk) else part
+
+
+def run_chunks_packed(
+    chunks: Iterable[pd.DataFrame],
+    spec: AnalyzerSpec,
+    *,
+    jobs: int = 1,
+    workers: Workers | None = None,
+) -> Iterator[AnalysedChunk | PackedChunk]:
+    """:func:`run_chunks`, with the chunks that worker processes analysed left as they
+    came, pickled (:class:`~feedback_miner.engines.collect.PackedChunk`): the collector
+    keeps them on disk until the workers have ended, and only then rebuilds the tables."""
     if jobs < 1:
         raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
     if workers is not None:
@@ -185,14 +206,15 @@ class Workers:
                 raise value
             return value
 
-    def run(self, chunks: Iterable[pd.DataFrame], spec: AnalyzerSpec) -> Iterator[AnalysedChunk]:
-        """:func:`~feedback_miner.stages.analyze_chunk` over ``chunks``, in input order."""
+    def run(self, chunks: Iterable[pd.DataFrame], spec: AnalyzerSpec) -> Iterator[PackedChunk]:
+        """:func:`~feedback_miner.stages.analyze_chunk` over ``chunks``, in input order, each
+        result as the worker pickled it."""
         if self.started:
             raise RuntimeError("these workers have run once already; start new ones.")
         self.started = True
         for specs in self.specs:
             specs.put(spec)
-        ready: dict[int, AnalysedChunk] = {}
+        ready: dict[int, PackedChunk] = {}
         sent = returned = 0
         for chunk in chunks:
             self.tasks.put((sent, chunk))
@@ -208,7 +230,7 @@ class Workers:
         # results are gathered into whole tables
         self.close()
 
-    def _wait_for(self, index: int, ready: dict[int, AnalysedChunk]) -> AnalysedChunk:
+    def _wait_for(self, index: int, ready: dict[int, PackedChunk]) -> PackedChunk:
         while index not in ready:
             try:
                 position, part, error = self.results.get(timeout=_POLL_SECONDS)
@@ -299,7 +321,7 @@ def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
             return
         index, chunk = task
         try:
-            results.put((index, _compact(analyze_chunk(chunk, stages)), None))
+            results.put((index, PackedChunk.of(_compact(analyze_chunk(chunk, stages))), None))
         except Exception as error:
             results.put((index, None, _sendable(error)))
 

@@ -117,7 +117,7 @@ def test_a_call_runs_in_a_worker_before_the_run_and_its_answer_comes_back(
         workers.call(_fail, "没有评分列")
         with pytest.raises(ValueError, match="没有评分列"):
             workers.answer()
-        docs = [part.docs for part in workers.run(_chunks(records), _spec())]
+        docs = [part.unpack().docs for part in workers.run(_chunks(records), _spec())]
         assert sum(len(d) for d in docs) == len(records)
         with pytest.raises(RuntimeError) as info:
             workers.call(_pid)
