@@ -8,6 +8,7 @@ consumes the chunks as they come.
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -129,7 +130,9 @@ class IngestStream:
         self.row_numbers = row_numbers
         self.block_rows = block_rows
         self.files: tuple[FileSummary, ...] = ()
-        self._rejects: list[pd.DataFrame] = []
+        # each block's rejects pickled: their strings (a duplicate's text and ids) would
+        # otherwise outlive the block they came from, and pin the memory of all its others
+        self._rejects: list[bytes] = []
         stems = pd.Series([p.stem for p in self.paths])
         self._shared_stem = stems.duplicated(keep=False).tolist()
 
@@ -147,7 +150,7 @@ class IngestStream:
                     rejects = pd.concat([rejects, duplicates], ignore_index=True)
                 summary = part if summary is None else _add_summaries(summary, part)
                 if len(rejects):
-                    self._rejects.append(rejects)
+                    self._rejects.append(pickle.dumps(rejects, pickle.HIGHEST_PROTOCOL))
                 if len(records):
                     yield _finish(records, self.row_numbers)
             if summary is not None:
@@ -158,7 +161,7 @@ class IngestStream:
         """Every reject so far, in input order."""
         if not self._rejects:
             return pd.DataFrame(columns=list(REJECT_COLUMNS))
-        rejects = pd.concat(self._rejects, ignore_index=True)
+        rejects = pd.concat([pickle.loads(r) for r in self._rejects], ignore_index=True)
         # concat turns the None of rows that duplicate nothing into NaN: keep them None
         rejects["duplicate_of"] = (
             rejects["duplicate_of"].astype(object).where(rejects["duplicate_of"].notna(), None)
