@@ -25,7 +25,7 @@ class Exposure:
     Attributes
     ----------
     matrix : pandas.DataFrame
-        Index ``user_id``; one 0/1 column per theme id.
+        Index ``user_id``; one 0/1 column (int8) per theme id.
     labels : pandas.DataFrame
         The label rows of the same users, in the same order.
     docs_used : int
@@ -138,7 +138,8 @@ def build_exposure(
 
     users = pd.Index(sorted(feedback_users[np.unique(codes[eligible])]), name="user_id")
     user_row = users.get_indexer(feedback_users)  # per feedback user: its matrix row, or -1
-    matrix = np.zeros((len(users), len(theme_ids)), dtype=np.int64)
+    # 0/1 flags as bytes: hundreds of thousands of users by dozens of themes, copied by the fits
+    matrix = np.zeros((len(users), len(theme_ids)), dtype=np.int8)
     in_doc = doc_rows(docs["doc_id"], mentions["doc_id"])
     counted = take(eligible, in_doc, fill=False)
     if rule == "negative":

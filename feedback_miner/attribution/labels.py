@@ -206,7 +206,12 @@ def load_labels(
         if numeric.notna().sum() >= 0.95 * values.notna().sum():
             out[column] = numeric.astype(float).to_numpy()
         else:
-            out[column] = values.fillna(MISSING_LEVEL).astype(str).to_numpy(dtype=object)
+            # one string object per level, not per user: a plan or a city column of a
+            # million users repeats a handful of values
+            codes, levels = pd.factorize(
+                values.fillna(MISSING_LEVEL).astype(str).to_numpy(dtype=object)
+            )
+            out[column] = levels.take(codes)
     tenure = next((c for c in covariates if _TENURE.search(c) and out[c].dtype.kind == "f"), None)
     duplicated = out["user_id"].duplicated(keep=False)
     if duplicated.any():

@@ -98,3 +98,16 @@ def test_conflicting_duplicates(tmp_path: Path) -> None:
 def test_identical_duplicates_are_merged(tmp_path: Path) -> None:
     path = write(tmp_path, "user_id,churned\nU1,1\nU1,1\nU2,0\n")
     assert load_labels(path).frame["user_id"].tolist() == ["U1", "U2"]
+
+
+def test_a_text_covariate_holds_one_string_per_level(tmp_path: Path) -> None:
+    plans = ["基础", "高级", "", "基础", "家庭", "高级"] * 5
+    path = write(
+        tmp_path,
+        "user_id,churned,plan\n" + "".join(f"U{i},{i % 2},{p}\n" for i, p in enumerate(plans)),
+    )
+    labels = load_labels(path)
+    column = labels.frame["plan"]
+    assert column.dtype == object
+    assert column.tolist() == [p or "(missing)" for p in plans]
+    assert len({id(v) for v in column}) == column.nunique() == 4

@@ -25,6 +25,14 @@ def simulated():
     return docs, mentions, labels, attribute(exposure, taxonomy(), covariates=labels.covariates)
 
 
+def test_the_exposure_matrix_is_bytes_of_zero_and_one(simulated) -> None:
+    docs, mentions, labels, _ = simulated
+    matrix = build_exposure(docs, mentions, labels, taxonomy().ids).matrix
+    assert set(matrix.dtypes) == {np.dtype(np.int8)}
+    assert set(np.unique(matrix.to_numpy())) == {0, 1}
+    assert list(matrix.columns) == list(taxonomy().ids)
+
+
 def test_table_has_the_contract_columns(simulated) -> None:
     table = simulated[3].table
     assert list(table.columns[: len(ATTRIBUTION_COLUMNS)]) == list(ATTRIBUTION_COLUMNS)
