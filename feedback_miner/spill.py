@@ -17,11 +17,19 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+from .errors import OutputError
+
 __all__ = ["SpillFile"]
 
 
 class SpillFile:
     """Pickled objects in an unnamed temporary file, read back in the order written.
+
+    Raises
+    ------
+    OutputError
+        When the temporary file cannot be made or written (the folder is full or
+        missing), or comes back shorter than it was written.
 
     Examples
     --------
@@ -39,7 +47,10 @@ class SpillFile:
     def __init__(self) -> None:
         # open as long as the object lives: it has no name, and the file object closes
         # itself (freeing the disk space) when it is dropped, even after an error
-        self._file = tempfile.TemporaryFile(prefix="feedback-miner-")  # noqa: SIM115
+        try:
+            self._file = tempfile.TemporaryFile(prefix="feedback-miner-")  # noqa: SIM115
+        except OSError as error:
+            raise _unwritable(error) from None
         self._spans: list[tuple[int, int]] = []  # (offset, length) of each object, in order
         self.size = 0  # bytes written
 
@@ -51,8 +62,11 @@ class SpillFile:
         """Write an object already pickled (by another process, say) to the file."""
         if self.closed:
             raise ValueError("this spill file was drained or closed; start a new one.")
-        self._file.seek(0, os.SEEK_END)  # after a read
-        self._file.write(data)
+        try:
+            self._file.seek(0, os.SEEK_END)  # after a read
+            self._file.write(data)
+        except OSError as error:
+            raise _unwritable(error) from None
         self._spans.append((self.size, len(data)))
         self.size += len(data)
 
@@ -87,9 +101,19 @@ class SpillFile:
         self._file.seek(offset)
         data = self._file.read(length)
         if len(data) != length:
-            raise OSError(
+            raise OutputError(
                 f"the temporary file of the analysis lost data ({len(data)} of {length} bytes "
                 f"at {offset}): was the temporary folder ({tempfile.gettempdir()}) cleaned "
                 "or full during the run?"
             )
         return pickle.loads(data)
+
+
+def _unwritable(error: OSError) -> OutputError:
+    """The error for a temporary file that cannot be made or written (no space, no folder)."""
+    return OutputError(
+        f"the analysis could not write its temporary file in {tempfile.gettempdir()} "
+        f"({error.strerror or error}); it needs about four times the inputs' size there. Free "
+        "some space, or point TMPDIR at a folder with more room (TMPDIR=/data/tmp "
+        "feedback-miner analyze ...)."
+    )

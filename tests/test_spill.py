@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from feedback_miner.engines.collect import PackedChunk, collect
+from feedback_miner.errors import OutputError
 from feedback_miner.prephase import HeldBlocks
 from feedback_miner.spill import SpillFile
 from feedback_miner.stages import AnalysedChunk
@@ -90,7 +91,7 @@ def test_a_file_cut_short_is_an_error_that_says_where() -> None:
     spill = SpillFile()
     spill.append("x" * 100)
     spill._file.truncate(10)  # what a cleaned or full temporary folder leaves
-    with pytest.raises(OSError) as info:
+    with pytest.raises(OutputError) as info:
         list(spill)
     assert str(info.value) == (
         f"the temporary file of the analysis lost data (10 of {spill.size} bytes at 0): "
@@ -157,3 +158,42 @@ def test_packed_chunks_are_collected_as_the_tables_themselves(packed: list[bool]
     assert got.docs["doc_id"].tolist() == [
         f"a:{i}" for k in range(3) for i in range(10 * k, 10 * k + 3 + k)
     ]
+
+
+class _FullDisk:
+    """A file whose writes fail as on a full disk."""
+
+    closed = False
+
+    def seek(self, *args: object) -> int:
+        return 0
+
+    def write(self, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_full_temporary_folder_is_an_error_that_says_what_to_do(monkeypatch) -> None:
+    spill = SpillFile()
+    spill._file.close()
+    monkeypatch.setattr(spill, "_file", _FullDisk())
+    with pytest.raises(OutputError) as info:
+        spill.append("x")
+    assert str(info.value) == (
+        f"the analysis could not write its temporary file in {tempfile.gettempdir()} "
+        "(No space left on device); it needs about four times the inputs' size there. Free "
+        "some space, or point TMPDIR at a folder with more room (TMPDIR=/data/tmp "
+        "feedback-miner analyze ...)."
+    )
+
+
+def test_a_temporary_folder_that_cannot_be_written_is_the_same_error(monkeypatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    with pytest.raises(OutputError) as info:
+        SpillFile()
+    assert "(Permission denied); it needs about four times" in str(info.value)
