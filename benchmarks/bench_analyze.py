@@ -12,6 +12,10 @@ bench_ingest.py) and a churn label file for their users, then in one run:
    moved to the CSV by ``--docs-sheet-rows 0``, docs and mentions as Parquet),
    sampling the resident memory of its whole process tree every 0.1 s.
 
+``--input FILE`` (with ``--labels FILE`` when it has labels) measures a real
+export instead: ``jieba.lcut`` over its texts as ingest gives them, and
+``analyze`` on the file.
+
 Prints documents per second of both, their ratio, the peak RSS (the sum
 over the main process and its workers) and the analysis's phases as
 ``analyze --timings`` prints them. ``--keep DIR`` writes the inputs, the
@@ -121,7 +125,18 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="write inputs, outputs and rss.tsv here"
     )
+    parser.add_argument(
+        "--input",
+        type=Path,
+        metavar="FILE",
+        help="a real export instead of generated tickets (its documents are counted after ingest)",
+    )
+    parser.add_argument(
+        "--labels", type=Path, metavar="FILE", help="with --input: its churn label file, if any"
+    )
     args = parser.parse_args()
+    if args.labels is not None and args.input is None:
+        parser.error("--labels goes with --input (generated tickets come with their own labels)")
     where: AbstractContextManager[str]
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -130,9 +145,20 @@ def main() -> None:
         where = tempfile.TemporaryDirectory()
     with where as tmp:
         folder = Path(tmp)
-        tickets, labels, texts = _write_inputs(folder, args.docs, args.seed)
+        labels: Path | None
+        if args.input is None:
+            tickets, labels, texts = _write_inputs(folder, args.docs, args.seed)
+            documents = args.docs
+            what = "generated documents"
+        else:
+            from feedback_miner.ingest import IngestStream
+
+            tickets, labels = args.input, args.labels
+            texts = [str(t) for t in IngestStream([tickets]).read_all().records["text"]]
+            documents = len(texts)
+            what = f"documents of {tickets.name} (after ingest)"
         chars = sum(len(t) for t in texts)
-        print(f"{args.docs:,} generated documents, {chars / len(texts):.1f} characters on average")
+        print(f"{documents:,} {what}, {chars / max(len(texts), 1):.1f} characters on average")
         jieba_seconds = _jieba_seconds(texts)
         jieba_rate = len(texts) / jieba_seconds
         print(
@@ -145,8 +171,7 @@ def main() -> None:
             "feedback_miner.cli",
             "analyze",
             str(tickets),
-            "--labels",
-            str(labels),
+            *(["--labels", str(labels)] if labels is not None else []),
             "-o",
             str(folder / "report.xlsx"),
             "--docs-sheet-rows",
@@ -155,8 +180,7 @@ def main() -> None:
             str(folder / "docs.parquet"),
             "--mentions",
             str(folder / "mentions.parquet"),
-            "--attribution",
-            str(folder / "attribution.csv"),
+            *(["--attribution", str(folder / "attribution.csv")] if labels is not None else []),
             "--jobs",
             str(args.jobs),
             "--engine",
@@ -166,7 +190,7 @@ def main() -> None:
         ]
         trace = folder / "rss.tsv" if args.keep is not None else None
         seconds, peak, said = _run_analyze(command, trace)
-        rate = args.docs / seconds
+        rate = documents / seconds
         print(
             f"feedback-miner analyze --jobs {args.jobs} --engine {args.engine}: {seconds:.1f} s = "
             f"{rate:,.0f} docs/s end to end; peak RSS of its processes {peak:,.0f} MB"
