@@ -39,6 +39,7 @@ from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer
 from .stages import AnalyzerSpec, Dictionaries
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
+from .text import ChineseTokenizer
 from .themes import Taxonomy, load_pack
 from .themes.corpus import LearnedChoice, fit_corpus, sample_texts
 from .themes.fit import FitResult, TaxonomyFit, resolve_taxonomy
@@ -203,6 +204,8 @@ def analyze(
         else:
             sample = sample_texts(IngestStream(inputs, ingest_options), FIT_SAMPLE, seed=seed)
         scorer = SentimentScorer(neutral_band=neutral_band).fit()
+        # jieba's dictionary read once here: the packs' matchers and the corpus's copy it
+        base = ChineseTokenizer()
         candidates: FitResult | None = None
         if given is None:
             candidates = fit_packs_beside(
@@ -211,17 +214,19 @@ def analyze(
                 neutral_band=neutral_band,
                 scorer=scorer,
                 busy=asked,
+                base=base,
             )
             key, chosen = candidates.chosen, load_pack(candidates.chosen)
         else:
             chosen = given
         corpus = fit_corpus(
             sample,
-            build_matcher(chosen, split_words=scorer.lexicon_.split_vocabulary()),
+            build_matcher(chosen, split_words=scorer.lexicon_.split_vocabulary(), base=base),
             learned=learned,
             seed=seed,
             scorer=scorer,
         )
+        del base  # the text stages build their own
         watch.lap("corpus models")
         adaptation: CorpusAdaptation | None
         if asked and workers is not None:
@@ -261,6 +266,8 @@ def analyze(
                 on_total=on_total,
                 on_progress=on_progress,
                 workers=workers,
+                # one job analyses here, with the rules this process fitted above
+                dictionaries=Dictionaries(rules=scorer) if workers is None else None,
             )
         watch.lap("text stages")
     taxonomy_fit = _taxonomy_fit(docs, key, candidates)

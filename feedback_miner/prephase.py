@@ -25,6 +25,7 @@ from .ingest import IngestStream
 from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer, plan_adaptation
 from .spill import SpillFile
 from .stages import Dictionaries
+from .text import ChineseTokenizer
 from .themes import PACKS, load_pack
 from .themes.fit import FitResult, combine_fits, fit_taxonomies
 
@@ -157,23 +158,29 @@ def fit_packs_beside(
     neutral_band: float,
     scorer: SentimentScorer,
     busy: bool,
+    base: ChineseTokenizer | None = None,
 ) -> FitResult:
     """Every built-in pack fitted on ``texts`` (:func:`fit_taxonomies`), the packs shared
     between this process and the workers that wait for the spec (worker 0 not when it is
-    ``busy`` fitting the adaptation): the same result as one call on them all."""
+    ``busy`` fitting the adaptation): the same result as one call on them all. ``base`` is
+    the tokenizer whose dictionary this process's matchers copy."""
     if workers is None:
-        return fit_taxonomies(texts, neutral_band=neutral_band, scorer=scorer)
+        return fit_taxonomies(texts, neutral_band=neutral_band, scorer=scorer, base=base)
     helpers = range(1 if busy else 0, workers.jobs)
     shares = len(helpers) + 1
     for share, worker in enumerate(helpers, start=1):
         workers.call(_fit_packs, texts, PACKS[share::shares], neutral_band, worker=worker)
-    parts = [_fit_packs(Dictionaries(rules=scorer), texts, PACKS[0::shares], neutral_band)]
+    parts = [_fit_packs(Dictionaries(rules=scorer), texts, PACKS[0::shares], neutral_band, base)]
     parts += [workers.answer(worker) for worker in helpers]
     return combine_fits(parts, PACKS)
 
 
 def _fit_packs(
-    dictionaries: Dictionaries, texts: list[str], packs: Sequence[str], neutral_band: float
+    dictionaries: Dictionaries,
+    texts: list[str],
+    packs: Sequence[str],
+    neutral_band: float,
+    base: ChineseTokenizer | None = None,
 ) -> FitResult:
     """:func:`fit_taxonomies` of ``packs`` on ``texts`` with the rules already loaded."""
     return fit_taxonomies(
@@ -181,4 +188,5 @@ def _fit_packs(
         [(pack, load_pack(pack)) for pack in packs],
         neutral_band=neutral_band,
         scorer=dictionaries.rules,
+        base=base,
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ..stages import AnalysedChunk, AnalyzerSpec, empty_tables
+from ..stages import AnalysedChunk, AnalyzerSpec, Dictionaries, empty_tables
 from .collect import collect
 from .local import DEFAULT_CHUNK_SIZE, Workers, chunked, run_chunks_packed, stream_chunks
 from .requirements import require_dask
@@ -72,11 +72,14 @@ def analyze_blocks(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     workers: Workers | None = None,
+    dictionaries: Dictionaries | None = None,
 ) -> AnalysedChunk:
     """The local engine over a stream of record blocks, analysed while later blocks are read.
 
     ``on_total`` is called with the number of records read so far as each
     block arrives; ``on_progress`` with the documents of each analysed chunk.
+    ``dictionaries`` already loaded in this process serve the stages of one job.
     """
     chunks = stream_chunks(blocks, chunk_size, on_total)
-    return collect(run_chunks_packed(chunks, spec, jobs=jobs, workers=workers), on_progress)
+    parts = run_chunks_packed(chunks, spec, jobs=jobs, workers=workers, dictionaries=dictionaries)
+    return collect(parts, on_progress)

@@ -105,17 +105,21 @@ def run_chunks_packed(
     *,
     jobs: int = 1,
     workers: Workers | None = None,
+    dictionaries: Dictionaries | None = None,
 ) -> Iterator[AnalysedChunk | PackedChunk]:
     """:func:`run_chunks`, with the chunks that worker processes analysed left as they
     came, pickled (:class:`~feedback_miner.engines.collect.PackedChunk`): the collector
-    keeps them on disk until the workers have ended, and only then rebuilds the tables."""
+    keeps them on disk until the workers have ended, and only then rebuilds the tables.
+
+    ``dictionaries`` this process loaded already build the stages of one job (the same
+    stages, without building the segmenter a second time)."""
     if jobs < 1:
         raise ValueError(f"--jobs is {jobs}; it must be 1 or more.")
     if workers is not None:
         yield from workers.run(chunks, spec)
         return
     if jobs == 1:
-        stages = build_stages(spec)
+        stages = build_stages(spec, dictionaries)
         for chunk in chunks:
             yield _compact(analyze_chunk(chunk, stages))
         return

@@ -144,6 +144,7 @@ def fit_taxonomies(
     *,
     neutral_band: float = 0.1,
     scorer: SentimentScorer | None = None,
+    base: ChineseTokenizer | None = None,
 ) -> FitResult:
     """Match every candidate taxonomy against ``texts`` and pick the best.
 
@@ -157,6 +158,10 @@ def fit_taxonomies(
         Sentiment scores within this distance of 0 are neutral.
     scorer : SentimentScorer, optional
         A fitted scorer; made when not given.
+    base : ChineseTokenizer, optional
+        A tokenizer without extra words whose dictionary each candidate's
+        matcher copies (see :class:`~feedback_miner.text.ChineseTokenizer`);
+        made when not given.
     """
     if candidates is None:
         candidates = [(pack, load_pack(pack)) for pack in PACKS]
@@ -168,7 +173,7 @@ def fit_taxonomies(
         and label_score(score, neutral_band=neutral_band) == "negative"
         for c in clauses
     ]
-    base = ChineseTokenizer()
+    base = base or ChineseTokenizer()
     splits = scorer.lexicon_.split_vocabulary()
     fits = []
     for key, taxonomy in candidates:
