@@ -1,15 +1,22 @@
 """Shared fixtures. Building a jieba tokenizer or the sentiment segmenter takes
 about a second, so the text stages are built once per test session and shared
-read-only."""
+read-only.
+
+The run keeps its built objects (:mod:`feedback_miner.cache`) in a folder of its
+own, shared by the xdist workers and the commands the tests start, and removed
+at the end: the tests never read or write the user's cache."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from feedback_miner.cache import CACHE_VARIABLE
 from feedback_miner.sentiment import SentimentScorer
 from feedback_miner.stages import AnalyzerSpec, build_stages
 from feedback_miner.themes import ThemeMatcher, load_taxonomy
@@ -17,6 +24,29 @@ from feedback_miner.themes import ThemeMatcher, load_taxonomy
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# the run's cache folder, and the variable's value before the run
+_CACHE_FOLDER = pytest.StashKey[tuple[str, "str | None"]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # the controller (or a run without xdist) makes the folder; the workers it starts
+    # afterwards inherit the variable
+    if hasattr(config, "workerinput"):
+        return
+    folder = tempfile.mkdtemp(prefix="feedback-miner-test-cache-")
+    config.stash[_CACHE_FOLDER] = (folder, os.environ.get(CACHE_VARIABLE))
+    os.environ[CACHE_VARIABLE] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CACHE_FOLDER not in config.stash:
+        return
+    folder, before = config.stash[_CACHE_FOLDER]
+    shutil.rmtree(folder, ignore_errors=True)
+    if before is None:
+        os.environ.pop(CACHE_VARIABLE, None)
+    else:
+        os.environ[CACHE_VARIABLE] = before
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,14 @@
-"""Formatting and exporting results: the Excel report and the output tables."""
+"""Formatting and exporting results: the Excel report and the output tables.
 
-from .cells import clean_text
+The report's builder (and the result types, statistics and openpyxl it
+needs) is imported on first use, so that commands which only write a table
+(``sentiment``, ``ingest``, ``labels``) start without them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .files import check_output_path, replacing
 from .i18n import LANGUAGES, sheet_names
 from .tables import (
@@ -10,7 +18,10 @@ from .tables import (
     write_table_file,
     write_table_workbook,
 )
-from .workbook import SHEETS, ReportFiles, build_report
+
+if TYPE_CHECKING:
+    from .cells import clean_text
+    from .workbook import SHEETS, ReportFiles, build_report
 
 __all__ = [
     "LANGUAGES",
@@ -27,3 +38,18 @@ __all__ = [
     "write_table_file",
     "write_table_workbook",
 ]
+
+_LAZY = {
+    "SHEETS": "workbook",
+    "ReportFiles": "workbook",
+    "build_report": "workbook",
+    "clean_text": "cells",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

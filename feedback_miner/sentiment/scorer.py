@@ -164,7 +164,7 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
             self.segmenter_: LexiconSegmenter = rules.segmenter_
         else:
             self.lexicon_ = load_sentiment_lexicon()
-            self.segmenter_ = LexiconSegmenter(self.lexicon_)
+            self.segmenter_ = LexiconSegmenter.cached(self.lexicon_)
         self.adaptation_: Adaptation | None = self.adaptation
         self.training_: AdaptationReport | None = None
         self.expanded_words_: dict[str, float] = {}

@@ -38,12 +38,16 @@ word (debug).
 from __future__ import annotations
 
 import logging
+import sys
 from collections import Counter
+from importlib import metadata
 from itertools import chain
+from pathlib import Path
 
 import ahocorasick
 import jieba
 
+from ..cache import digest, load_or_build
 from .lexicon import SentimentLexicon
 
 __all__ = ["GAP", "LexiconSegmenter"]
@@ -149,6 +153,20 @@ class LexiconSegmenter:
         self._automaton = automaton
         logger.debug("sentiment segmenter: %d words", len(vocabulary))
 
+    @classmethod
+    def cached(cls, lexicon: SentimentLexicon) -> LexiconSegmenter:
+        """The segmenter of ``lexicon``, loaded from the cache folder when it holds
+        one (a fifth of a second instead of two: see :mod:`feedback_miner.cache`).
+
+        The entry is keyed by everything the segmenter is built from: the
+        lexicon's entries, jieba's dictionary file, this module's code and the
+        versions of Python and pyahocorasick. What it returns cuts every text
+        exactly as ``LexiconSegmenter(lexicon)`` does.
+        """
+        return load_or_build(
+            "sentiment-segmenter", _build_key(lexicon), lambda: cls(lexicon), kind=cls
+        )
+
     def cut(self, text: str) -> list[str]:
         """Known words of ``text`` in order, lower-cased, with :data:`GAP` for skipped text.
 
@@ -200,6 +218,36 @@ class LexiconSegmenter:
             if word[start:] in self._ours:
                 return (word[:start], word[start:])
         return (word,)
+
+
+def _build_key(lexicon: SentimentLexicon) -> str:
+    """A digest of everything :class:`LexiconSegmenter` is built from."""
+    try:
+        automaton_version = metadata.version("pyahocorasick")
+    except metadata.PackageNotFoundError:
+        automaton_version = "unknown"
+    entries = (
+        lexicon.words,
+        lexicon.negators,
+        lexicon.degrees,
+        lexicon.contrast,
+        lexicon.complements,
+        lexicon.particles,
+        lexicon.scope_words,
+        lexicon.question_words,
+        lexicon.compound_tails,
+    )
+    with jieba.Tokenizer().get_dict_file() as handle:
+        dictionary = handle.read()
+    return digest(
+        [
+            sys.version,
+            automaton_version,
+            Path(__file__).read_bytes(),
+            dictionary,
+            *("\n".join(sorted(words)) for words in entries),
+        ]
+    )
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
