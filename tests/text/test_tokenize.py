@@ -61,3 +61,62 @@ def test_bad_header_names_file_and_line(tmp_path: Path) -> None:
 def test_compounds_split_into_our_vocabulary(text: str, tokens: list[str]) -> None:
     tokenizer = ChineseTokenizer(split_words=["价格", "便宜", "贵", "不好", "不"])
     assert tokenizer.cut(text) == tokens
+
+
+def test_dictionary_tags_are_the_taggers_table_without_importing_the_tagger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import jieba
+    from jieba.posseg import POSTokenizer
+
+    from feedback_miner.text.tokenize import dictionary_tags
+
+    monkeypatch.setenv("FEEDBACK_MINER_CACHE", str(tmp_path / "cache"))
+    tokenizer = jieba.Tokenizer()
+    built = dictionary_tags(tokenizer)
+    assert built == POSTokenizer(tokenizer).word_tag_tab
+    assert [p.name.startswith("word-tags-") for p in (tmp_path / "cache").iterdir()] == [True]
+    assert dictionary_tags(tokenizer) == built  # loaded back
+    assert "jieba.posseg" in sys.modules  # imported above by this test, never by the module
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            b"\xe7\xbd\x91\xe9\x80\x9f 30 n\n\n  \xe5\xb7\xb2\xe7\xbb\x8f 5 d  \n",
+            {"网速": "n", "已经": "d"},
+        ),
+        (b"\xe7\xbd\x91\xe9\x80\x9f 30 n\r\n", {"网速": "n"}),
+    ],
+)
+def test_dictionary_tag_lines(tmp_path: Path, lines: bytes, expected: dict[str, str]) -> None:
+    import jieba
+
+    from feedback_miner.text.tokenize import dictionary_tags
+
+    path = tmp_path / "dict.txt"
+    path.write_bytes(lines)
+    assert dictionary_tags(jieba.Tokenizer(str(path))) == expected
+
+
+def test_a_dictionary_line_without_three_fields_is_an_error_that_names_it(tmp_path: Path) -> None:
+    import jieba
+
+    from feedback_miner.text.tokenize import dictionary_tags
+
+    path = tmp_path / "dict.txt"
+    path.write_text("网速 30 n\n已经 5\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as caught:
+        dictionary_tags(jieba.Tokenizer(str(path)))
+    assert str(caught.value) == (
+        f"{path}, line 2: '已经 5' is not 'word frequency tag' separated by single spaces."
+    )
+
+
+def test_word_tags_come_from_the_dictionary_and_the_added_words() -> None:
+    tokenizer = ChineseTokenizer()
+    assert (tokenizer.word_tag("网速"), tokenizer.word_tag("已经")) == ("n", "d")
+    assert tokenizer.word_tag("携号转网") != "" and tokenizer.word_tag("不是一个词xyz") == ""
