@@ -22,6 +22,7 @@ from . import __version__
 from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
 from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
+from .engines.beside import Beside
 from .ingest import IngestOptions, IngestStream
 from .memory import release_freed_memory
 from .prephase import (
@@ -39,6 +40,7 @@ from .sentiment import AdaptationPlan, CorpusAdaptation, SentimentScorer
 from .stages import AnalyzerSpec, Dictionaries
 from .summary import summarize
 from .summary.coverage import LOW_COVERAGE, taxonomy_coverage
+from .summary.emerging import EmergingThemes, emerging_among, uncovered_texts
 from .text import ChineseTokenizer
 from .themes import Taxonomy, load_pack
 from .themes.corpus import LearnedChoice, fit_corpus, sample_texts
@@ -50,6 +52,10 @@ from .timing import Stopwatch
 # picks the taxonomy: each pack's coverage is then within about a point of the corpus's
 FIT_SAMPLE = 20_000
 PACK_SAMPLE = 5_000
+# up to this many documents emerging themes are found in a process beside the main one
+# (--jobs 2 or more). A forked process shares this one's pages, and a sum of the processes'
+# RSS counts them twice: beyond it, where this process is largest, they are found here
+BESIDE_LIMIT = 200_000
 
 # AnalysisResult, LabelOptions and the column names are re-exported for scripts
 # written against earlier versions (they live in result.py and schema.py)
@@ -270,108 +276,123 @@ def analyze(
                 dictionaries=Dictionaries(rules=scorer) if workers is None else None,
             )
         watch.lap("text stages")
-    taxonomy_fit = _taxonomy_fit(docs, key, candidates)
-
-    churn = None
-    warnings: list[RunWarning] = []
-    if churn_labels is not None:
-        churn = analyze_churn(
-            docs,
-            mentions,
-            churn_labels,
-            chosen,
-            ChurnOptions(
-                exposure_rule=exposure_rule,
-                window_days=window_days,
-                neutral_band=neutral_band,
-                undated=undated,
-                adjust_for=tuple(adjust_for),
-                as_of=churn_labels.snapshot if labels and labels.as_of else None,
-                seed=seed,
-            ),
-        )
-        warnings += churn.warnings
-        release_freed_memory()
-        watch.lap("attribution")
-    score_options = replace(scores, seed=seed) if scores is not None else ScoreOptions(seed=seed)
-    scored = analyze_scores(docs, mentions, stream.files, chosen, score_options)
-    release_freed_memory()
-    watch.lap("score drivers and changes")
-    coverage = taxonomy_coverage(docs)
-    if coverage.negative_documents and coverage.negative_coverage < LOW_COVERAGE:
-        warnings.append(
-            RunWarning(
-                "low_coverage",
-                f"the taxonomy {chosen.name!r} gives a theme to only "
-                f"{coverage.negative_coverage:.0%} of the {coverage.negative_documents} negative "
-                "texts: most reasons are missing from it. Run `feedback-miner themes discover` "
-                "on these inputs to see what it misses, or choose another --taxonomy.",
-                {
-                    "taxonomy": chosen.name,
-                    "share": coverage.negative_coverage,
-                    "n": coverage.negative_documents,
-                },
-            )
-        )
-    summary = None
-    if with_summary:
-        summary = summarize(
-            docs,
-            mentions,
-            chosen,
-            labels=churn_labels,
-            attribution=churn.attribution if churn else None,
-            segment_columns=segment_columns,
-            neutral_band=neutral_band,
+    # emerging themes need only the documents and the rules: with processes to spare they are
+    # found beside attribution and the other summaries
+    beside: Beside[EmergingThemes] | None = None
+    if with_summary and jobs > 1 and engine == "local" and len(docs) <= BESIDE_LIMIT:
+        beside = Beside(
+            emerging_among,
+            uncovered_texts(docs, seed=seed, scored=True),
             seed=seed,
             scorer=scorer,
+            names=chosen.competitors,
         )
+    with beside or nullcontext():
+        taxonomy_fit = _taxonomy_fit(docs, key, candidates)
+
+        churn = None
+        warnings: list[RunWarning] = []
+        if churn_labels is not None:
+            churn = analyze_churn(
+                docs,
+                mentions,
+                churn_labels,
+                chosen,
+                ChurnOptions(
+                    exposure_rule=exposure_rule,
+                    window_days=window_days,
+                    neutral_band=neutral_band,
+                    undated=undated,
+                    adjust_for=tuple(adjust_for),
+                    as_of=churn_labels.snapshot if labels and labels.as_of else None,
+                    seed=seed,
+                ),
+            )
+            warnings += churn.warnings
+            release_freed_memory()
+            watch.lap("attribution")
+        score_options = (
+            replace(scores, seed=seed) if scores is not None else ScoreOptions(seed=seed)
+        )
+        scored = analyze_scores(docs, mentions, stream.files, chosen, score_options)
         release_freed_memory()
-        watch.lap("summaries")
-    settings = RunSettings(
-        version=__version__,
-        taxonomy=f"{chosen.name} {chosen.version} ({chosen.source}"
-        + (", chosen by --taxonomy auto)" if candidates is not None else ")"),
-        exposure=exposure_rule,
-        window_days=window_days,
-        neutral_band=neutral_band,
-        seed=seed,
-        engine=engine if scheduler is None else f"{engine} ({scheduler})",
-        jobs=jobs,
-        chunk_size=chunk_size,
-        sentiment=adaptation.method if adaptation is not None else "rules",
-        inputs=tuple(str(p) for p in inputs),
-        labels=str(labels.path) if labels else None,
-        undated=undated,
-        adjust_for=tuple(adjust_for),
-        as_of=churn_labels.snapshot
-        if churn_labels is not None and labels and labels.as_of
-        else None,
-    )
-    return AnalysisResult(
-        docs=docs,
-        mentions=mentions,
-        rejects=stream.rejects(),
-        files=stream.files,
-        taxonomy=chosen,
-        taxonomy_fit=taxonomy_fit,
-        corpus=corpus,
-        labels=churn_labels,
-        exposure=churn.exposure if churn else None,
-        attribution=churn.attribution if churn else None,
-        incremental=churn.incremental if churn else None,
-        incremental_note=churn.incremental_note if churn else None,
-        confounders=churn.confounders if churn else (),
-        drivers=scored.drivers,
-        drivers_note=scored.drivers_note,
-        changes=scored.changes,
-        changes_note=scored.changes_note,
-        summary=summary,
-        settings=settings,
-        warnings=tuple(warnings),
-        timings=timings,
-        adaptation=adaptation,
-    )
+        watch.lap("score drivers and changes")
+        coverage = taxonomy_coverage(docs)
+        if coverage.negative_documents and coverage.negative_coverage < LOW_COVERAGE:
+            warnings.append(
+                RunWarning(
+                    "low_coverage",
+                    f"the taxonomy {chosen.name!r} gives a theme to only "
+                    f"{coverage.negative_coverage:.0%} of the {coverage.negative_documents} negative "
+                    "texts: most reasons are missing from it. Run `feedback-miner themes discover` "
+                    "on these inputs to see what it misses, or choose another --taxonomy.",
+                    {
+                        "taxonomy": chosen.name,
+                        "share": coverage.negative_coverage,
+                        "n": coverage.negative_documents,
+                    },
+                )
+            )
+        summary = None
+        if with_summary:
+            summary = summarize(
+                docs,
+                mentions,
+                chosen,
+                labels=churn_labels,
+                attribution=churn.attribution if churn else None,
+                segment_columns=segment_columns,
+                neutral_band=neutral_band,
+                seed=seed,
+                scorer=scorer,
+                emerging=beside.result if beside is not None else None,
+            )
+            release_freed_memory()
+            watch.lap("summaries")
+        settings = RunSettings(
+            version=__version__,
+            taxonomy=f"{chosen.name} {chosen.version} ({chosen.source}"
+            + (", chosen by --taxonomy auto)" if candidates is not None else ")"),
+            exposure=exposure_rule,
+            window_days=window_days,
+            neutral_band=neutral_band,
+            seed=seed,
+            engine=engine if scheduler is None else f"{engine} ({scheduler})",
+            jobs=jobs,
+            chunk_size=chunk_size,
+            sentiment=adaptation.method if adaptation is not None else "rules",
+            inputs=tuple(str(p) for p in inputs),
+            labels=str(labels.path) if labels else None,
+            undated=undated,
+            adjust_for=tuple(adjust_for),
+            as_of=churn_labels.snapshot
+            if churn_labels is not None and labels and labels.as_of
+            else None,
+        )
+        return AnalysisResult(
+            docs=docs,
+            mentions=mentions,
+            rejects=stream.rejects(),
+            files=stream.files,
+            taxonomy=chosen,
+            taxonomy_fit=taxonomy_fit,
+            corpus=corpus,
+            labels=churn_labels,
+            exposure=churn.exposure if churn else None,
+            attribution=churn.attribution if churn else None,
+            incremental=churn.incremental if churn else None,
+            incremental_note=churn.incremental_note if churn else None,
+            confounders=churn.confounders if churn else (),
+            drivers=scored.drivers,
+            drivers_note=scored.drivers_note,
+            changes=scored.changes,
+            changes_note=scored.changes_note,
+            summary=summary,
+            settings=settings,
+            warnings=tuple(warnings),
+            timings=timings,
+            adaptation=adaptation,
+        )
 
 
 def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers | None]:

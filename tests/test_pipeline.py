@@ -235,3 +235,48 @@ def test_packs_compared_beside_the_workers_give_the_one_process_result(
 def _wait(dictionaries: object, seconds: float) -> float:
     time.sleep(seconds)
     return seconds
+
+
+def test_emerging_themes_found_beside_are_those_found_in_one_process(
+    samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import numpy as np
+
+    import feedback_miner.pipeline as pipeline
+    from feedback_miner.engines.beside import Beside
+
+    started: list[Beside] = []
+
+    class Counted(Beside):  # type: ignore[type-arg]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            started.append(self)
+
+    monkeypatch.setattr(pipeline, "Beside", Counted)
+    inputs = [samples_dir / "service_tickets.csv", samples_dir / "social_posts.csv"]
+    one = analyze(inputs, jobs=1).summary
+    assert started == []
+    two = analyze(inputs, jobs=2).summary
+    assert len(started) == 1 and started[0]._process is None  # taken and ended
+    assert gc.get_freeze_count() == 0  # the collector sees every object again
+    assert one is not None and two is not None
+    a, b = one.emerging, two.emerging
+    assert (a.uncovered, a.used, a.reason, a.rows, a.texts, a.message) == (
+        b.uncovered,
+        b.used,
+        b.reason,
+        b.rows,
+        b.texts,
+        b.message,
+    )
+    assert a.discovery is not None and b.discovery is not None
+    assert a.discovery.topics == b.discovery.topics
+    np.testing.assert_array_equal(a.discovery.assignments, b.discovery.assignments)
+    assert a.discovery.k_reason == b.discovery.k_reason
+    # past the limit, where the main process is largest, they are found in it
+    monkeypatch.setattr(pipeline, "BESIDE_LIMIT", 0)
+    three = analyze(inputs, jobs=2).summary
+    assert len(started) == 1
+    assert three is not None and three.emerging.texts == a.texts

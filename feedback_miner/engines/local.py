@@ -251,7 +251,7 @@ class Workers:
         if dead:
             code = dead[0].exitcode
             how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
-            raise _lost_worker(how, f" (exit code {code})")
+            raise lost_worker(how, f" (exit code {code})")
 
     def close(self) -> None:
         """Stop the workers: politely after a complete run, at once otherwise (before a run
@@ -276,7 +276,7 @@ class Workers:
             channel.close()
 
 
-def _lost_worker(how: str, detail: str = "") -> WorkerError:
+def lost_worker(how: str, detail: str = "") -> WorkerError:
     """The error for a worker process that ``how`` (``"ended"``, ``"was killed by signal 9"``)
     before finishing its part of the analysis; ``detail`` follows in the message."""
     return WorkerError(
@@ -297,7 +297,7 @@ class _Call(NamedTuple):
         try:
             return True, self.function(dictionaries, *self.args)
         except Exception as error:
-            return False, _sendable(error)
+            return False, sendable(error)
 
 
 def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
@@ -317,7 +317,7 @@ def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
         stages = build_stages(spec, dictionaries)
         dictionaries = None  # the stages keep what they share of it
     except Exception as error:
-        results.put((-1, None, _sendable(error)))
+        results.put((-1, None, sendable(error)))
         return
     while True:
         task = tasks.get()
@@ -327,10 +327,10 @@ def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
         try:
             results.put((index, PackedChunk.of(_compact(analyze_chunk(chunk, stages))), None))
         except Exception as error:
-            results.put((index, None, _sendable(error)))
+            results.put((index, None, sendable(error)))
 
 
-def _sendable(error: Exception) -> Exception:
+def sendable(error: Exception) -> Exception:
     """``error`` itself when it can travel to the main process, else a RuntimeError that names it."""
     try:
         pickle.loads(pickle.dumps(error))

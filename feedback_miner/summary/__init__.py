@@ -6,7 +6,7 @@ They are computed once, in the analysis, so that the report only formats.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -140,10 +140,13 @@ def summarize(
     neutral_band: float = 0.1,
     seed: int = 0,
     scorer: SentimentScorer | None = None,
+    emerging: Callable[[], EmergingThemes] | None = None,
 ) -> Summary:
     """Compute every summary of :class:`Summary`.
 
     ``scorer`` (fitted) lets emerging themes read the negative clauses of mixed documents.
+    ``emerging``, when given, gives the emerging themes instead (the same function's result,
+    computed elsewhere: see :class:`~feedback_miner.engines.beside.Beside`); it is called last.
 
     Raises
     ------
@@ -192,5 +195,7 @@ def summarize(
         segments={c: segment_shares(rolled, mentioned, c, labels) for c in columns},
         churn_types=churn_type_split(docs, labels),
         competitors=competitor_table(docs, labels),
-        emerging=emerging_themes(docs, seed=seed, scorer=scorer, names=taxonomy.competitors),
+        emerging=emerging()
+        if emerging is not None
+        else emerging_themes(docs, seed=seed, scorer=scorer, names=taxonomy.competitors),
     )

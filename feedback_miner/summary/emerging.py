@@ -18,7 +18,7 @@ from ..themes.discover import MIN_TEXTS, Discovery, discover_topics
 from ..themes.reasons import reason_text
 from ..themes.vocabulary import ReasonVocabulary
 
-__all__ = ["EmergingThemes", "emerging_themes"]
+__all__ = ["EmergingThemes", "Uncovered", "emerging_among", "emerging_themes", "uncovered_texts"]
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,45 @@ def emerging_themes(
     ...     "sentiment_label": ["negative"]})).reason
     'too_few'
     """
+    chosen = uncovered_texts(docs, seed=seed, scored=scorer is not None, all_texts=all_texts)
+    return emerging_among(chosen, seed=seed, scorer=scorer, k=k, names=names)
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """The texts emerging themes look for complaints in (see :func:`uncovered_texts`).
+
+    Attributes
+    ----------
+    rows : tuple of int
+        Their positions in the docs table.
+    texts : tuple of str
+        The texts.
+    negative : tuple of bool
+        Whether each is negative as a whole.
+    all_texts : bool
+        Whether every text was chosen, covered or not (each read whole).
+    """
+
+    rows: tuple[int, ...]
+    texts: tuple[str, ...]
+    negative: tuple[bool, ...]
+    all_texts: bool = False
+
+
+def uncovered_texts(
+    docs: pd.DataFrame, *, seed: int = 0, scored: bool = True, all_texts: bool = False
+) -> Uncovered:
+    """The texts of ``docs`` that emerging themes read: no theme, six characters or more,
+    and negative unless ``scored`` (a scorer will find their negative clauses); every text
+    of six characters or more with ``all_texts``. At most :data:`MAX_SCORED`, a seeded sample.
+
+    Examples
+    --------
+    >>> uncovered_texts(pd.DataFrame({"text": ["送餐太慢了等了很久", "好"], "themes": ["", ""],
+    ...     "sentiment_label": ["negative", "positive"]}))
+    Uncovered(rows=(0,), texts=('送餐太慢了等了很久',), negative=(True,), all_texts=False)
+    """
     column = docs["text"]
     text: np.ndarray | None = None
     if isinstance(column.dtype, pd.StringDtype):
@@ -117,7 +156,7 @@ def emerging_themes(
         wanted = long_enough
     else:
         open_docs = (docs["themes"].fillna("") == "").to_numpy() & long_enough
-        wanted = open_docs & (negative | (scorer is not None))
+        wanted = open_docs & (negative | scored)
     positions = np.flatnonzero(wanted)
     if len(positions) > MAX_SCORED:
         positions = np.sort(
@@ -128,9 +167,30 @@ def emerging_themes(
         if text is None
         else text[positions]
     )
+    return Uncovered(
+        tuple(positions.tolist()),
+        tuple(values.tolist()),
+        tuple(negative[positions].tolist()),
+        all_texts=all_texts,
+    )
+
+
+def emerging_among(
+    chosen: Uncovered,
+    *,
+    seed: int = 0,
+    scorer: SentimentScorer | None = None,
+    k: int | str = "auto",
+    names: Sequence[str] = (),
+) -> EmergingThemes:
+    """:func:`emerging_themes` on the texts :func:`uncovered_texts` ``chosen``: this part
+    reads no table, so it can run in a process of its own (see
+    :class:`~feedback_miner.engines.beside.Beside`)."""
+    all_texts = chosen.all_texts
     complaints: list[tuple[int, str, bool]] = []
-    for position, value in zip(positions.tolist(), values.tolist(), strict=True):
-        is_negative = bool(negative[position])
+    for position, value, is_negative in zip(
+        chosen.rows, chosen.texts, chosen.negative, strict=True
+    ):
         if all_texts or scorer is None:
             complaints.append((position, value, is_negative if all_texts else True))
             continue
