@@ -349,50 +349,50 @@ def analyze(
             )
             release_freed_memory()
             watch.lap("summaries")
-        settings = RunSettings(
-            version=__version__,
-            taxonomy=f"{chosen.name} {chosen.version} ({chosen.source}"
-            + (", chosen by --taxonomy auto)" if candidates is not None else ")"),
-            exposure=exposure_rule,
-            window_days=window_days,
-            neutral_band=neutral_band,
-            seed=seed,
-            engine=engine if scheduler is None else f"{engine} ({scheduler})",
-            jobs=jobs,
-            chunk_size=chunk_size,
-            sentiment=adaptation.method if adaptation is not None else "rules",
-            inputs=tuple(str(p) for p in inputs),
-            labels=str(labels.path) if labels else None,
-            undated=undated,
-            adjust_for=tuple(adjust_for),
-            as_of=churn_labels.snapshot
-            if churn_labels is not None and labels and labels.as_of
-            else None,
-        )
-        return AnalysisResult(
-            docs=docs,
-            mentions=mentions,
-            rejects=stream.rejects(),
-            files=stream.files,
-            taxonomy=chosen,
-            taxonomy_fit=taxonomy_fit,
-            corpus=corpus,
-            labels=churn_labels,
-            exposure=churn.exposure if churn else None,
-            attribution=churn.attribution if churn else None,
-            incremental=churn.incremental if churn else None,
-            incremental_note=churn.incremental_note if churn else None,
-            confounders=churn.confounders if churn else (),
-            drivers=scored.drivers,
-            drivers_note=scored.drivers_note,
-            changes=scored.changes,
-            changes_note=scored.changes_note,
-            summary=summary,
-            settings=settings,
-            warnings=tuple(warnings),
-            timings=timings,
-            adaptation=adaptation,
-        )
+    settings = RunSettings(
+        version=__version__,
+        taxonomy=f"{chosen.name} {chosen.version} ({chosen.source}"
+        + (", chosen by --taxonomy auto)" if candidates is not None else ")"),
+        exposure=exposure_rule,
+        window_days=window_days,
+        neutral_band=neutral_band,
+        seed=seed,
+        engine=engine if scheduler is None else f"{engine} ({scheduler})",
+        jobs=jobs,
+        chunk_size=chunk_size,
+        sentiment=adaptation.method if adaptation is not None else "rules",
+        inputs=tuple(str(p) for p in inputs),
+        labels=str(labels.path) if labels else None,
+        undated=undated,
+        adjust_for=tuple(adjust_for),
+        as_of=churn_labels.snapshot
+        if churn_labels is not None and labels and labels.as_of
+        else None,
+    )
+    return AnalysisResult(
+        docs=docs,
+        mentions=mentions,
+        rejects=stream.rejects(),
+        files=stream.files,
+        taxonomy=chosen,
+        taxonomy_fit=taxonomy_fit,
+        corpus=corpus,
+        labels=churn_labels,
+        exposure=churn.exposure if churn else None,
+        attribution=churn.attribution if churn else None,
+        incremental=churn.incremental if churn else None,
+        incremental_note=churn.incremental_note if churn else None,
+        confounders=churn.confounders if churn else (),
+        drivers=scored.drivers,
+        drivers_note=scored.drivers_note,
+        changes=scored.changes,
+        changes_note=scored.changes_note,
+        summary=summary,
+        settings=settings,
+        warnings=tuple(warnings),
+        timings=timings,
+        adaptation=adaptation,
+    )
 
 
 def _local_workers(engine: Engine, jobs: int) -> AbstractContextManager[Workers | None]:

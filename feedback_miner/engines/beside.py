@@ -118,10 +118,8 @@ class Beside(Generic[Value]):
             try:
                 done, value = self._reader.recv()
             except EOFError:
-                code = self._stop()
-                how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
-                raise lost_worker(how, f" (exit code {code})") from None
-            self._stop()
+                raise lost_worker(self._stop()) from None
+            self._stop(ended=True)
             if not done:
                 raise value
         self._value, self._taken = value, True
@@ -134,8 +132,9 @@ class Beside(Generic[Value]):
         if self._process is not None:
             self._stop()
 
-    def _stop(self) -> int | None:
-        """End and reap the process; its exit code."""
+    def _stop(self, *, ended: bool = False) -> int | None:
+        """Reap the process, ending it first unless it ``ended`` its work (it is then
+        leaving); its exit code."""
         process, self._process = self._process, None
         if self._frozen:
             self._frozen = False
@@ -145,9 +144,11 @@ class Beside(Generic[Value]):
             self._reader = None
         if process is None:
             return None
+        if ended:
+            process.join(_JOIN_SECONDS)
         if process.is_alive():
             process.terminate()
-        process.join(_JOIN_SECONDS)
+            process.join(_JOIN_SECONDS)
         return process.exitcode
 
 

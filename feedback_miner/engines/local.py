@@ -249,9 +249,7 @@ class Workers:
     def _check_alive(self) -> None:
         dead = [w for w in self.workers if not w.is_alive()]
         if dead:
-            code = dead[0].exitcode
-            how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
-            raise lost_worker(how, f" (exit code {code})")
+            raise lost_worker(dead[0].exitcode)
 
     def close(self) -> None:
         """Stop the workers: politely after a complete run, at once otherwise (before a run
@@ -276,9 +274,11 @@ class Workers:
             channel.close()
 
 
-def lost_worker(how: str, detail: str = "") -> WorkerError:
-    """The error for a worker process that ``how`` (``"ended"``, ``"was killed by signal 9"``)
-    before finishing its part of the analysis; ``detail`` follows in the message."""
+def lost_worker(code: int | None) -> WorkerError:
+    """The error for a worker process that ended, with exit code ``code`` (negative: the
+    signal that killed it), before finishing its part of the analysis."""
+    how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
+    detail = f" (exit code {code})"
     return WorkerError(
         f"a worker process {how} before finishing its part of the analysis{detail}; this usually "
         "means the machine ran out of memory. Try 1) fewer worker processes (--jobs 1), "
