@@ -21,8 +21,8 @@ import pandas as pd
 from . import __version__
 from .advice import RunWarning
 from .attribution import ChurnOptions, ExposureRule, UndatedRule, analyze_churn, load_labels
+from .beside import Beside
 from .engines import DEFAULT_CHUNK_SIZE, Engine, Workers, analyze_blocks, analyze_records
-from .engines.beside import Beside
 from .ingest import IngestOptions, IngestStream
 from .memory import release_freed_memory
 from .prephase import (
@@ -277,7 +277,8 @@ def analyze(
             )
         watch.lap("text stages")
     # emerging themes need only the documents and the rules: with processes to spare they are
-    # found beside attribution and the other summaries
+    # found beside attribution and the other summaries. Without labels there is no attribution
+    # and this process has little to do meanwhile: discovery's k search takes a process more
     beside: Beside[EmergingThemes] | None = None
     if with_summary and jobs > 1 and engine == "local" and len(docs) <= BESIDE_LIMIT:
         beside = Beside(
@@ -286,6 +287,7 @@ def analyze(
             seed=seed,
             scorer=scorer,
             names=chosen.competitors,
+            jobs=jobs if churn_labels is None else 1,
         )
     with beside or nullcontext():
         taxonomy_fit = _taxonomy_fit(docs, key, candidates)

@@ -245,7 +245,7 @@ def test_emerging_themes_found_beside_are_those_found_in_one_process(
     import numpy as np
 
     import feedback_miner.pipeline as pipeline
-    from feedback_miner.engines.beside import Beside
+    from feedback_miner.beside import Beside
 
     started: list[Beside] = []
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import pickle
 import queue
 import signal
 import sys
@@ -20,7 +19,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from ..errors import WorkerError
+from ..beside import lost_worker, sendable
 from ..stages import (
     AnalysedChunk,
     AnalyzerSpec,
@@ -274,18 +273,6 @@ class Workers:
             channel.close()
 
 
-def lost_worker(code: int | None) -> WorkerError:
-    """The error for a worker process that ended, with exit code ``code`` (negative: the
-    signal that killed it), before finishing its part of the analysis."""
-    how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
-    detail = f" (exit code {code})"
-    return WorkerError(
-        f"a worker process {how} before finishing its part of the analysis{detail}; this usually "
-        "means the machine ran out of memory. Try 1) fewer worker processes (--jobs 1), "
-        "2) splitting the input into smaller files."
-    )
-
-
 class _Call(NamedTuple):
     """A function a worker runs before the spec comes (see :meth:`Workers.call`)."""
 
@@ -328,12 +315,3 @@ def _serve(specs: Any, tasks: Any, results: Any, answers: Any) -> None:
             results.put((index, PackedChunk.of(_compact(analyze_chunk(chunk, stages))), None))
         except Exception as error:
             results.put((index, None, sendable(error)))
-
-
-def sendable(error: Exception) -> Exception:
-    """``error`` itself when it can travel to the main process, else a RuntimeError that names it."""
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:
-        return RuntimeError(f"{type(error).__name__}: {error}")
-    return error

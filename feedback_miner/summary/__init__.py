@@ -146,7 +146,7 @@ def summarize(
 
     ``scorer`` (fitted) lets emerging themes read the negative clauses of mixed documents.
     ``emerging``, when given, gives the emerging themes instead (the same function's result,
-    computed elsewhere: see :class:`~feedback_miner.engines.beside.Beside`); it is called last.
+    computed elsewhere: see :class:`~feedback_miner.beside.Beside`); it is called last.
 
     Raises
     ------

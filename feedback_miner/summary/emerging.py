@@ -182,10 +182,13 @@ def emerging_among(
     scorer: SentimentScorer | None = None,
     k: int | str = "auto",
     names: Sequence[str] = (),
+    jobs: int = 1,
 ) -> EmergingThemes:
     """:func:`emerging_themes` on the texts :func:`uncovered_texts` ``chosen``: this part
     reads no table, so it can run in a process of its own (see
-    :class:`~feedback_miner.engines.beside.Beside`)."""
+    :class:`~feedback_miner.beside.Beside`). With ``jobs`` of 2 or more, discovery's
+    search for k takes a second process (see
+    :func:`~feedback_miner.themes.discover.discover_topics`); the result is the same."""
     all_texts = chosen.all_texts
     complaints: list[tuple[int, str, bool]] = []
     for position, value, is_negative in zip(
@@ -216,6 +219,7 @@ def emerging_among(
             seed=seed,
             negative=flags,
             vocabulary=ReasonVocabulary(ChineseTokenizer(), finder=finder),
+            jobs=jobs,
         )
     except FeedbackMinerError as error:
         logger.info("no emerging themes: %s", error)

@@ -36,6 +36,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 
+from ..beside import Beside
 from ..errors import FeedbackMinerError
 from ..text import ChineseTokenizer
 from ..text.boilerplate import find_boilerplate, known_handles
@@ -123,15 +124,34 @@ def _stability(matrix: object, k: int, weights: np.ndarray, seed: int) -> tuple[
     return float(np.mean(scores)), float(np.std(scores, ddof=1) / np.sqrt(len(scores)))
 
 
+_Candidate = tuple[tuple[np.ndarray, np.ndarray], float, float]
+
+
+def _fit_candidates(matrix: object, candidates: list[int], seed: int) -> dict[int, _Candidate]:
+    """Each candidate k's fit and its stability with its standard error."""
+    out: dict[int, _Candidate] = {}
+    for k in candidates:
+        fit = _fit(matrix, k, seed)
+        out[k] = (fit, *_stability(matrix, k, fit[0], seed))
+    return out
+
+
 def _choose_k(
-    matrix: object, candidates: list[int], seed: int
+    matrix: object, candidates: list[int], seed: int, jobs: int = 1
 ) -> tuple[int, dict[int, float], dict[int, tuple[np.ndarray, np.ndarray]], str]:
+    if jobs > 1 and len(candidates) > 1:
+        # every other candidate in a process beside (the cost grows with k: alternate ones
+        # share it evenly); each fit is the one this process would make
+        with Beside(_fit_candidates, matrix, candidates[1::2], seed) as beside:
+            found = _fit_candidates(matrix, candidates[0::2], seed)
+            found.update(beside.result())
+    else:
+        found = _fit_candidates(matrix, candidates, seed)
     fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     scores: dict[int, float] = {}
     errors: dict[int, float] = {}
     for k in candidates:
-        fits[k] = _fit(matrix, k, seed)
-        scores[k], errors[k] = _stability(matrix, k, fits[k][0], seed)
+        fits[k], scores[k], errors[k] = found[k]
         logger.info("k=%d: stability %.3f (standard error %.3f)", k, scores[k], errors[k])
     best = max(scores, key=lambda k: (scores[k], -k))
     # the one-standard-error rule: the fewest topics as stable as the best within its noise
@@ -164,6 +184,7 @@ def discover_topics(
     tokenizer: ChineseTokenizer | None = None,
     vocabulary: ReasonVocabulary | None = None,
     negative: Sequence[bool] | None = None,
+    jobs: int = 1,
 ) -> Discovery:
     """Find the reasons ``texts`` talk about.
 
@@ -182,6 +203,9 @@ def discover_topics(
         boilerplate found in ``texts``.
     negative : sequence of bool, optional
         Whether each text is negative, for each topic's share of negative texts.
+    jobs : int
+        With 2 or more and ``k="auto"``, half the candidate k are fitted in a
+        forked process (Linux; elsewhere all here). The topics are the same.
 
     Raises
     ------
@@ -216,7 +240,7 @@ def discover_topics(
             f"(the texts have {len(vocabulary_words)} words that recur)."
         )
     if k == "auto":
-        fitted_k, scores, fits, reason = _choose_k(matrix, candidates, seed)
+        fitted_k, scores, fits, reason = _choose_k(matrix, candidates, seed, jobs)
         weights, components = fits[fitted_k]
     else:
         fitted_k, scores = candidates[0], {}

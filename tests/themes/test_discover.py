@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from review_corpus import review_corpus
 from sklearn.metrics import normalized_mutual_info_score
+from threadpoolctl import threadpool_limits
 
 from feedback_miner.errors import FeedbackMinerError
 from feedback_miner.themes import parse_taxonomy
@@ -92,6 +95,22 @@ def test_same_seed_same_topics(corpus, tokenizer, found) -> None:
     again = discover_topics(corpus[0], k=8, seed=0, tokenizer=tokenizer)
     np.testing.assert_array_equal(found.assignments, again.assignments)
     assert to_toml(found) == to_toml(again)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes fork on Linux only")
+@pytest.mark.parametrize("limit", [None, 1])
+def test_the_k_search_shared_with_a_second_process_finds_the_same_topics(
+    corpus, tokenizer, limit
+) -> None:
+    texts = corpus[0][:160]
+    with threadpool_limits(limits=limit):  # as analyze runs it (1), and as the library's default
+        one = discover_topics(texts, k="auto", seed=3, tokenizer=tokenizer)
+        two = discover_topics(texts, k="auto", seed=3, tokenizer=tokenizer, jobs=2)
+    assert two.stability_by_k == one.stability_by_k  # every candidate, to the last bit
+    assert list(two.stability_by_k) == list(range(3, 16))
+    assert (two.k, two.fitted_k, two.k_reason) == (one.k, one.fitted_k, one.k_reason)
+    np.testing.assert_array_equal(two.assignments, one.assignments)
+    assert to_toml(two) == to_toml(one)
 
 
 def test_toml_blocks_parse_as_a_taxonomy(found) -> None:

@@ -4,7 +4,10 @@ The analysis's tail is serial: emerging themes (scoring the uncovered texts'
 clauses, then topic models) take as long as every other summary together, and
 need nothing those compute. :class:`Beside` starts such a function in a forked
 process, so that this process goes on with attribution and the other summaries
-meanwhile; :meth:`Beside.result` waits for it. Where ``fork`` is not the way
+meanwhile; :meth:`Beside.result` waits for it. Discovery's search for the
+number of topics shares its candidates the same way. The errors of processes
+that work for an analysis (:func:`lost_worker`, :func:`sendable`) are worded
+here for the local engine's workers too. Where ``fork`` is not the way
 processes start (macOS, Windows) the function runs in this process when its
 result is wanted, with the same result.
 """
@@ -14,17 +17,19 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import pickle
 import signal
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
-from .local import lost_worker, sendable
+from .errors import WorkerError
 
-__all__ = ["Beside"]
+__all__ = ["Beside", "lost_worker", "sendable"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +83,9 @@ class Beside(Generic[Value]):
         if fork:
             context = multiprocessing.get_context("fork")
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(
-                target=_run, args=(writer, function, args, kwargs), daemon=True
-            )
+            # not a daemon: a daemon may not start processes of its own, and this one is
+            # always reaped (result, close, or the end of a with block)
+            process = context.Process(target=_run, args=(writer, function, args, kwargs))
             # the collector writes to every object it looks at, and each write copies a page
             # the processes share: the objects of now are left out of collections in both
             # (the parent's again once the result is in)
@@ -175,6 +180,30 @@ def _run(
     logger.debug("%s took %.2f s beside", _name(function), time.perf_counter() - started)
     try:
         writer.send(message)
+    except BrokenPipeError:
+        pass  # the parent has gone or no longer wants the result
     except Exception as error:  # a result that cannot be pickled
-        writer.send((False, sendable(RuntimeError(f"the result could not be sent: {error}"))))
+        with suppress(BrokenPipeError):
+            writer.send((False, sendable(RuntimeError(f"the result could not be sent: {error}"))))
     writer.close()
+
+
+def lost_worker(code: int | None) -> WorkerError:
+    """The error for a worker process that ended, with exit code ``code`` (negative: the
+    signal that killed it), before finishing its part of the analysis."""
+    how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended"
+    detail = f" (exit code {code})"
+    return WorkerError(
+        f"a worker process {how} before finishing its part of the analysis{detail}; this usually "
+        "means the machine ran out of memory. Try 1) fewer worker processes (--jobs 1), "
+        "2) splitting the input into smaller files."
+    )
+
+
+def sendable(error: Exception) -> Exception:
+    """``error`` itself when it can travel to the main process, else a RuntimeError that names it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error

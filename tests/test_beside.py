@@ -1,4 +1,4 @@
-"""A function run in a forked process beside this one (engines/beside.py)."""
+"""A function run in a forked process beside this one (beside.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from feedback_miner.engines.beside import Beside
+from feedback_miner.beside import Beside
 from feedback_miner.errors import FeedbackMinerError, WorkerError
 
 pytestmark = pytest.mark.skipif(
