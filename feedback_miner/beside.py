@@ -88,14 +88,16 @@ class Beside(Generic[Value]):
             process = context.Process(target=_run, args=(writer, function, args, kwargs))
             # the collector writes to every object it looks at, and each write copies a page
             # the processes share: the objects of now are left out of collections in both
-            # (the parent's again once the result is in)
-            gc.freeze()
+            # (the parent's again once the result is in). Objects someone froze before (a
+            # process beside already at work, or the program itself) stay as they are
+            self._frozen = gc.get_freeze_count() == 0
+            if self._frozen:
+                gc.freeze()
             try:
                 process.start()
             except BaseException:
-                gc.unfreeze()
+                self._thaw()
                 raise
-            self._frozen = True
             logger.debug("%s runs beside, in process %s", _name(function), process.pid)
             writer.close()  # the child holds its own end: end of file here when it ends
             self._process, self._reader = process, reader
@@ -141,9 +143,7 @@ class Beside(Generic[Value]):
         """Reap the process, ending it first unless it ``ended`` its work (it is then
         leaving); its exit code."""
         process, self._process = self._process, None
-        if self._frozen:
-            self._frozen = False
-            gc.unfreeze()
+        self._thaw()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -155,6 +155,12 @@ class Beside(Generic[Value]):
             process.terminate()
             process.join(_JOIN_SECONDS)
         return process.exitcode
+
+    def _thaw(self) -> None:
+        """Let the collector see the objects this instance froze again."""
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
 
 
 def _name(function: Callable[..., Any]) -> str:

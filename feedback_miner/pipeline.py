@@ -52,9 +52,10 @@ from .timing import Stopwatch
 # picks the taxonomy: each pack's coverage is then within about a point of the corpus's
 FIT_SAMPLE = 20_000
 PACK_SAMPLE = 5_000
-# up to this many documents emerging themes are found in a process beside the main one
-# (--jobs 2 or more). A forked process shares this one's pages, and a sum of the processes'
-# RSS counts them twice: beyond it, where this process is largest, they are found here
+# up to this many documents emerging themes, and the incremental value of the text, are
+# found in processes beside the main one (--jobs 2 or more). A forked process shares this
+# one's pages, and a sum of the processes' RSS counts them twice: beyond it, where this
+# process is largest, they are found here
 BESIDE_LIMIT = 200_000
 
 # AnalysisResult, LabelOptions and the column names are re-exported for scripts
@@ -277,10 +278,12 @@ def analyze(
             )
         watch.lap("text stages")
     # emerging themes need only the documents and the rules: with processes to spare they are
-    # found beside attribution and the other summaries. Without labels there is no attribution
-    # and this process has little to do meanwhile: discovery's k search takes a process more
+    # found beside attribution and the other summaries (the incremental value of the text is
+    # measured beside the attribution's fits too). Without labels there is no attribution and
+    # this process has little to do meanwhile: discovery's k search takes a process more
+    spare = jobs > 1 and engine == "local" and len(docs) <= BESIDE_LIMIT
     beside: Beside[EmergingThemes] | None = None
-    if with_summary and jobs > 1 and engine == "local" and len(docs) <= BESIDE_LIMIT:
+    if with_summary and spare:
         beside = Beside(
             emerging_among,
             uncovered_texts(docs, seed=seed, scored=True),
@@ -308,6 +311,7 @@ def analyze(
                     adjust_for=tuple(adjust_for),
                     as_of=churn_labels.snapshot if labels and labels.as_of else None,
                     seed=seed,
+                    beside=spare,
                 ),
             )
             warnings += churn.warnings

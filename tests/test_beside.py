@@ -99,3 +99,25 @@ def test_leaving_the_block_on_an_error_ends_the_process() -> None:
         process = beside._process
         raise KeyError("attribution failed")
     assert process is not None and not process.is_alive()
+
+
+def test_objects_frozen_before_stay_frozen_and_a_second_process_leaves_the_first_ones() -> None:
+    import gc
+
+    gc.freeze()  # as a program that forks servers would
+    try:
+        frozen = gc.get_freeze_count()
+        with Beside(_table, 5) as beside:
+            assert gc.get_freeze_count() == frozen
+            beside.result()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    outer = Beside(_slow)
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    with Beside(_table, 5) as inner:
+        inner.result()
+    assert gc.get_freeze_count() == frozen  # the outer process's freeze is untouched
+    outer.close()
+    assert gc.get_freeze_count() == 0

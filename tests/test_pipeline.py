@@ -280,3 +280,22 @@ def test_emerging_themes_found_beside_are_those_found_in_one_process(
     three = analyze(inputs, jobs=2).summary
     assert len(started) == 1
     assert three is not None and three.emerging.texts == a.texts
+
+
+def test_the_incremental_value_measured_beside_is_the_one_process_value(
+    samples_dir: Path,
+) -> None:
+    import gc
+
+    inputs = [samples_dir / "service_tickets.csv", samples_dir / "social_posts.csv"]
+    labels = LabelOptions(samples_dir / "churn_labels.csv")
+    one = analyze(inputs, labels=labels, jobs=1)
+    two = analyze(inputs, labels=labels, jobs=2)
+    assert gc.get_freeze_count() == 0
+    assert one.incremental is not None
+    assert two.incremental == one.incremental
+    assert two.incremental_note == one.incremental_note
+    assert one.attribution is not None and two.attribution is not None
+    pd.testing.assert_frame_equal(two.attribution.table, one.attribution.table)
+    assert one.summary is not None and two.summary is not None
+    assert two.summary.emerging.texts == one.summary.emerging.texts

@@ -9,11 +9,13 @@ fit, possible confounders, an incremental value that could not be measured).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ..advice import RunWarning
+from ..beside import Beside
 from ..errors import LabelError
 from ..features.users import user_features
 from ..memory import release_freed_memory
@@ -52,6 +54,9 @@ class ChurnOptions:
     adjust_for: tuple[str, ...] = ()
     as_of: pd.Timestamp | None = None
     seed: int = 0
+    beside: bool = False
+    """Measure the incremental value in a forked process while this one fits the
+    attribution (see :class:`~feedback_miner.beside.Beside`); the result is the same."""
 
 
 @dataclass(frozen=True)
@@ -105,31 +110,43 @@ def analyze_churn(
         undated=options.undated,
     )
     exposure, covariates = _adjusted(exposure, docs, labels, options.adjust_for)
-    attribution = attribute(
-        exposure,
-        taxonomy,
-        covariates=covariates,
-        survival=True,
-        snapshot=labels.snapshot,
-        tenure=(labels.tenure_col, labels.tenure_unit_days),
-    )
-    flags = _confounders(exposure, docs, taxonomy, attribution, covariates)
-    if flags:
-        attribution = _with_confounder_notes(attribution, flags)
     cutoff = choose_cutoff(labels)
-    incremental, missing = None, None
-    if isinstance(cutoff, Cutoff):
-        incremental = _incremental(docs, mentions, labels, taxonomy, covariates, cutoff, options)
-        # the cross-validated fits copied the users x features matrix many times over
-        release_freed_memory()
-        if incremental is None:
-            missing = NoCutoff(
-                "too_few",
-                "too few users at risk at the cut-off to compare models out of fold",
-                {"date": str(cutoff.date.date())},
+    # the incremental value needs nothing the attribution computes
+    measured: Beside[IncrementalValue | None] | None = None
+    if options.beside and isinstance(cutoff, Cutoff):
+        measured = Beside(
+            _incremental, docs, mentions, labels, taxonomy, covariates, cutoff, options
+        )
+    with measured or nullcontext():
+        attribution = attribute(
+            exposure,
+            taxonomy,
+            covariates=covariates,
+            survival=True,
+            snapshot=labels.snapshot,
+            tenure=(labels.tenure_col, labels.tenure_unit_days),
+        )
+        flags = _confounders(exposure, docs, taxonomy, attribution, covariates)
+        if flags:
+            attribution = _with_confounder_notes(attribution, flags)
+        incremental: IncrementalValue | None = None
+        if measured is not None:
+            incremental = measured.result()
+        elif isinstance(cutoff, Cutoff):
+            incremental = _incremental(
+                docs, mentions, labels, taxonomy, covariates, cutoff, options
             )
-    else:
+            # the cross-validated fits copied the users x features matrix many times over
+            release_freed_memory()
+    missing: NoCutoff | None = None
+    if not isinstance(cutoff, Cutoff):
         missing = cutoff
+    elif incremental is None:
+        missing = NoCutoff(
+            "too_few",
+            "too few users at risk at the cut-off to compare models out of fold",
+            {"date": str(cutoff.date.date())},
+        )
     note = missing.message if missing else None
     warnings = _warnings(exposure, labels, covariates, attribution, flags, missing, taxonomy)
     return ChurnAnalysis(

@@ -76,6 +76,32 @@ def test_informative_text_adds_auc_on_the_cut_off_design() -> None:
     assert value is not None and value.delta > 0.05 and value.ci_low > 0
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes fork on Linux only")
+def test_the_incremental_value_measured_beside_the_attribution_is_the_same() -> None:
+    import gc
+
+    rng = np.random.default_rng(12)
+    n = 1500
+    tenure = rng.uniform(0, 48, n)
+    complaint = rng.random(n) < 0.3
+    churned = rng.random(n) < 1 / (1 + np.exp(-(-0.8 - 0.06 * (tenure - 24) + 1.6 * complaint)))
+    w = world(
+        rng,
+        {"t0": complaint, "t1": rng.random(n) < 0.3},
+        churned,
+        rng.integers(90, 330, n),
+        {"tenure": tenure},
+        flat_taxonomy(["t0", "t1"]),
+        feedback_span=60,
+    )
+    here, beside = run(w), run(w, beside=True)
+    assert here.incremental is not None
+    assert beside.incremental == here.incremental  # every figure, to the last bit
+    pd.testing.assert_frame_equal(beside.attribution.table, here.attribution.table)
+    assert beside.incremental_note == here.incremental_note and beside.warnings == here.warnings
+    assert gc.get_freeze_count() == 0
+
+
 def test_missing_tenure_stays_numeric_and_the_confounded_theme_stays_uncertain() -> None:
     """The world of test_stats: complaints about ``confounded`` come from short-tenure users but
     do not cause churn. With tenure missing for 10% of users, tenure used to become one
