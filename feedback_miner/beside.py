@@ -77,7 +77,6 @@ class Beside(Generic[Value]):
         self._value: Value | None = None
         self._process: BaseProcess | None = None
         self._reader: Connection | None = None
-        self._frozen = False
         if fork is None:
             fork = sys.platform.startswith("linux")
         if fork:
@@ -86,18 +85,7 @@ class Beside(Generic[Value]):
             # not a daemon: a daemon may not start processes of its own, and this one is
             # always reaped (result, close, or the end of a with block)
             process = context.Process(target=_run, args=(writer, function, args, kwargs))
-            # the collector writes to every object it looks at, and each write copies a page
-            # the processes share: the objects of now are left out of collections in both
-            # (the parent's again once the result is in). Objects someone froze before (a
-            # process beside already at work, or the program itself) stay as they are
-            self._frozen = gc.get_freeze_count() == 0
-            if self._frozen:
-                gc.freeze()
-            try:
-                process.start()
-            except BaseException:
-                self._thaw()
-                raise
+            process.start()
             logger.debug("%s runs beside, in process %s", _name(function), process.pid)
             writer.close()  # the child holds its own end: end of file here when it ends
             self._process, self._reader = process, reader
@@ -143,7 +131,6 @@ class Beside(Generic[Value]):
         """Reap the process, ending it first unless it ``ended`` its work (it is then
         leaving); its exit code."""
         process, self._process = self._process, None
-        self._thaw()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -155,12 +142,6 @@ class Beside(Generic[Value]):
             process.terminate()
             process.join(_JOIN_SECONDS)
         return process.exitcode
-
-    def _thaw(self) -> None:
-        """Let the collector see the objects this instance froze again."""
-        if self._frozen:
-            self._frozen = False
-            gc.unfreeze()
 
 
 def _name(function: Callable[..., Any]) -> str:
@@ -178,6 +159,10 @@ def _run(
     """The process's work: the result, or the error, sent back once."""
     # Ctrl+C reaches every process of the group: the main process handles it and ends this one
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the collector writes to every object it looks at, and each write copies a page this
+    # process shares with its parent: what it inherited is left out of its collections (the
+    # parent's own collector is left as it is)
+    gc.freeze()
     started = time.perf_counter()
     try:
         message: tuple[bool, Any] = (True, function(*args, **kwargs))
