@@ -18,6 +18,7 @@ import jieba
 from ..cache import digest, load_or_build
 from ..errors import LexiconError
 from ..resources import lexicon_file, read_table
+from .route import new_jieba_tokenizer
 
 __all__ = ["ChineseTokenizer", "dictionary_tags", "load_stopwords"]
 
@@ -116,7 +117,7 @@ class ChineseTokenizer:
         # jieba logs its dictionary loading at DEBUG with a handler of its own on stderr;
         # a library's users should see nothing of it
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer()
+        self._jieba = new_jieba_tokenizer()
         self._split_words = frozenset(w.lower() for w in split_words if w)
         self._longest_split_word = max((len(w) for w in self._split_words), default=0)
         self._splits: dict[str, tuple[str, ...]] = {}

@@ -1,0 +1,18 @@
+"""The optional compiled part of the package; everything else is in pyproject.toml.
+
+``feedback_miner.text._route`` (jieba's inner loops in C) is built when a C
+compiler is there. Without one, installing still succeeds and the package uses
+jieba's own Python code: the tokens are the same (see feedback_miner/text/route.py).
+"""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "feedback_miner.text._route",
+            sources=["feedback_miner/text/_route.c"],
+            optional=True,
+        )
+    ]
+)
