@@ -1,11 +1,13 @@
 /*
- * The two inner loops of jieba's accurate mode, compiled: the word graph of a
- * sentence (which dictionary words start at each character) and the most
- * probable path through it. feedback_miner.text.route calls them in place of
- * jieba.Tokenizer.get_DAG and jieba.Tokenizer.calc; every value they produce
- * is the one those methods produce (the same floating-point operations in the
- * same order), so the tokens are the same. The package works without this
- * module: it is built when a C compiler is there and used when it imports.
+ * The inner loops of jieba's accurate mode, compiled: the word graph of a
+ * sentence (which dictionary words start at each character), the most probable
+ * path through it, and the hidden Markov model that cuts the runs of characters
+ * the dictionary leaves one by one. feedback_miner.text.route calls them in
+ * place of jieba.Tokenizer's get_DAG, calc and __cut_DAG and of finalseg.cut's
+ * Viterbi search; every value they produce is the one jieba's Python produces
+ * (the same floating-point operations in the same order, the same choice
+ * between equal scores), so the tokens are the same. The package works without
+ * this module: it is built when a C compiler is there and used when it imports.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -231,11 +233,399 @@ error:
     return NULL;
 }
 
+
+/* The best path of a sentence without building jieba's dicts: for each position, the
+ * last index of the word the best path takes from there (route[idx][1] of calc). The
+ * graph is walked as dag walks it and each choice is made as calc makes it. */
+static Py_ssize_t *
+best_ends(PyObject *sentence, PyObject *freq, double logtotal)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    double *best = PyMem_New(double, n + 1);
+    Py_ssize_t *ends = PyMem_New(Py_ssize_t, n + 1);
+    /* for the position being chosen for: whether a word of the dictionary ends at i,
+     * and the log of its frequency */
+    double *weights = PyMem_New(double, n + 1);
+    char *word_ends = PyMem_New(char, n + 1);
+    if (best == NULL || ends == NULL || weights == NULL || word_ends == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    best[n] = 0.0;
+    ends[n] = 0;
+    for (Py_ssize_t k = n - 1; k >= 0; k--) {
+        Py_ssize_t last = k - 1; /* the last i the walk looked at */
+        for (Py_ssize_t i = k; i < n; i++) {
+            PyObject *fragment = PyUnicode_Substring(sentence, k, i + 1);
+            if (fragment == NULL) {
+                goto error;
+            }
+            PyObject *count = PyDict_GetItemWithError(freq, fragment); /* borrowed */
+            Py_DECREF(fragment);
+            if (count == NULL) {
+                if (PyErr_Occurred()) {
+                    goto error;
+                }
+                break;
+            }
+            int word = PyObject_IsTrue(count);
+            if (word < 0) {
+                goto error;
+            }
+            word_ends[i] = (char)word;
+            if (word && python_log(count, &weights[i]) < 0) {
+                goto error;
+            }
+            last = i;
+        }
+        int found = 0;
+        double top = 0.0;
+        Py_ssize_t top_end = 0;
+        for (Py_ssize_t x = k; x <= last; x++) {
+            if (!word_ends[x]) {
+                continue;
+            }
+            double score = weights[x] - logtotal + best[x + 1];
+            if (!found || score > top || (score == top && x > top_end)) {
+                top = score;
+                top_end = x;
+                found = 1;
+            }
+        }
+        if (!found) {
+            /* no word starts here: the character alone, whose frequency jieba takes as 1
+             * (the walk would have found it as a word if the dictionary gave it one) */
+            top = 0.0 - logtotal + best[k + 1];
+            top_end = k;
+        }
+        best[k] = top;
+        ends[k] = top_end;
+    }
+    PyMem_Free(best);
+    PyMem_Free(weights);
+    PyMem_Free(word_ends);
+    return ends;
+error:
+    PyMem_Free(best);
+    PyMem_Free(ends);
+    PyMem_Free(weights);
+    PyMem_Free(word_ends);
+    return NULL;
+}
+
+static int
+append_slice(PyObject *out, PyObject *sentence, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *piece = PyUnicode_Substring(sentence, start, end);
+    if (piece == NULL) {
+        return -1;
+    }
+    int failed = PyList_Append(out, piece);
+    Py_DECREF(piece);
+    return failed;
+}
+
+/* A run of one-character words: itself when it is one character; unknown(run) when the
+ * dictionary does not hold it with a true frequency; else each character. */
+static int
+flush_run(PyObject *out, PyObject *sentence, Py_ssize_t start, Py_ssize_t end, PyObject *freq,
+          PyObject *unknown)
+{
+    if (end - start == 1) {
+        return append_slice(out, sentence, start, end);
+    }
+    PyObject *run = PyUnicode_Substring(sentence, start, end);
+    if (run == NULL) {
+        return -1;
+    }
+    PyObject *count = PyDict_GetItemWithError(freq, run); /* borrowed */
+    int known = count == NULL ? 0 : PyObject_IsTrue(count);
+    if ((count == NULL && PyErr_Occurred()) || known < 0) {
+        Py_DECREF(run);
+        return -1;
+    }
+    if (known) {
+        Py_DECREF(run);
+        for (Py_ssize_t i = start; i < end; i++) {
+            if (append_slice(out, sentence, i, i + 1) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    PyObject *words = PyObject_CallOneArg(unknown, run);
+    Py_DECREF(run);
+    if (words == NULL) {
+        return -1;
+    }
+    if (!PyList_Check(words)) {
+        Py_DECREF(words);
+        PyErr_SetString(PyExc_TypeError, "cut's unknown(run) must return a list of str");
+        return -1;
+    }
+    Py_ssize_t size = PyList_GET_SIZE(out);
+    int failed = PyList_SetSlice(out, size, size, words);
+    Py_DECREF(words);
+    return failed;
+}
+
+/* cut(sentence, freq, logtotal, unknown) -> list of str: jieba's accurate mode on one
+ * block, the best path's words in order, each run of one-character words handed to
+ * flush_run. */
+static PyObject *
+route_cut(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyFloat_Check(args[2]) || !PyCallable_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "cut(sentence, freq, logtotal, unknown) takes a str, a dict, a float "
+                        "and a function");
+        return NULL;
+    }
+    PyObject *sentence = args[0], *freq = args[1], *unknown = args[3];
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    Py_ssize_t *ends = best_ends(sentence, freq, PyFloat_AS_DOUBLE(args[2]));
+    if (ends == NULL) {
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        PyMem_Free(ends);
+        return NULL;
+    }
+    Py_ssize_t run = -1; /* where the pending run of one-character words starts */
+    for (Py_ssize_t x = 0; x < n;) {
+        Py_ssize_t y = ends[x] + 1;
+        if (y - x == 1) {
+            if (run < 0) {
+                run = x;
+            }
+        }
+        else {
+            if (run >= 0 && flush_run(out, sentence, run, x, freq, unknown) < 0) {
+                goto error;
+            }
+            run = -1;
+            if (append_slice(out, sentence, x, y) < 0) {
+                goto error;
+            }
+        }
+        x = y;
+    }
+    if (run >= 0 && flush_run(out, sentence, run, n, freq, unknown) < 0) {
+        goto error;
+    }
+    PyMem_Free(ends);
+    return out;
+error:
+    PyMem_Free(ends);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* hmm(text, states, start, trans, emit, previous, floor) -> list of str: the words of the
+ * most probable state sequence of a hidden Markov model over text's characters, as jieba's
+ * finalseg gives them. states is a str of one-character states (BMES); start[y] and
+ * trans[y0][y] are log-probabilities, emit[y][char] too (floor when absent); previous[y] the
+ * str of states that may come before y. A state wins over the earlier ones of previous[y]
+ * with a larger score, or the same score and a larger state; the last state is E or S,
+ * the same way. B starts a word, E ends it, S is a word alone; what is left open after
+ * the last E or S is one more word. */
+#define HMM_STATES 4
+
+static int
+state_index(PyObject *states, Py_UCS4 state)
+{
+    for (int i = 0; i < HMM_STATES; i++) {
+        if (PyUnicode_READ_CHAR(states, i) == state) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int
+get_float(PyObject *table, PyObject *key, double floor, double *out)
+{
+    PyObject *value = PyDict_GetItemWithError(table, key); /* borrowed */
+    if (value == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        *out = floor;
+        return 0;
+    }
+    *out = PyFloat_AsDouble(value);
+    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static PyObject *
+route_hmm(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        PyUnicode_GET_LENGTH(args[1]) != HMM_STATES || !PyDict_Check(args[2]) ||
+        !PyDict_Check(args[3]) || !PyDict_Check(args[4]) || !PyDict_Check(args[5]) ||
+        !PyFloat_Check(args[6])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "hmm(text, states, start, trans, emit, previous, floor) takes a str, a "
+                        "str of 4 states, four dicts and a float");
+        return NULL;
+    }
+    PyObject *text = args[0], *states = args[1], *start = args[2], *trans = args[3];
+    PyObject *emit = args[4], *previous = args[5];
+    double floor = PyFloat_AS_DOUBLE(args[6]);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n == 0) {
+        PyErr_SetString(PyExc_ValueError, "hmm needs a text of one character or more");
+        return NULL;
+    }
+    PyObject *emitted[HMM_STATES] = {NULL}, *moves[HMM_STATES] = {NULL};
+    double first[HMM_STATES], move[HMM_STATES][HMM_STATES];
+    int before[HMM_STATES][2];
+    Py_UCS4 names[HMM_STATES];
+    double *score = NULL;
+    signed char *back = NULL, *path = NULL;
+    PyObject *out = NULL;
+    for (int y = 0; y < HMM_STATES; y++) {
+        names[y] = PyUnicode_READ_CHAR(states, y);
+        PyObject *key = PyUnicode_Substring(states, y, y + 1);
+        if (key == NULL) {
+            goto done;
+        }
+        emitted[y] = PyDict_GetItemWithError(emit, key);
+        moves[y] = PyDict_GetItemWithError(trans, key);
+        PyObject *from = PyDict_GetItemWithError(previous, key);
+        int failed = get_float(start, key, NAN, &first[y]);
+        Py_DECREF(key);
+        if (failed || PyErr_Occurred()) {
+            goto done;
+        }
+        if (emitted[y] == NULL || moves[y] == NULL || from == NULL || isnan(first[y]) ||
+            !PyDict_Check(emitted[y]) || !PyDict_Check(moves[y]) || !PyUnicode_Check(from) ||
+            PyUnicode_GET_LENGTH(from) != 2) {
+            PyErr_SetString(PyExc_ValueError,
+                            "hmm's tables need every state in start, trans, emit and previous "
+                            "(two states before each)");
+            goto done;
+        }
+        for (int j = 0; j < 2; j++) {
+            before[y][j] = state_index(states, PyUnicode_READ_CHAR(from, j));
+            if (before[y][j] < 0) {
+                PyErr_SetString(PyExc_ValueError, "hmm's previous names a state not in states");
+                goto done;
+            }
+        }
+    }
+    for (int y0 = 0; y0 < HMM_STATES; y0++) {
+        for (int y = 0; y < HMM_STATES; y++) {
+            PyObject *key = PyUnicode_Substring(states, y, y + 1);
+            if (key == NULL) {
+                goto done;
+            }
+            int failed = get_float(moves[y0], key, floor, &move[y0][y]);
+            Py_DECREF(key);
+            if (failed) {
+                goto done;
+            }
+        }
+    }
+    score = PyMem_New(double, n * HMM_STATES);
+    back = PyMem_New(signed char, n * HMM_STATES);
+    path = PyMem_New(signed char, n);
+    if (score == NULL || back == NULL || path == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < n; t++) {
+        PyObject *character = PyUnicode_Substring(text, t, t + 1);
+        if (character == NULL) {
+            goto done;
+        }
+        for (int y = 0; y < HMM_STATES; y++) {
+            double em;
+            if (get_float(emitted[y], character, floor, &em) < 0) {
+                Py_DECREF(character);
+                goto done;
+            }
+            if (t == 0) {
+                score[y] = first[y] + em;
+                back[y] = -1;
+                continue;
+            }
+            int chosen = -1;
+            double top = 0.0;
+            for (int j = 0; j < 2; j++) {
+                int y0 = before[y][j];
+                double value = score[(t - 1) * HMM_STATES + y0] + move[y0][y] + em;
+                if (chosen < 0 || value > top || (value == top && names[y0] > names[chosen])) {
+                    top = value;
+                    chosen = y0;
+                }
+            }
+            score[t * HMM_STATES + y] = top;
+            back[t * HMM_STATES + y] = (signed char)chosen;
+        }
+        Py_DECREF(character);
+    }
+    int state = -1;
+    double top = 0.0;
+    const Py_UCS4 finals[2] = {'E', 'S'};
+    for (int j = 0; j < 2; j++) {
+        int y = state_index(states, finals[j]);
+        if (y < 0) {
+            PyErr_SetString(PyExc_ValueError, "hmm's states need E and S");
+            goto done;
+        }
+        double value = score[(n - 1) * HMM_STATES + y];
+        if (state < 0 || value > top || (value == top && names[y] > names[state])) {
+            top = value;
+            state = y;
+        }
+    }
+    /* the states from the last back to the first, then the words they mark */
+    for (Py_ssize_t t = n - 1; t >= 0; t--) {
+        path[t] = (signed char)state;
+        if (t > 0) {
+            state = back[t * HMM_STATES + state];
+        }
+    }
+    out = PyList_New(0);
+    if (out == NULL) {
+        goto done;
+    }
+    Py_ssize_t begin = 0, next = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 mark = names[(int)path[i]];
+        if (mark == 'B') {
+            begin = i;
+        }
+        else if (mark == 'E' || mark == 'S') {
+            if (append_slice(out, text, mark == 'E' ? begin : i, i + 1) < 0) {
+                Py_CLEAR(out);
+                goto done;
+            }
+            next = i + 1;
+        }
+    }
+    if (next < n && append_slice(out, text, next, n) < 0) {
+        Py_CLEAR(out);
+    }
+done:
+    PyMem_Free(score);
+    PyMem_Free(back);
+    PyMem_Free(path);
+    return out;
+}
+
 static PyMethodDef route_methods[] = {
     {"dag", (PyCFunction)(void (*)(void))route_dag, METH_FASTCALL,
      "dag(sentence, freq) -> dict: jieba.Tokenizer.get_DAG of sentence over freq."},
     {"calc", (PyCFunction)(void (*)(void))route_calc, METH_FASTCALL,
      "calc(sentence, dag, route, freq, logtotal): jieba.Tokenizer.calc, filling route."},
+    {"cut", (PyCFunction)(void (*)(void))route_cut, METH_FASTCALL,
+     "cut(sentence, freq, logtotal, unknown) -> list: jieba's accurate mode on one block."},
+    {"hmm", (PyCFunction)(void (*)(void))route_hmm, METH_FASTCALL,
+     "hmm(text, states, start, trans, emit, previous, floor) -> list: finalseg's words."},
     {NULL, NULL, 0, NULL},
 };
 

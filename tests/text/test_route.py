@@ -6,6 +6,7 @@ import jieba
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jieba import finalseg
 
 from feedback_miner.text import route
 from feedback_miner.text.route import PURE_PYTHON_VARIABLE, compiled_route, new_jieba_tokenizer
@@ -66,9 +67,55 @@ ALPHABET = "送餐速度很快价格便宜量又足客服态度差极点携号�
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.text(alphabet=ALPHABET, max_size=40))
-def test_any_text_gets_the_graph_and_path_of_jieba(tokenizers, sentence: str) -> None:
+def test_any_text_gets_the_graph_path_and_tokens_of_jieba(tokenizers, sentence: str) -> None:
     pure, compiled = tokenizers
     assert graph_and_route(compiled, sentence) == graph_and_route(pure, sentence)
+    assert compiled.lcut(sentence) == pure.lcut(sentence)
+
+
+# characters jieba's dictionary rarely joins, so that runs reach the hidden Markov model
+UNKNOWN = "张李王小花大壮明丽娟强伟芳秀英华军平刚桂兰云峰悦看吵架了和在"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=UNKNOWN + "ab1", min_size=1, max_size=30))
+def test_unknown_runs_get_the_words_of_jieba_s_markov_model(tokenizers, run: str) -> None:
+    assert route._unknown(run) == list(finalseg.cut(run))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=UNKNOWN, min_size=1, max_size=30))
+def test_the_compiled_model_decodes_as_jieba(tokenizers, text: str) -> None:
+    _, states = finalseg.viterbi(text, "BMES", finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
+    words, begin, last = [], 0, 0
+    for i, state in enumerate(states):
+        if state == "B":
+            begin = i
+        elif state in "ES":
+            words.append(text[begin if state == "E" else i : i + 1])
+            last = i + 1
+    words += [text[last:]] if last < len(text) else []
+    found = compiled_route().hmm(
+        text,
+        "BMES",
+        finalseg.start_P,
+        finalseg.trans_P,
+        finalseg.emit_P,
+        finalseg.PrevStatus,
+        finalseg.MIN_FLOAT,
+    )
+    assert found == words
+
+
+def test_a_forced_split_is_kept(tokenizers, monkeypatch) -> None:
+    """jieba splits a word its model found into characters when ``add_word(word, 0)``
+    asked for it (``finalseg.Force_Split_Words``, read when cutting)."""
+    pure, compiled = tokenizers
+    text = "悦看视频的李娟强说"  # the model joins 李娟, a word the dictionary lacks
+    word = next(w for w in pure.lcut(text) if len(w) > 1 and w not in pure.FREQ)
+    monkeypatch.setattr(finalseg, "Force_Split_Words", {word})
+    assert word not in compiled.lcut(text)
+    assert compiled.lcut(text) == pure.lcut(text)
 
 
 def test_a_word_of_frequency_zero_is_a_prefix_only(tokenizers) -> None:
@@ -86,6 +133,19 @@ def test_a_word_of_frequency_zero_is_a_prefix_only(tokenizers) -> None:
         (
             lambda m: m.calc("送餐", {}, {}, {}, 1),
             "calc(sentence, dag, route, freq, logtotal) takes a str, three dicts and a float",
+        ),
+        (
+            lambda m: m.cut("送餐", {}, 1.0, None),
+            "cut(sentence, freq, logtotal, unknown) takes a str, a dict, a float and a function",
+        ),
+        (
+            lambda m: m.cut("张李", {}, 1.0, lambda run: (run,)),
+            "cut's unknown(run) must return a list of str",
+        ),
+        (
+            lambda m: m.hmm("张", "BMS", {}, {}, {}, {}, -1.0),
+            "hmm(text, states, start, trans, emit, previous, floor) takes a str, a str of 4 "
+            "states, four dicts and a float",
         ),
     ],
 )
@@ -107,6 +167,40 @@ def test_a_malformed_graph_gets_a_value_error(tokenizers, graph, message: str) -
     with pytest.raises(ValueError) as info:
         compiled_route().calc("送餐", graph, {}, {}, 1.0)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "tables", "message"),
+    [
+        ("", None, "hmm needs a text of one character or more"),
+        (
+            "张",
+            {"start": {}},
+            "hmm's tables need every state in start, trans, emit and previous "
+            "(two states before each)",
+        ),
+        ("张", {"previous": {"B": "EX", "M": "MB", "S": "SE", "E": "BM"}}, None),
+    ],
+)
+def test_malformed_model_tables_get_a_value_error(tokenizers, text, tables, message) -> None:
+    given = {
+        "start": finalseg.start_P,
+        "trans": finalseg.trans_P,
+        "emit": finalseg.emit_P,
+        "previous": finalseg.PrevStatus,
+        **(tables or {}),
+    }
+    with pytest.raises(ValueError) as info:
+        compiled_route().hmm(
+            text,
+            "BMES",
+            given["start"],
+            given["trans"],
+            given["emit"],
+            given["previous"],
+            finalseg.MIN_FLOAT,
+        )
+    assert str(info.value) == (message or "hmm's previous names a state not in states")
 
 
 def test_the_variable_asks_for_jieba_s_own_python(monkeypatch) -> None:
