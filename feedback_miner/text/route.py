@@ -13,8 +13,8 @@ jieba's ``Tokenizer.cut``. ``tests/text/test_route.py`` compares the two
 value for value, on tables of texts and on random ones.
 
 The compiled module is optional. It is built at install time when a C compiler
-is there (``pip install`` reports and skips it otherwise) and used when it
-imports. Setting ``FEEDBACK_MINER_PURE_PYTHON=1`` uses jieba's own Python
+is there (otherwise the install succeeds without it; ``pip install -v`` shows
+why) and used when it imports. Setting ``FEEDBACK_MINER_PURE_PYTHON=1`` uses jieba's own Python
 methods instead, for a comparison or to rule the compiled path out.
 """
 
