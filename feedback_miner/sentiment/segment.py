@@ -33,22 +33,42 @@ Compounds:
 
 A Latin-letter word (bug, yyds) counts only when it is not part of a longer
 word (debug).
+
+The search itself is pyahocorasick's ``iter_long``. That library looks a
+character up among a trie node's children one by one, and the root has
+thousands, so a character that starts no word (a comma, a digit) costs a scan
+of all of them. ``feedback_miner/sentiment/_longest.c``, when it was built at
+install time, holds the same trie with each node's children in order (the
+root's in a table) and takes the same steps, so that it finds exactly the
+matches ``iter_long`` yields, five times as fast or more;
+``tests/sentiment/test_longest.py`` compares the two. Setting
+``FEEDBACK_MINER_PURE_PYTHON=1`` before a segmenter is made or loaded uses
+pyahocorasick alone (:mod:`feedback_miner.compiled`).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from array import array
 from collections import Counter
 from importlib import metadata
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 import jieba
 
 from ..cache import digest, load_or_build
+from ..compiled import pure_python_requested
 from .lexicon import SentimentLexicon
+
+_compiled: Any
+try:  # built at install time when a C compiler was there
+    from . import _longest as _compiled  # type: ignore[attr-defined, no-redef]
+except ImportError:
+    _compiled = None
 
 __all__ = ["GAP", "LexiconSegmenter"]
 
@@ -150,8 +170,43 @@ class LexiconSegmenter:
                 if compound not in vocabulary:
                     automaton.add_word(compound, ((negator, word), False, len(compound), _PLAIN))
         automaton.make_automaton()
-        self._automaton = automaton
+        # one of the two searches: the compiled one, or pyahocorasick's
+        self._words: object | None = None
+        self._automaton: ahocorasick.Automaton | None = automaton
+        if _compiled is not None and not pure_python_requested():
+            self._words, self._automaton = _compiled.build(list(automaton.items())), None
         logger.debug("sentiment segmenter: %d words", len(vocabulary))
+
+    def __getstate__(self) -> dict[str, object]:
+        # the compiled search is kept as its arrays, which load in a few milliseconds
+        state = dict(self.__dict__)
+        if self._words is not None:
+            state["_words"] = _compiled.dump(self._words)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        kept = state["_words"]
+        if _compiled is None or pure_python_requested():
+            if self._automaton is None:  # kept compiled, loaded without the module
+                self._automaton = _automaton_of(*kept)  # type: ignore[misc]
+            self._words = None
+        elif self._automaton is not None:  # kept where the module was not built
+            self._words, self._automaton = _compiled.build(list(self._automaton.items())), None
+        else:
+            self._words = _compiled.load(*kept)  # type: ignore[misc]
+
+    @property
+    def compiled(self) -> bool:
+        """Whether this segmenter searches with the compiled module.
+
+        Examples
+        --------
+        >>> from feedback_miner.sentiment import load_sentiment_lexicon
+        >>> LexiconSegmenter(load_sentiment_lexicon()).compiled in (True, False)
+        True
+        """
+        return self._words is not None
 
     @classmethod
     def cached(cls, lexicon: SentimentLexicon) -> LexiconSegmenter:
@@ -173,10 +228,15 @@ class LexiconSegmenter:
         A gap is marked only between two words, never at either end.
         """
         text = text.lower()
+        found = (
+            _compiled.longest(self._words, text)
+            if self._automaton is None
+            else self._automaton.iter_long(text)
+        )
         # (end, (parts, latin, size, kind)) as the automaton yields them
         matches: list[tuple[int, _Entry]] = [
             match
-            for match in self._automaton.iter_long(text)
+            for match in found
             if not match[1][1] or _stands_alone(text, match[0] - match[1][2] + 1, match[0])
         ]
         out: list[str] = []
@@ -220,6 +280,27 @@ class LexiconSegmenter:
         return (word,)
 
 
+def _automaton_of(data: bytes, payloads: list[_Entry | None]) -> ahocorasick.Automaton:
+    """pyahocorasick's automaton of the words that ``_longest.dump`` kept, for a segmenter
+    kept where the compiled module was built and loaded where it is not (or is not to
+    be used): the trie's arrays are read back into its words, with their payloads.
+    """
+    nodes = len(payloads)
+    label, first, count = (array("i") for _ in range(3))
+    for part, values in enumerate((label, first, count)):
+        values.frombytes(data[part * 4 * nodes : (part + 1) * 4 * nodes])
+    words = [""] * nodes
+    automaton = ahocorasick.Automaton()
+    for node in range(nodes):
+        for child in range(first[node], first[node] + count[node]):
+            words[child] = words[node] + chr(label[child])
+        payload = payloads[node]
+        if payload is not None:
+            automaton.add_word(words[node], payload)
+    automaton.make_automaton()
+    return automaton
+
+
 def _build_key(lexicon: SentimentLexicon) -> str:
     """A digest of everything :class:`LexiconSegmenter` is built from."""
     try:
@@ -243,6 +324,8 @@ def _build_key(lexicon: SentimentLexicon) -> str:
         [
             sys.version,
             automaton_version,
+            # each search keeps its own form (either loads as the other, more slowly)
+            "pure" if _compiled is None or pure_python_requested() else "compiled",
             Path(__file__).read_bytes(),
             dictionary,
             *("\n".join(sorted(words)) for words in entries),

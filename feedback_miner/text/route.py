@@ -21,16 +21,15 @@ methods instead, for a comparison or to rule the compiled path out.
 from __future__ import annotations
 
 import math
-import os
 from types import ModuleType
 from typing import Any
 
 import jieba
 from jieba import finalseg
 
-__all__ = ["PURE_PYTHON_VARIABLE", "compiled_route", "new_jieba_tokenizer"]
+from ..compiled import PURE_PYTHON_VARIABLE, pure_python_requested
 
-PURE_PYTHON_VARIABLE = "FEEDBACK_MINER_PURE_PYTHON"
+__all__ = ["PURE_PYTHON_VARIABLE", "compiled_route", "new_jieba_tokenizer"]
 
 _compiled: Any
 try:  # built at install time when a C compiler was there
@@ -42,7 +41,7 @@ except ImportError:
 def compiled_route() -> ModuleType | None:
     """The compiled module, or ``None`` when it was not built or
     :data:`PURE_PYTHON_VARIABLE` asks for pure Python."""
-    if os.environ.get(PURE_PYTHON_VARIABLE, "").strip() not in ("", "0"):
+    if pure_python_requested():
         return None
     return _compiled if isinstance(_compiled, ModuleType) else None
 
