@@ -8,8 +8,16 @@ only start with 等 or 拖). A clause is then tried only against the patterns
 filed under one of its characters, and against those whose first character
 cannot be read (a negated class, a wildcard, an optional start), which are
 always tried. Anchors and lookarounds match no character, so they are read
-through: ``^没有`` starts with 没 and ``(?<![一有])点不开`` with 点. The result
-is the same as trying them all.
+through: ``^没有`` starts with 没 and ``(?<![一有])点不开`` with 点.
+
+The first character alone lets common starts through (不, 没, a digit), so a
+pattern is also filed under the other atoms every match takes, wherever they
+are: ``(?:没有|没)[^，。]{1,8}?(?:好吃|好喝)`` needs 没 and one of 好; the atoms
+that may match nothing (``?``, ``*``, ``{0,n}``) and those that cannot be read
+(a negated class, a wildcard) are passed over. Each top-level branch is filed on
+its own, and a text is tried against a pattern only when it holds a character
+of every atom one of its branches needs. The result is the same as trying
+them all.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import re
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
-__all__ = ["PatternIndex", "anchored_at_start", "first_characters", "required_characters"]
+__all__ = ["PatternIndex", "anchored_at_start", "branch_requirements", "first_characters"]
 
 Payload = TypeVar("Payload")
 
@@ -53,41 +61,136 @@ def first_characters(pattern: str) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def required_characters(pattern: str, atoms: int = 3) -> list[frozenset[str]]:
-    """For up to ``atoms`` leading atoms, the characters one of which any matching text
-    contains; empty when the first cannot be read.
+class _Unreadable(Exception):
+    """A construct :func:`branch_requirements` does not read (a backreference, a flag)."""
 
-    With several top-level branches, a match matches one of them: each level is
-    the union of the branches' levels, as deep as the shallowest branch reads.
+
+# what an atom that matches no character stands for
+_ZERO_WIDTH = frozenset({"^", "$"})
+_ZERO_WIDTH_ESCAPES = set("bBAZ")
+_ANY_CHARACTER_ESCAPES = set("dDwWsS")
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_REPEAT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+def branch_requirements(pattern: str) -> list[list[frozenset[str]]] | None:
+    r"""For each top-level branch, the characters of each atom that every match of the
+    branch takes: a match holds a character of every set. ``None`` when the pattern
+    holds a construct not read here (it is then always tried).
+
+    Atoms that may match nothing (``?``, ``*``, ``{0,n}``), match no character
+    (anchors, lookarounds) or any character (``.``, ``\S``, a negated class) are
+    passed over, wherever they are; a group counts for the characters its
+    matches start with.
 
     Examples
     --------
-    >>> [sorted(s) for s in required_characters("(?:没|不)(?:通知|告知)了")]
-    [['不', '没'], ['告', '通'], ['了']]
-    >>> [sorted(s) for s in required_characters("太少|少得可怜")]
-    [['太', '少'], ['少', '得']]
+    >>> [[sorted(s) for s in b] for b in branch_requirements("(?:没|不)(?:及时)?通知了")]
+    [[['不', '没'], ['通'], ['知'], ['了']]]
+    >>> [[sorted(s) for s in b] for b in branch_requirements("太少|[^，]{0,4}少得可怜")]
+    [[['太'], ['少']], [['少'], ['得'], ['可'], ['怜']]]
+    >>> branch_requirements(r"(好)\1") is None  # a backreference
+    True
     """
-    levels: list[frozenset[str]] | None = None
-    for branch in _top_level_branches(pattern):
-        found = _branch_requirements(branch, atoms)
-        # as deep as the shallowest branch reads
-        levels = found if levels is None else [a | b for a, b in zip(levels, found, strict=False)]
-    return levels or []
+    try:
+        return [_mandatory_atoms(branch) for branch in _top_level_branches(pattern)]
+    except _Unreadable:
+        return None
 
 
-def _branch_requirements(branch: str, atoms: int) -> list[frozenset[str]]:
-    """:func:`required_characters` of one branch."""
+def _mandatory_atoms(branch: str) -> list[frozenset[str]]:
+    """The character sets of the atoms of ``branch`` every match takes, in order."""
     found: list[frozenset[str]] = []
-    rest = _zero_width_skipped(branch)
-    while rest and len(found) < atoms:
-        head, after = _first_atom(rest)
-        if head is None or _optional(after):
-            break
-        found.append(frozenset(head))
-        if after.startswith(("+", "{")):
-            break  # what follows a repeated atom can be anywhere after it
-        rest = _zero_width_skipped(after)
+    rest = branch
+    while rest:
+        chars, rest = _next_atom(rest)
+        least, rest = _repetition(rest)
+        if least and chars is not None and chars is not _ZERO_WIDTH:
+            found.append(frozenset(chars))
     return found
+
+
+def _next_atom(text: str) -> tuple[frozenset[str] | set[str] | None, str]:
+    """The characters the atom at the start of ``text`` can match (``None``: any, or not
+    read; :data:`_ZERO_WIDTH`: none), and what follows the atom."""
+    char = text[0]
+    if char in "^$":
+        return _ZERO_WIDTH, text[1:]
+    if char == "(":
+        end = _closing(text)
+        if end is None:
+            raise _Unreadable(text)
+        if text.startswith(_ZERO_WIDTH_GROUPS):
+            return _ZERO_WIDTH, text[end + 1 :]
+        if text.startswith("(?:"):
+            inner = text[3:end]
+        elif text.startswith("(?P<") and ">" in text[:end]:
+            inner = text[text.index(">") + 1 : end]
+        elif text.startswith("(?"):
+            raise _Unreadable(text)  # flags, comments, conditionals
+        else:
+            inner = text[1:end]
+        first = first_characters(inner)
+        return (None if first is None else set(first)), text[end + 1 :]
+    if char == "[":
+        return _class(text)
+    if char == "\\":
+        return _escape(text)
+    if char == ".":
+        return None, text[1:]
+    if char in _META:
+        raise _Unreadable(text)
+    return {char}, text[1:]
+
+
+def _class(text: str) -> tuple[set[str] | None, str]:
+    """A character class at the start of ``text``: its characters when plain to read."""
+    i = 2 if text[1:2] == "^" else 1
+    if text[i : i + 1] == "]":
+        i += 1  # a ] first in a class is a character
+    while i < len(text) and text[i] != "]":
+        i += 2 if text[i] == "\\" else 1
+    if i >= len(text):
+        raise _Unreadable(text)
+    rest = text[i + 1 :]
+    plain = text.find("]", 1) == i
+    chars, _ = _first_atom(text) if plain else (None, "")
+    return chars, rest
+
+
+def _escape(text: str) -> tuple[frozenset[str] | set[str] | None, str]:
+    """An escape at the start of ``text``: a character, a class or a zero-width test."""
+    if len(text) < 2:
+        raise _Unreadable(text)
+    code = text[1]
+    if not code.isalnum():
+        return {code}, text[2:]
+    if code in _ZERO_WIDTH_ESCAPES:
+        return _ZERO_WIDTH, text[2:]
+    if code in _ANY_CHARACTER_ESCAPES:
+        return None, text[2:]
+    size = _HEX_ESCAPES.get(code)
+    digits = text[2 : 2 + size] if size else ""
+    if size and len(digits) == size and all(c in "0123456789abcdefABCDEF" for c in digits):
+        return {chr(int(digits, 16))}, text[2 + size :]
+    raise _Unreadable(text)  # a backreference, \\N{...}, \\n and the like
+
+
+def _repetition(text: str) -> tuple[int, str]:
+    """The least number of times the atom before ``text`` matches, and what follows
+    its quantifier (a lazy or possessive mark included)."""
+    if text[:1] in ("?", "*"):
+        least, rest = 0, text[1:]
+    elif text[:1] == "+":
+        least, rest = 1, text[1:]
+    elif text[:1] == "{":
+        match = _REPEAT.match(text)
+        if match is None:
+            raise _Unreadable(text)
+        least, rest = int(match.group(1) or 0), text[match.end() :]
+    else:
+        return 1, text
+    return least, rest[1:] if rest[:1] in ("?", "+") else rest
 
 
 def anchored_at_start(pattern: str) -> bool:
@@ -233,8 +336,12 @@ def _after_quantifier(rest: str) -> str:
     return rest[1:] if rest.startswith("?") else rest
 
 
+# how many atoms of a branch are filed (those with the fewest characters, when it has more)
+_LEVELS = 4
+
+
 class PatternIndex(Generic[Payload]):
-    """Patterns filed under their first characters.
+    """Patterns filed under the characters their matches must hold.
 
     Parameters
     ----------
@@ -250,46 +357,62 @@ class PatternIndex(Generic[Payload]):
 
     def __init__(self, entries: Iterable[tuple[re.Pattern[str], Payload]]) -> None:
         self._entries = list(entries)
-        self._always = 0
-        # a bit per pattern. Level 0: the patterns filed under a character they can
-        # start with (under the text's first character only, for a pattern anchored
-        # at the start: ``_starts``); levels 1 and 2: under a character their second
-        # (third) atom needs, with the patterns that need none in ``_free``
-        levels: list[dict[str, int]] = [{}, {}, {}]
-        self._starts: dict[str, int] = {}
-        self._free = [0, 0, 0]
+        # one bit per top-level branch of each pattern, at each of _LEVELS levels: the
+        # bit of level k is set in what a character files when the branch's k-th atom
+        # can take it (level 0 of a branch anchored at the text's start: its first
+        # character, looked up for the text's first character only, in ``_starts``)
+        branches: list[tuple[int, list[frozenset[str]]]] = []
+        anchored: list[bool] = []
         for i, (pattern, _) in enumerate(self._entries):
-            bit = 1 << i
-            start = first_characters(pattern.pattern)
-            if start is None:
-                self._always |= bit
+            readable = not pattern.flags & (re.IGNORECASE | re.VERBOSE)
+            found = branch_requirements(pattern.pattern) if readable else None
+            if found is None:  # always tried
+                branches.append((i, []))
+                anchored.append(False)
                 continue
-            anchored = anchored_at_start(pattern.pattern) and not pattern.flags & re.MULTILINE
-            needs = required_characters(pattern.pattern)
-            for level, chars in enumerate([start, *needs[1:]][:3]):
-                table = self._starts if anchored and not level else levels[level]
-                for char in chars:
-                    table[char] = table.get(char, 0) | bit
-            for level in range(max(len(needs), 1), 3):
-                self._free[level] |= bit
-        # one lookup per character of a text: its bits at the three levels
-        self._table = {
-            char: (levels[0].get(char, 0), levels[1].get(char, 0), levels[2].get(char, 0))
-            for char in {*levels[0], *levels[1], *levels[2]}
-        }
+            for text, needs in zip(_top_level_branches(pattern.pattern), found, strict=True):
+                start = None
+                if text.startswith("^") and not pattern.flags & re.MULTILINE:
+                    start = _branch_start(text)
+                fewest = sorted(needs, key=len)[: _LEVELS - (start is not None)]
+                branches.append((i, ([frozenset(start)] if start else []) + fewest))
+                anchored.append(start is not None)
+        width = len(branches)
+        table: dict[str, int] = {}
+        self._starts: dict[str, int] = {}
+        self._free = 0  # the bits of levels a branch does not need
+        for b, (_, levels) in enumerate(branches):
+            for level in range(_LEVELS):
+                bit = 1 << (level * width + b)
+                if level >= len(levels):
+                    self._free |= bit
+                    continue
+                filed = self._starts if level == 0 and anchored[b] else table
+                for char in levels[level]:
+                    filed[char] = filed.get(char, 0) | bit
+        self._table = table
+        self._width = width
+        self._owners = [i for i, _ in branches]
 
     def candidates(self, text: str) -> int:
         """The patterns worth trying on ``text``, as a bit set (bit ``i``: pattern ``i``)."""
+        held = self._free | (self._starts.get(text[0], 0) if text else 0)
         table = self._table
-        a = self._starts.get(text[0], 0) if text else 0
-        b, c = self._free[1], self._free[2]
         for char in set(text):
             bits = table.get(char)
             if bits is not None:
-                a |= bits[0]
-                b |= bits[1]
-                c |= bits[2]
-        return self._always | (a & b & c)
+                held |= bits
+        width = self._width
+        passing = (1 << width) - 1
+        for level in range(_LEVELS):
+            passing &= held >> (level * width)
+        chosen = 0
+        owners = self._owners
+        while passing:
+            low = passing & -passing
+            chosen |= 1 << owners[low.bit_length() - 1]
+            passing ^= low
+        return chosen
 
     def found(self, text: str) -> list[Payload]:
         """The payloads of the patterns that match somewhere in ``text``, in their order."""

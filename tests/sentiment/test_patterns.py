@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from review_corpus import review_corpus
 from test_readings import COMPLAINTS, MIXED, NARRATION, NEGATED_MENTIONS, SARCASM, TARGETS
 from test_rules import CONSTRUCTIONS, RHETORICAL
 
@@ -12,8 +13,8 @@ from feedback_miner.sentiment import load_sentiment_lexicon
 from feedback_miner.sentiment.patterns import (
     PatternIndex,
     anchored_at_start,
+    branch_requirements,
     first_characters,
-    required_characters,
 )
 from feedback_miner.sentiment.rules import pattern_hints
 from feedback_miner.text import split_clauses
@@ -47,24 +48,67 @@ def test_first_characters(pattern: str, first: set[str] | None) -> None:
     assert (None if found is None else set(found)) == first
 
 
-def test_required_characters_stop_at_optional_or_repeated_atoms() -> None:
-    assert required_characters("(?:没|不)(?:通知|告知)了") == [
-        frozenset("没不"),
-        frozenset("通告"),
-        frozenset("了"),
-    ]
-    assert required_characters("(?:没|不)(?:及时)?(?:通知)") == [frozenset("没不")]
-    assert required_characters("[0-9]+天才") == [frozenset("0123456789")]
-    assert required_characters("(?:等|拖)了|慢") == [
-        frozenset("等拖慢")
-    ]  # a match takes one branch
-    assert required_characters("(?:等|拖)了|慢了") == [frozenset("等拖慢"), frozenset("了")]
-    assert required_characters("(?:等|拖)?了|慢") == []  # a branch that cannot be read
-    assert required_characters("^(?<![一有])点(?!了)不开") == [
-        frozenset("点"),
-        frozenset("不"),
-        frozenset("开"),
-    ]
+def _read(pattern: str) -> list[list[str]] | None:
+    found = branch_requirements(pattern)
+    return None if found is None else [["".join(sorted(s)) for s in b] for b in found]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        ("(?:没|不)(?:通知|告知)了", [["不没", "告通", "了"]]),
+        ("(?:没|不)(?:及时)?(?:通知)", [["不没", "通"]]),  # an optional atom is passed over
+        ("[0-9]+天才", [["0123456789", "天", "才"]]),  # read on after a repeated atom
+        ("(?:等|拖)了|慢", [["拖等", "了"], ["慢"]]),  # each branch on its own
+        ("(?:等|拖)?了|慢", [["了"], ["慢"]]),
+        ("^(?<![一有])点(?!了)不开$", [["点", "不", "开"]]),  # zero-width atoms match nothing
+        ("没有[^，。]{1,8}?(?:好吃|好喝)", [["没", "有", "好"]]),  # a negated class: any character
+        (r"\S{1,6}都没", [["都", "没"]]),
+        (".好", [["好"]]),
+        ("a{,3}b", [["b"]]),  # {,3} may match nothing
+        ("a{2,}b", [["a", "b"]]),
+        (r"\u4e00好", [["一", "好"]]),  # an escaped character
+        (r"\[微笑\]", [["[", "微", "笑", "]"]]),
+        ("[]a]好", [["好"]]),  # a ] first in a class: not read, passed over
+        (r"[\u4e00-\u9fff]{2}吗", [["吗"]]),  # a class with escapes is not read
+        ("(?P<x>好|坏)的", [["坏好", "的"]]),
+        ("(好|坏)的", [["坏好", "的"]]),
+        ("(?:好|)的", [["的"]]),  # a group that may match nothing
+        ("", [[]]),
+        (r"(好)\1", None),  # a backreference
+        ("(?i)bug", None),  # a flag
+        ("(?#note)好", None),  # a comment
+        ("好{x", None),  # a brace that is not a repetition
+        ("好)", None),
+    ],
+)
+def test_branch_requirements(pattern: str, needs: list[list[str]] | None) -> None:
+    assert _read(pattern) == needs
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "texts"),
+    [
+        (r"(好)\1", 0, ["好好", "好"]),
+        ("[]a]好", 0, ["]好", "a好", "好"]),
+        ("a{,3}b", 0, ["b", "aaab", "a"]),
+        (r"\u4e00好", 0, ["一好", "好"]),
+        ("BUG", re.IGNORECASE, ["bug", "BuG", "bag"]),
+        ("(?i)bug", 0, ["BUG"]),
+        ("(?#note)好", 0, ["好", "坏"]),
+        ("(?P<x>好|坏)的", 0, ["坏的", "好", "的"]),
+        ("(?:等|拖)?了|慢", 0, ["了", "慢", "等"]),
+        ("^没有|好", 0, ["真好", "没有", "还没有"]),
+        ("没有[^，。]{1,8}?(?:好吃|好喝)", 0, ["没有那么好吃", "没有，好吃", "好吃"]),
+        ("", 0, ["", "好"]),
+    ],
+)
+def test_the_index_never_passes_a_match_over(pattern: str, flags: int, texts: list[str]) -> None:
+    compiled = re.compile(pattern, flags)
+    index = PatternIndex([(compiled, "p"), (re.compile("好"), "q")])
+    for text in texts:
+        expected = [p for p, c in (("p", compiled), ("q", re.compile("好"))) if c.search(text)]
+        assert index.found(text) == expected, text
 
 
 def _table_texts() -> list[str]:
@@ -78,7 +122,7 @@ def _table_texts() -> list[str]:
 
 def test_the_index_finds_what_every_pattern_finds() -> None:
     lexicon = load_sentiment_lexicon()
-    texts = _table_texts()
+    texts = _table_texts() + review_corpus(per_category=40)["text"].tolist()
     clauses = [clause for text in texts for clause in split_clauses(text)]
     families = [
         lexicon.patterns,
