@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 from typing import Generic, TypeVar
 
 __all__ = ["PatternIndex", "anchored_at_start", "branch_requirements", "first_characters"]
@@ -377,6 +379,12 @@ class PatternIndex(Generic[Payload]):
                 fewest = sorted(needs, key=len)[: _LEVELS - (start is not None)]
                 branches.append((i, ([frozenset(start)] if start else []) + fewest))
                 anchored.append(start is not None)
+        # each pattern's first branch at its own position, then the other branches
+        firsts = [b for b, (i, _) in enumerate(branches) if b == 0 or branches[b - 1][0] != i]
+        rest = sorted(set(range(len(branches))) - set(firsts))
+        order = firsts + rest
+        branches = [branches[b] for b in order]
+        anchored = [anchored[b] for b in order]
         width = len(branches)
         table: dict[str, int] = {}
         self._starts: dict[str, int] = {}
@@ -392,26 +400,28 @@ class PatternIndex(Generic[Payload]):
                     filed[char] = filed.get(char, 0) | bit
         self._table = table
         self._width = width
-        self._owners = [i for i, _ in branches]
+        self._owners = [i for i, _ in branches[len(self._entries) :]]
 
     def candidates(self, text: str) -> int:
         """The patterns worth trying on ``text``, as a bit set (bit ``i``: pattern ``i``)."""
-        held = self._free | (self._starts.get(text[0], 0) if text else 0)
-        table = self._table
-        for char in set(text):
-            bits = table.get(char)
-            if bits is not None:
-                held |= bits
+        held = reduce(
+            or_,
+            filter(None, map(self._table.get, text)),
+            self._free | (self._starts.get(text[0], 0) if text else 0),
+        )
         width = self._width
         passing = (1 << width) - 1
         for level in range(_LEVELS):
             passing &= held >> (level * width)
-        chosen = 0
+        # bit i is the first branch of pattern i; the other branches come after them
+        patterns = len(self._entries)
+        chosen = passing & ((1 << patterns) - 1)
+        others = passing >> patterns
         owners = self._owners
-        while passing:
-            low = passing & -passing
+        while others:
+            low = others & -others
             chosen |= 1 << owners[low.bit_length() - 1]
-            passing ^= low
+            others ^= low
         return chosen
 
     def found(self, text: str) -> list[Payload]:

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import invalid_choice_message
-from ..text import normalize_text, split_clauses, to_simplified
+from ..text import normalize_text, split_clauses, to_simplified, to_simplified_all
 from .adapt import Adaptation, AdaptationReport, learn_adaptation
 from .discourse import aside_weights, balance_score, contrast_weights, sarcasm_tails
 from .expansion import expand_lexicon
@@ -316,13 +316,18 @@ class SentimentScorer(BaseEstimator, TransformerMixin):
     def transform(self, X: Iterable[object]) -> np.ndarray:
         """Document scores as a column vector; ``nan`` for empty or missing texts."""
         texts = [t if isinstance(t, str) else "" for t in X]
+        normalized = [normalize_text(t) for t in texts]
+        # score_document of each text, with the conversion done for all at once
         rule = np.array(
-            [np.nan if (s := self.score_document(t).score) is None else s for t in texts],
+            [
+                np.nan if (s := self.score_clauses(split_clauses(t)).score) is None else s
+                for t in to_simplified_all(normalized)
+            ],
             dtype=float,
         )
         if self.adaptation_ is None:
             return rule.reshape(-1, 1)
-        return self.blend_scores([normalize_text(t) for t in texts], rule).reshape(-1, 1)
+        return self.blend_scores(normalized, rule).reshape(-1, 1)
 
     def predict(self, X: Iterable[object]) -> np.ndarray:
         """Labels ``negative`` / ``neutral`` / ``positive``; empty string for empty texts."""
