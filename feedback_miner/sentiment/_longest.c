@@ -456,50 +456,52 @@ longest_load(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 
 /* --- searching ------------------------------------------------------------ */
 
+/* The matches of a walk: the end of each word and its node. */
+typedef struct {
+    Py_ssize_t *end;
+    int32_t *node;
+    Py_ssize_t size, capacity;
+} Matches;
+
 static int
-append_match(PyObject *out, Py_ssize_t end, PyObject *payload)
+matches_add(Matches *m, Py_ssize_t end, int32_t node)
 {
-    PyObject *index = PyLong_FromSsize_t(end);
-    if (index == NULL) {
-        return -1;
+    if (m->size == m->capacity) {
+        Py_ssize_t capacity = m->capacity ? m->capacity * 2 : 16;
+        Py_ssize_t *ends = PyMem_Realloc(m->end, (size_t)capacity * sizeof(Py_ssize_t));
+        if (ends == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        m->end = ends;
+        int32_t *nodes = PyMem_Realloc(m->node, (size_t)capacity * sizeof(int32_t));
+        if (nodes == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        m->node = nodes;
+        m->capacity = capacity;
     }
-    PyObject *match = PyTuple_New(2);
-    if (match == NULL) {
-        Py_DECREF(index);
-        return -1;
-    }
-    Py_INCREF(payload);
-    PyTuple_SET_ITEM(match, 0, index);
-    PyTuple_SET_ITEM(match, 1, payload);
-    int failed = PyList_Append(out, match);
-    Py_DECREF(match);
-    return failed;
+    m->end[m->size] = end;
+    m->node[m->size] = node;
+    m->size++;
+    return 0;
 }
 
-static PyObject *
-longest_longest(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+static void
+matches_free(Matches *m)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "longest() takes 2 arguments (words, text), not %zd", nargs);
-        return NULL;
-    }
-    Words *w = words_of(args[0], "longest");
-    if (w == NULL) {
-        return NULL;
-    }
-    PyObject *text = args[1];
-    if (!PyUnicode_Check(text)) {
-        PyErr_Format(PyExc_TypeError, "longest() needs a str text, not %.100s",
-                     Py_TYPE(text)->tp_name);
-        return NULL;
-    }
+    PyMem_Free(m->end);
+    PyMem_Free(m->node);
+}
+
+/* The walk over ``text``: every word iter_long yields, in order, into ``m``. */
+static int
+walk(const Words *w, PyObject *text, Matches *m)
+{
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t end = PyUnicode_GET_LENGTH(text);
-    PyObject *out = PyList_New(0);
-    if (out == NULL) {
-        return NULL;
-    }
     Py_ssize_t i = 0;
     int32_t state = 0;
     for (;;) {
@@ -552,15 +554,239 @@ longest_longest(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
         }
         if (found < 0) {
-            return out;
+            return 0;
         }
-        if (append_match(out, found_end, w->payload[found]) < 0) {
-            Py_DECREF(out);
-            return NULL;
+        if (matches_add(m, found_end, found) < 0) {
+            return -1;
         }
         state = 0;
         i = found_end + 1;
     }
+}
+
+/* The words and the text of a call, checked. */
+static Words *
+words_and_text(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t expected, const char *function,
+               const char *signature)
+{
+    if (nargs != expected) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%s), not %zd", function,
+                     expected, signature, nargs);
+        return NULL;
+    }
+    Words *w = words_of(args[0], function);
+    if (w == NULL) {
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[1])) {
+        PyErr_Format(PyExc_TypeError, "%s() needs a str text, not %.100s", function,
+                     Py_TYPE(args[1])->tp_name);
+        return NULL;
+    }
+    return w;
+}
+
+static PyObject *
+longest_longest(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Words *w = words_and_text(args, nargs, 2, "longest", "words, text");
+    if (w == NULL) {
+        return NULL;
+    }
+    Matches m = {NULL, NULL, 0, 0};
+    if (walk(w, args[1], &m) < 0) {
+        matches_free(&m);
+        return NULL;
+    }
+    PyObject *out = PyList_New(m.size);
+    for (Py_ssize_t k = 0; out != NULL && k < m.size; k++) {
+        PyObject *match = Py_BuildValue("(nO)", m.end[k], w->payload[m.node[k]]);
+        if (match == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, k, match);
+    }
+    matches_free(&m);
+    return out;
+}
+
+/* --- the segmenter's cut ------------------------------------------------------ */
+
+/* A payload as the segmenter files it: (parts, latin, size, kind). */
+typedef struct {
+    PyObject *parts; /* a tuple of str */
+    int latin;
+    Py_ssize_t size;
+    long kind;
+} Entry;
+
+#define KIND_SPLIT 1
+#define KIND_ADVERB_WORD 2
+
+static int
+entry_of(PyObject *payload, Entry *e)
+{
+    if (!PyTuple_Check(payload) || PyTuple_GET_SIZE(payload) != 4 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(payload, 0))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "cut() needs words whose payloads are (parts, latin, size, kind)");
+        return -1;
+    }
+    e->parts = PyTuple_GET_ITEM(payload, 0);
+    e->latin = PyObject_IsTrue(PyTuple_GET_ITEM(payload, 1));
+    e->size = PyLong_AsSsize_t(PyTuple_GET_ITEM(payload, 2));
+    e->kind = PyLong_AsLong(PyTuple_GET_ITEM(payload, 3));
+    if (e->latin < 0 || PyErr_Occurred()) {
+        return -1;
+    }
+    return 0;
+}
+
+static inline int
+ascii_alnum(Py_UCS4 c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline int
+holds(PyObject *characters, Py_UCS4 c)
+{
+    return PyUnicode_FindChar(characters, c, 0, PyUnicode_GET_LENGTH(characters), 1) >= 0;
+}
+
+static int
+append_new(PyObject *out, PyObject *item)
+{
+    if (item == NULL) {
+        return -1;
+    }
+    int failed = PyList_Append(out, item);
+    Py_DECREF(item);
+    return failed;
+}
+
+/*
+ * LexiconSegmenter.cut after the lower-casing: the same list of words and gaps
+ * (see segment.py, whose Python this follows step for step).
+ */
+static PyObject *
+longest_cut(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Words *w = words_and_text(args, nargs, 6, "cut", "words, text, negators, particles, numerals, gap");
+    if (w == NULL) {
+        return NULL;
+    }
+    PyObject *text = args[1], *negators = args[2], *particles = args[3], *numerals = args[4];
+    PyObject *gap = args[5];
+    if (!PyUnicode_Check(negators) || !PyUnicode_Check(particles) || !PyUnicode_Check(numerals) ||
+        !PyUnicode_Check(gap)) {
+        PyErr_SetString(PyExc_TypeError, "cut() needs the negators, particles, numerals and gap as str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    Matches m = {NULL, NULL, 0, 0};
+    if (walk(w, text, &m) < 0) {
+        matches_free(&m);
+        return NULL;
+    }
+    /* a Latin word counts only when it is not glued to other letters or digits */
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t k = 0; k < m.size; k++) {
+        Entry e;
+        if (entry_of(w->payload[m.node[k]], &e) < 0) {
+            matches_free(&m);
+            return NULL;
+        }
+        if (e.latin) {
+            Py_ssize_t start = m.end[k] - e.size + 1, end = m.end[k];
+            Py_UCS4 before = start > 0 ? PyUnicode_READ(kind, data, start - 1) : ' ';
+            Py_UCS4 after = end + 1 < length ? PyUnicode_READ(kind, data, end + 1) : ' ';
+            if (ascii_alnum(before) || ascii_alnum(after)) {
+                continue;
+            }
+        }
+        m.end[kept] = m.end[k];
+        m.node[kept] = m.node[k];
+        kept++;
+    }
+    m.size = kept;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        matches_free(&m);
+        return NULL;
+    }
+    Py_ssize_t last_end = -1, negator_end = -2;
+    for (Py_ssize_t k = 0; k < m.size; k++) {
+        Entry e;
+        if (entry_of(w->payload[m.node[k]], &e) < 0) {
+            goto fail;
+        }
+        Py_ssize_t end = m.end[k];
+        Py_ssize_t start = end - e.size + 1;
+        Py_ssize_t count = PyList_GET_SIZE(out);
+        if (count && start > last_end + 1 && PyList_Append(out, gap) < 0) {
+            goto fail;
+        }
+        int glued = 0;
+        if (e.kind == KIND_ADVERB_WORD) { /* the adverb of an unknown character (好少) */
+            Py_ssize_t after = end + 1;
+            if (after < length) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, after);
+                glued = c >= 0x4e00 && c <= 0x9fff && !holds(particles, c);
+                if (glued && k + 1 < m.size) { /* unknown: no word starts there */
+                    Entry next;
+                    if (entry_of(w->payload[m.node[k + 1]], &next) < 0) {
+                        goto fail;
+                    }
+                    glued = m.end[k + 1] - next.size + 1 > after;
+                }
+            }
+        }
+        if (e.kind == KIND_SPLIT && negator_end == start - 1) {
+            if (PyTuple_GET_SIZE(e.parts) < 2) {
+                PyErr_SetString(PyExc_ValueError, "cut() met a split word with fewer than 2 parts");
+                goto fail;
+            }
+            if (PyList_Append(out, PyTuple_GET_ITEM(e.parts, 1)) < 0) {
+                goto fail;
+            }
+        }
+        else if (glued) {
+            if (append_new(out, PyUnicode_Substring(text, start, end + 2)) < 0) {
+                goto fail;
+            }
+            end += 1;
+        }
+        else if (start == end && end + 1 < length &&
+                 holds(numerals, PyUnicode_READ(kind, data, end + 1))) {
+            /* 快两个小时: an adverb of quantity, no judgement */
+            count = PyList_GET_SIZE(out);
+            if (count && PyUnicode_GET_LENGTH(PyList_GET_ITEM(out, count - 1)) != 0 &&
+                PyList_Append(out, gap) < 0) {
+                goto fail;
+            }
+        }
+        else {
+            for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(e.parts); p++) {
+                if (PyList_Append(out, PyTuple_GET_ITEM(e.parts, p)) < 0) {
+                    goto fail;
+                }
+            }
+        }
+        if (start == end && holds(negators, PyUnicode_READ(kind, data, start))) {
+            negator_end = start;
+        }
+        last_end = end;
+    }
+    matches_free(&m);
+    return out;
+fail:
+    matches_free(&m);
+    Py_DECREF(out);
+    return NULL;
 }
 
 static PyMethodDef longest_methods[] = {
@@ -568,6 +794,8 @@ static PyMethodDef longest_methods[] = {
      "build(items) -> capsule: the trie and failure links of (word, payload) pairs."},
     {"longest", (PyCFunction)(void (*)(void))longest_longest, METH_FASTCALL,
      "longest(words, text) -> list: what pyahocorasick's iter_long yields, as a list."},
+    {"cut", (PyCFunction)(void (*)(void))longest_cut, METH_FASTCALL,
+     "cut(words, text, negators, particles, numerals, gap) -> list: LexiconSegmenter.cut."},
     {"dump", (PyCFunction)longest_dump, METH_O,
      "dump(words) -> (bytes, list): the trie's arrays and each node's payload, to pickle."},
     {"load", (PyCFunction)(void (*)(void))longest_load, METH_FASTCALL,

@@ -81,6 +81,7 @@ _RARE = 30
 GAP = ""
 # a one-character word right before one of these is an adverb of quantity (快两个小时)
 _NUMERALS = frozenset("0123456789一二两三四五六七八九十百千几半俩")
+_NUMERAL_CHARACTERS = "".join(sorted(_NUMERALS))
 # kinds of vocabulary entry
 _PLAIN, _SPLIT, _ADVERB_WORD = 0, 1, 2
 # what the automaton holds for a word: its parts, whether it is Latin, its length, its kind
@@ -114,6 +115,9 @@ class LexiconSegmenter:
         self._particles = lexicon.particles
         negators = frozenset(n for n in lexicon.negators if len(n) == 1)
         self._negators = negators
+        # the same, as strings for the compiled cut
+        self._negator_characters = "".join(sorted(negators))
+        self._particle_characters = "".join(sorted(p for p in self._particles if len(p) == 1))
         modifiers = negators | {d for d in lexicon.degrees if len(d) == 1}
         characters = set("".join(ours))
         vocabulary = {w.lower() for w in ours}
@@ -228,15 +232,20 @@ class LexiconSegmenter:
         A gap is marked only between two words, never at either end.
         """
         text = text.lower()
-        found = (
-            _compiled.longest(self._words, text)
-            if self._automaton is None
-            else self._automaton.iter_long(text)
-        )
+        if self._automaton is None:  # the compiled search, and these steps in C
+            words: list[str] = _compiled.cut(
+                self._words,
+                text,
+                self._negator_characters,
+                self._particle_characters,
+                _NUMERAL_CHARACTERS,
+                GAP,
+            )
+            return words
         # (end, (parts, latin, size, kind)) as the automaton yields them
         matches: list[tuple[int, _Entry]] = [
             match
-            for match in found
+            for match in self._automaton.iter_long(text)
             if not match[1][1] or _stands_alone(text, match[0] - match[1][2] + 1, match[0])
         ]
         out: list[str] = []

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from review_corpus import review_corpus
+from test_segment_cache import TEXTS
 
 from feedback_miner.compiled import PURE_PYTHON_VARIABLE
 from feedback_miner.sentiment import load_sentiment_lexicon, segment
@@ -89,7 +90,7 @@ def segmenters(compiled) -> tuple[LexiconSegmenter, LexiconSegmenter]:
 def test_the_segmenter_cuts_reviews_as_with_pyahocorasick(segmenters) -> None:
     fast, slow = segmenters
     reviews = review_corpus(per_category=60)["text"].tolist()
-    clauses = [c for text in reviews for c in split_clauses(text)] + reviews
+    clauses = [c for text in reviews for c in split_clauses(text)] + reviews + TEXTS
     assert len(clauses) > 1000
     assert [fast.cut(c) for c in clauses] == [slow.cut(c) for c in clauses]
 
@@ -173,6 +174,21 @@ def _corrupted(compiled) -> tuple[bytes, list]:
             "longest() needs a str text, not bytes",
         ),
         (lambda m: m.dump("words"), TypeError, "dump() needs the words that build() returned"),
+        (
+            lambda m: m.cut(m.build([]), "好"),
+            TypeError,
+            "cut() takes 6 arguments (words, text, negators, particles, numerals, gap), not 2",
+        ),
+        (
+            lambda m: m.cut(m.build([]), "好", 1, "", "", ""),
+            TypeError,
+            "cut() needs the negators, particles, numerals and gap as str",
+        ),
+        (
+            lambda m: m.cut(m.build([("好", 1)]), "好", "", "", "", ""),
+            TypeError,
+            "cut() needs words whose payloads are (parts, latin, size, kind)",
+        ),
         (
             lambda m: m.load(b"", "x"),
             TypeError,
